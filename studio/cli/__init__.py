@@ -1,0 +1,64 @@
+"""Headless commands: ``python main.py <command> ...``.
+
+Each module in this package that defines ``add_parser(subparsers)`` and ``run(args) -> int``
+is one command. Command modules import heavy libraries (torch, av, mediapipe) inside ``run``
+so that ``--help`` and start-up stay fast. Every UserError becomes one line on stderr and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from studio.core.errors import CancelledError, UserError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def _command_modules() -> list:
+    """The command modules of this package, in name order."""
+    modules = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(module, "add_parser") and hasattr(module, "run"):
+            modules.append(module)
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one sub-command per command module."""
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Marionette Studio. With no command (or a .marionette file) it opens the studio.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _command_modules():
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one headless command and return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        return int(args._run(args) or 0)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except CancelledError:
+        print("cancelled", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

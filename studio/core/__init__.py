@@ -1,0 +1,1 @@
+"""The document: project, keypoints, tracks, timeline, edits. numpy only; no Qt, no torch."""

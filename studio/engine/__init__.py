@@ -1,0 +1,1 @@
+"""torch: (source image, keypoints at time t) -> frame. Never imports Qt."""

@@ -1,0 +1,74 @@
+"""The one contract every generator honours, built-in or plugin.
+
+Coordinates everywhere in this contract are source-image pixels, x first, origin at the
+top-left pixel's centre-less corner (pixel (0, 0) covers [0, 1) x [0, 1)). A generator's
+output frame has the same height and width as the image given to ``prepare``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a generator can do, shown to the user and used by the renderer."""
+
+    name: str
+    title: str
+    detects_keypoints: bool = False
+    keypoint_count: int | None = None
+    native_size: tuple[int, int] | None = None
+    alpha: bool = False
+    needs_weights: bool = False
+
+
+@dataclass(frozen=True)
+class Motion:
+    """Keypoints of one pose.
+
+    positions: float32 [K, 2], x-first, source-image pixels.
+    jacobians: float32 [K, 2, 2], the local affine frame of each keypoint (identity at rest).
+    radii: float32 [K], radius of influence in source pixels (generators may ignore it).
+    """
+
+    positions: np.ndarray
+    jacobians: np.ndarray
+    radii: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+    @property
+    def count(self) -> int:
+        """Number of keypoints K."""
+        return int(self.positions.shape[0])
+
+
+@dataclass
+class SourceState:
+    """What ``prepare`` computed once per source image; opaque to everyone but its generator."""
+
+    height: int
+    width: int
+    channels: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """prepare once per source image, then render any number of poses."""
+
+    capabilities: Capabilities
+
+    def prepare(self, source: np.ndarray) -> SourceState:
+        """Take an HxWx3 (RGB) or HxWx4 (RGBA) uint8 image; return its cached state."""
+        ...
+
+    def render(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        """Return an HxWxC uint8 frame: the source moved from kp_source to kp_driving."""
+        ...
+
+    def detect_keypoints(self, state: SourceState) -> Motion | None:
+        """Keypoints the generator finds on the source itself, or None if it cannot."""
+        ...

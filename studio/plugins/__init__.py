@@ -1,0 +1,1 @@
+"""Plugin contract, discovery, install/uninstall."""
