@@ -1,0 +1,1 @@
+"""Cameras, video files and trackers that turn a performance into keypoint motion (no Qt)."""

@@ -1,0 +1,77 @@
+"""Named face keypoints bound to mediapipe face-mesh landmarks, and placing them on a still image.
+
+Names use the subject's own left and right (as mediapipe and anatomy do): ``left_eye_upper`` is the
+eye that appears on the right of a front-facing portrait. Every index is below 468, so the preset
+binds to face-mesh output with or without the refined iris landmarks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studio.core.errors import UserError
+
+FACE_PRESET: tuple[tuple[str, int], ...] = (
+    ("forehead", 10),
+    ("right_brow_outer", 70),
+    ("right_brow_inner", 107),
+    ("left_brow_inner", 336),
+    ("left_brow_outer", 300),
+    ("right_eye_upper", 159),
+    ("right_eye_lower", 145),
+    ("left_eye_upper", 386),
+    ("left_eye_lower", 374),
+    ("right_cheek", 234),
+    ("left_cheek", 454),
+    ("nose_tip", 1),
+    ("mouth_right", 61),
+    ("mouth_left", 291),
+    ("upper_lip", 0),
+    ("lower_lip", 17),
+    ("jaw_right", 172),
+    ("jaw_left", 397),
+    ("chin", 152),
+)
+
+NO_FACE_MESSAGE = "no face found in the image: use --keypoints grid or place keypoints by hand"
+
+
+def as_rgb_uint8(image: np.ndarray) -> np.ndarray:
+    """Return a contiguous HxWx3 uint8 RGB view of a grey, RGB or RGBA uint8 image (mediapipe's input)."""
+    if image.dtype != np.uint8:
+        raise UserError(f"the image must be 8-bit, got {image.dtype}: convert it to an 8-bit PNG or JPEG")
+    if image.ndim == 2:
+        image = np.repeat(image[:, :, None], 3, axis=2)
+    elif image.ndim == 3 and image.shape[2] == 4:
+        image = image[:, :, :3]
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise UserError(f"the image must be grey, RGB or RGBA, got shape {image.shape}")
+    return np.ascontiguousarray(image)
+
+
+def detect_face_landmarks(image: np.ndarray) -> np.ndarray | None:
+    """Run mediapipe FaceMesh (static image, refined) on one RGB uint8 image.
+
+    Returns [478, 3] float32: x, y in pixels, z in the same pixel scale (mediapipe's z times the
+    image width, smaller = nearer the camera); None when no face is found.
+    """
+    import mediapipe as mp
+
+    rgb = as_rgb_uint8(image)
+    height, width = rgb.shape[:2]
+    with mp.solutions.face_mesh.FaceMesh(
+        static_image_mode=True, refine_landmarks=True, max_num_faces=1, min_detection_confidence=0.5
+    ) as mesh:
+        result = mesh.process(rgb)
+    if not result.multi_face_landmarks:
+        return None
+    points = result.multi_face_landmarks[0].landmark
+    return np.array([(p.x * width, p.y * height, p.z * width) for p in points], dtype=np.float32)
+
+
+def place_face_keypoints(image: np.ndarray) -> list[tuple[str, float, float]]:
+    """Place the FACE_PRESET keypoints on a portrait: (name, x, y) in image pixels, in preset order."""
+    landmarks = detect_face_landmarks(image)
+    if landmarks is None:
+        raise UserError(NO_FACE_MESSAGE)
+    return [(name, float(landmarks[index, 0]), float(landmarks[index, 1])) for name, index in FACE_PRESET]
