@@ -1,0 +1,133 @@
+"""The Project: source image, keypoints, tracks, takes, timing and render settings.
+
+The project announces every change through ``changed`` (a plain-Python signal) with a
+string naming what changed: "keypoints", "tracks", "settings", "takes" or "source".
+Edits (studio.core.edits) are the only code that should mutate a project.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from studio.core.events import Signal
+from studio.core.keypoints import Keypoint, frames_from_channels
+from studio.core.sampling import MotionSampler
+from studio.core.takes import Take
+from studio.core.tracks import Track
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Frames per second and the inclusive frame range of the shot."""
+
+    fps: float = 30.0
+    start: int = 0
+    end: int = 119
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.fps) and 1 <= self.fps <= 240):
+            raise ValueError("fps must be between 1 and 240")
+        if self.end < self.start:
+            raise ValueError("frame range end must not be before its start")
+
+    @property
+    def frame_count(self) -> int:
+        """Number of frames in the range."""
+        return self.end - self.start + 1
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Which generator renders the project, on which device, with which options."""
+
+    generator: str = "warp"
+    device: str = "auto"
+    relative: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def with_changes(self, **changes: object) -> RenderSettings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class PoseArrays:
+    """All keypoints' poses at M frames: positions [M,K,2], jacobians [M,K,2,2], radii [K]."""
+
+    positions: np.ndarray
+    jacobians: np.ndarray
+    radii: np.ndarray
+
+
+class Project:
+    """The whole document of one shot."""
+
+    def __init__(self, source_png: bytes, width: int, height: int) -> None:
+        self.source_png = source_png
+        self.width = int(width)
+        self.height = int(height)
+        self.keypoints: list[Keypoint] = []
+        self.tracks: dict[str, Track] = {}
+        self.takes: list[Take] = []
+        self.timing = Timing()
+        self.render = RenderSettings()
+        self.changed = Signal()
+        self._sampler: MotionSampler | None = None
+
+    def notify(self, what: str) -> None:
+        """Drop caches and announce a change (edits call this)."""
+        if what in ("keypoints", "tracks"):
+            self._sampler = None
+        self.changed.emit(what)
+
+    def keypoint(self, keypoint_id: str) -> Keypoint:
+        """The keypoint with this id (KeyError if absent)."""
+        for kp in self.keypoints:
+            if kp.id == keypoint_id:
+                return kp
+        raise KeyError(keypoint_id)
+
+    def index_of(self, keypoint_id: str) -> int:
+        """Position of a keypoint in ``keypoints``."""
+        for i, kp in enumerate(self.keypoints):
+            if kp.id == keypoint_id:
+                return i
+        raise KeyError(keypoint_id)
+
+    def track(self, keypoint_id: str) -> Track:
+        """The keypoint's track (empty when it has no keys)."""
+        return self.tracks.get(keypoint_id, Track())
+
+    def sampler(self) -> MotionSampler:
+        """The cached vectorised sampler, rebuilt after keypoint or track changes."""
+        if self._sampler is None:
+            rest = np.array([kp.rest_values for kp in self.keypoints], dtype=np.float64).reshape(-1, 4)
+            self._sampler = MotionSampler([self.track(kp.id) for kp in self.keypoints], rest)
+        return self._sampler
+
+    def sample_values(self, frames: np.ndarray | list[float] | float) -> np.ndarray:
+        """Channel values [M, K, 4] (x, y, rotation, scale) at the given frames."""
+        return self.sampler().sample(frames)
+
+    def sample(self, frames: np.ndarray | list[float] | float) -> PoseArrays:
+        """Driving poses at the given frames: positions [M,K,2] and jacobians [M,K,2,2]."""
+        positions, jacobians = frames_from_channels(self.sample_values(frames))
+        return PoseArrays(positions, jacobians, self.radii())
+
+    def rest_pose(self) -> PoseArrays:
+        """The rest pose as a single frame: positions [1,K,2], jacobians [1,K,2,2]."""
+        rest = np.array([kp.rest_values for kp in self.keypoints], dtype=np.float64).reshape(1, -1, 4)
+        positions, jacobians = frames_from_channels(rest)
+        return PoseArrays(positions, jacobians, self.radii())
+
+    def radii(self) -> np.ndarray:
+        """Radius of influence per keypoint, float32 [K]."""
+        return np.array([kp.radius for kp in self.keypoints], dtype=np.float32)
+
+    def keyed_frames(self) -> list[int]:
+        """Every frame that holds a key on any track, sorted."""
+        return sorted({f for t in self.tracks.values() for f in t.frames()})

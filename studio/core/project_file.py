@@ -1,0 +1,236 @@
+"""The ``.marionette`` project file: a zip with project.json, the source PNG and recorded takes.
+
+Saves are atomic; loading validates everything and raises ProjectFileError with one line that
+names the problem. A file written by a newer schema is refused, never half-read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import struct
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from studio.core.atomic import atomic_path
+from studio.core.errors import ProjectFileError
+from studio.core.keypoints import Keypoint
+from studio.core.project import Project, RenderSettings, Timing
+from studio.core.takes import Take
+from studio.core.tracks import Interpolation, Keyframe, Track
+
+SCHEMA_VERSION = 1
+FORMAT_NAME = "marionette-project"
+SOURCE_NAME = "source.png"
+MAX_SIDE = 16384
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's header; ValueError if ``data`` is not a PNG."""
+    if len(data) < 24 or not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    """The JSON document for a project (takes referenced by file name)."""
+    return {
+        "format": FORMAT_NAME,
+        "schema_version": SCHEMA_VERSION,
+        "source": {"file": SOURCE_NAME, "width": project.width, "height": project.height},
+        "timing": {"fps": project.timing.fps, "start": project.timing.start, "end": project.timing.end},
+        "render": {"generator": project.render.generator, "device": project.render.device,
+                   "relative": project.render.relative, "options": project.render.options},
+        "keypoints": [{"id": kp.id, "name": kp.name, "color": kp.color, "x": kp.x, "y": kp.y,
+                       "rotation": kp.rotation, "scale": kp.scale, "radius": kp.radius}
+                      for kp in project.keypoints],
+        "tracks": {kp_id: [_key_to_dict(k) for k in track.keys]
+                   for kp_id, track in project.tracks.items() if len(track)},
+        "takes": [{"name": take.name, "file": f"takes/{i:03d}.npz"} for i, take in enumerate(project.takes)],
+    }
+
+
+def _key_to_dict(key: Keyframe) -> dict[str, Any]:
+    data: dict[str, Any] = {"frame": key.frame, "values": list(key.values),
+                            "interpolation": key.interpolation.value}
+    if key.in_tangent is not None:
+        data["in_tangent"] = list(key.in_tangent)
+    if key.out_tangent is not None:
+        data["out_tangent"] = list(key.out_tangent)
+    return data
+
+
+def save_project(project: Project, path: str | Path) -> None:
+    """Write the project atomically: the old file stays intact until the new one is complete."""
+    document = project_to_dict(project)
+    with atomic_path(path) as temp, zipfile.ZipFile(temp, "w") as archive:
+        archive.writestr("project.json", json.dumps(document, indent=1), zipfile.ZIP_DEFLATED)
+        archive.writestr(SOURCE_NAME, project.source_png, zipfile.ZIP_STORED)
+        for entry, take in zip(document["takes"], project.takes, strict=True):
+            archive.writestr(entry["file"], take.to_bytes(), zipfile.ZIP_STORED)
+
+
+def load_project(path: str | Path) -> Project:
+    """Read and validate a project file; ProjectFileError (one line) on any problem."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectFileError(f"project file {path} does not exist")
+    if not zipfile.is_zipfile(path):
+        raise ProjectFileError(f"{path.name} is not a Marionette project (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _read_archive(archive, path.name)
+    except ProjectFileError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise ProjectFileError(f"{path.name} is damaged: {error}") from error
+
+
+def _read_archive(archive: zipfile.ZipFile, name: str) -> Project:
+    names = set(archive.namelist())
+    if "project.json" not in names:
+        raise ProjectFileError(f"{name} has no project.json: it is not a Marionette project")
+    try:
+        document = json.loads(archive.read("project.json").decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ProjectFileError(f"{name}: project.json is not valid JSON ({error})") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ProjectFileError(f"{name}: project.json is not a Marionette project document")
+    version = document.get("schema_version")
+    if not isinstance(version, int) or version < 1:
+        raise ProjectFileError(f"{name}: schema_version {version!r} is not valid")
+    if version > SCHEMA_VERSION:
+        raise ProjectFileError(f"{name} was saved by a newer Marionette Studio (schema {version}; "
+                               f"this version reads up to {SCHEMA_VERSION}): update the app")
+    return _build_project(document, archive, names, name)
+
+
+class _Reader:
+    """Typed field access that names the offending field in its errors."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+
+    def fail(self, where: str, problem: str) -> ProjectFileError:
+        return ProjectFileError(f"{self.file_name}: {where} {problem}")
+
+    def obj(self, data: Any, where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(where, "must be an object")
+        return data
+
+    def num(self, data: dict[str, Any], key: str, where: str) -> float:
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise self.fail(f"{where}.{key}", "must be a finite number")
+        return float(value)
+
+    def int_(self, data: dict[str, Any], key: str, where: str) -> int:
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{where}.{key}", "must be an integer")
+        return value
+
+    def str_(self, data: dict[str, Any], key: str, where: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            raise self.fail(f"{where}.{key}", "must be a non-empty string")
+        return value
+
+    def vec4(self, data: Any, where: str) -> tuple[float, float, float, float]:
+        if (not isinstance(data, list) or len(data) != 4
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                           for v in data)):
+            raise self.fail(where, "must be 4 finite numbers")
+        return (float(data[0]), float(data[1]), float(data[2]), float(data[3]))
+
+
+def _build_project(document: dict[str, Any], archive: zipfile.ZipFile, names: set[str],
+                   file_name: str) -> Project:
+    r = _Reader(file_name)
+    source = r.obj(document.get("source"), "source")
+    image_name = r.str_(source, "file", "source")
+    if image_name not in names:
+        raise ProjectFileError(f"{file_name}: the source image {image_name} is missing from the file")
+    png = archive.read(image_name)
+    try:
+        width, height = png_size(png)
+    except ValueError:
+        raise ProjectFileError(f"{file_name}: the source image {image_name} is not a PNG") from None
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        raise ProjectFileError(f"{file_name}: the source image is {width}x{height}, outside 1..{MAX_SIDE}")
+    if (r.int_(source, "width", "source"), r.int_(source, "height", "source")) != (width, height):
+        raise ProjectFileError(f"{file_name}: source size in project.json does not match the image")
+    project = Project(png, width, height)
+
+    timing = r.obj(document.get("timing"), "timing")
+    try:
+        project.timing = Timing(r.num(timing, "fps", "timing"), r.int_(timing, "start", "timing"),
+                                r.int_(timing, "end", "timing"))
+    except ValueError as error:
+        raise r.fail("timing", str(error)) from None
+
+    render = r.obj(document.get("render", {}), "render")
+    options = r.obj(render.get("options", {}), "render.options")
+    project.render = RenderSettings(str(render.get("generator", "warp")), str(render.get("device", "auto")),
+                                    bool(render.get("relative", True)), options)
+
+    keypoints = document.get("keypoints")
+    if not isinstance(keypoints, list):
+        raise r.fail("keypoints", "must be a list")
+    seen: set[str] = set()
+    for i, raw in enumerate(keypoints):
+        where = f"keypoints[{i}]"
+        data = r.obj(raw, where)
+        kp_id = r.str_(data, "id", where)
+        if kp_id in seen:
+            raise r.fail(where, f"repeats the id {kp_id!r}")
+        seen.add(kp_id)
+        x, y = r.num(data, "x", where), r.num(data, "y", where)
+        if not (0 <= x <= width and 0 <= y <= height):
+            raise r.fail(where, f"({x:g}, {y:g}) is outside the {width}x{height} image")
+        try:
+            project.keypoints.append(Keypoint(
+                kp_id, r.str_(data, "name", where), r.str_(data, "color", where), x, y,
+                r.num(data, "rotation", where), r.num(data, "scale", where), r.num(data, "radius", where)))
+        except ValueError as error:
+            raise r.fail(where, str(error)) from None
+
+    tracks = r.obj(document.get("tracks", {}), "tracks")
+    for kp_id, raw_keys in tracks.items():
+        where = f"tracks[{kp_id!r}]"
+        if kp_id not in seen:
+            raise r.fail(where, "belongs to no keypoint")
+        if not isinstance(raw_keys, list):
+            raise r.fail(where, "must be a list of keys")
+        keys = []
+        for j, raw_key in enumerate(raw_keys):
+            kw = f"{where}[{j}]"
+            data = r.obj(raw_key, kw)
+            try:
+                keys.append(Keyframe(
+                    r.int_(data, "frame", kw), r.vec4(data.get("values"), f"{kw}.values"),
+                    Interpolation(data.get("interpolation", "smooth")),
+                    r.vec4(data["in_tangent"], f"{kw}.in_tangent") if "in_tangent" in data else None,
+                    r.vec4(data["out_tangent"], f"{kw}.out_tangent") if "out_tangent" in data else None))
+            except ValueError as error:
+                raise r.fail(kw, str(error)) from None
+        project.tracks[kp_id] = Track(tuple(keys))
+
+    takes = document.get("takes", [])
+    if not isinstance(takes, list):
+        raise r.fail("takes", "must be a list")
+    for i, raw in enumerate(takes):
+        data = r.obj(raw, f"takes[{i}]")
+        take_file = r.str_(data, "file", f"takes[{i}]")
+        if take_file not in names:
+            raise r.fail(f"takes[{i}]", f"names {take_file}, which is missing from the file")
+        try:
+            take_name = r.str_(data, "name", f"takes[{i}]")
+            project.takes.append(Take.from_bytes(take_name, archive.read(take_file)))
+        except (ValueError, KeyError, OSError) as error:
+            raise r.fail(f"takes[{i}]", f"is damaged ({error})") from None
+    return project
