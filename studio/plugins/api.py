@@ -3,25 +3,35 @@
 A contribution is named by an entry string ``"package.module:attr"``; nothing is imported
 until the contribution is first used. A generator entry is a factory called as
 ``factory(device: str, **options) -> studio.engine.contract.Generator``; device is
-``"auto" | "cpu" | "cuda" | "mps"``.
+``"auto" | "cpu" | "cuda" | "mps"``. A tracker entry is a factory called with the tracker's
+options; its contract belongs to ``studio.capture``.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from studio.core.errors import UserError
+from studio import __version__ as STUDIO_VERSION
+from studio.core.errors import CancelledError, UserError
+from studio.plugins.guard import GuardedGenerator
 
 API_VERSION = 1
 SUPPORTED_API_VERSIONS = frozenset({1})
+KINDS = ("generator", "tracker")
+SOURCES = ("builtin", "bundled", "user", "distribution")
 
 
 @dataclass(frozen=True)
 class Contribution:
-    """One generator or tracker a plugin offers: its name, kind and entry point."""
+    """One generator or tracker a plugin offers: its name, kind and entry point.
+
+    path: a folder put on ``sys.path`` before the entry is imported ("" when the code is
+    already importable, as for built-ins and installed distributions).
+    """
 
     kind: str
     name: str
@@ -29,6 +39,29 @@ class Contribution:
     title: str = ""
     description: str = ""
     plugin: str = "builtin"
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What discovery learned about one plugin from its manifest, before any of its code runs.
+
+    source: "builtin" | "bundled" | "user" | "distribution". root: the folder holding its
+    plugin.toml ("" for built-ins). enabled: False when the user disabled it. error: why
+    discovery rejected it ("" when it is valid).
+    """
+
+    name: str
+    version: str
+    source: str
+    root: str = ""
+    description: str = ""
+    license: str = ""
+    author: str = ""
+    api_version: int = API_VERSION
+    contributions: tuple[Contribution, ...] = ()
+    enabled: bool = True
+    error: str = ""
 
 
 def load_entry(entry: str) -> Any:
@@ -43,13 +76,21 @@ def load_entry(entry: str) -> Any:
     return target
 
 
+def _make_importable(path: str) -> None:
+    """Put a plugin folder on sys.path (once) so the package inside it imports."""
+    if path and path not in sys.path:
+        sys.path.append(path)
+        importlib.invalidate_caches()
+
+
 class Registry:
-    """Contributions by kind and name; imports an entry only when it is first used."""
+    """Contributions by kind and name, and the plugins they came from; imports an entry only when used."""
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], Contribution] = {}
         self._loaded: dict[tuple[str, str], Any] = {}
         self._failed: dict[tuple[str, str], str] = {}
+        self._plugins: list[PluginInfo] = []
 
     def register(self, contribution: Contribution) -> None:
         """Add a contribution; a later one with the same kind and name replaces it."""
@@ -62,6 +103,10 @@ class Registry:
         """Remove a contribution if present."""
         self._items.pop((kind, name), None)
         self._loaded.pop((kind, name), None)
+
+    def has(self, kind: str, name: str) -> bool:
+        """Whether a contribution of that kind and name is registered (usable or failed)."""
+        return (kind, name) in self._items
 
     def names(self, kind: str) -> list[str]:
         """Names of the usable contributions of a kind, in registration order."""
@@ -83,27 +128,84 @@ class Registry:
         """Disable a contribution for the session (it failed to import or to run)."""
         self._failed[(kind, name)] = reason
 
+    def failures(self) -> dict[tuple[str, str], str]:
+        """Every contribution disabled this session, with its reason."""
+        return dict(self._failed)
+
+    def add_plugin(self, info: PluginInfo) -> None:
+        """Record a discovered plugin (valid or not, enabled or not) for listing and status."""
+        self._plugins.append(info)
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every plugin this registry knows of, in discovery order (a rejected duplicate name included)."""
+        return list(self._plugins)
+
+    def plugin(self, name: str) -> PluginInfo:
+        """The first plugin of that name, or a UserError listing what exists."""
+        for info in self._plugins:
+            if info.name == name:
+                return info
+        known = ", ".join(dict.fromkeys(i.name for i in self._plugins)) or "none"
+        raise UserError(f"unknown plugin {name!r}: choose one of {known}")
+
+    def plugin_status(self, plugin: str | PluginInfo) -> tuple[str, str]:
+        """("enabled" | "disabled" | "failed", reason) for one plugin, including failures this session."""
+        info = self.plugin(plugin) if isinstance(plugin, str) else plugin
+        if info.error:
+            return "failed", info.error
+        if not info.enabled:
+            return "disabled", ""
+        for contribution in info.contributions:
+            reason = self._failed.get((contribution.kind, contribution.name))
+            if reason and self._items.get((contribution.kind, contribution.name)) == contribution:
+                return "failed", f"{contribution.kind} {contribution.name!r}: {reason}"
+        return "enabled", ""
+
     def load(self, kind: str, name: str) -> Callable[..., Any]:
         """Import a contribution's entry (once); a failure disables it and becomes a UserError."""
         key = (kind, name)
         contribution = self.get(kind, name)
         if key in self._failed:
-            raise UserError(f"{kind} {name!r} is disabled: {self._failed[key]}")
+            raise UserError(f"{kind} {name!r} is disabled for this session: {self._failed[key]}")
         if key not in self._loaded:
             try:
+                _make_importable(contribution.path)
                 self._loaded[key] = load_entry(contribution.entry)
             except UserError:
                 raise
             except Exception as exc:  # a plugin's import error must not crash the app
                 reason = f"failed to import {contribution.entry}: {type(exc).__name__}: {exc}"
                 self.disable(kind, name, reason)
-                raise UserError(f"{kind} {name!r} from plugin {contribution.plugin!r} {reason}") from exc
+                raise UserError(
+                    f"{kind} {name!r} from plugin {contribution.plugin!r} {reason}; "
+                    "it is disabled for this session"
+                ) from exc
         return self._loaded[key]
 
     def create_generator(self, name: str, device: str = "auto", **options: Any) -> Any:
-        """Build a generator by name on a device."""
+        """Build a generator by name on a device, guarded so that a crash in it is reported, not fatal."""
         factory = self.load("generator", name)
-        return factory(device, **options)
+        contribution = self.get("generator", name)
+        try:
+            generator = factory(device, **options)
+        except (UserError, CancelledError):
+            raise
+        except Exception as exc:  # a plugin's constructor must not crash the app
+            reason = f"failed to start: {type(exc).__name__}: {exc}"
+            self.disable("generator", name, reason)
+            raise UserError(
+                f"generator {name!r} from plugin {contribution.plugin!r} {reason}; "
+                "it is disabled for this session"
+            ) from exc
+        return GuardedGenerator(
+            generator, name, contribution.plugin, lambda reason: self.disable("generator", name, reason)
+        )
+
+    def adopt_failures(self, previous: Registry) -> None:
+        """Keep the session failures of ``previous`` for contributions that are unchanged here."""
+        for key, reason in previous.failures().items():
+            if key in self._items and previous._items.get(key) == self._items[key]:
+                self._failed[key] = reason
 
 
 BUILTIN_CONTRIBUTIONS = (
@@ -122,4 +224,15 @@ def builtin_registry() -> Registry:
     registry = Registry()
     for contribution in BUILTIN_CONTRIBUTIONS:
         registry.register(contribution)
+    registry.add_plugin(
+        PluginInfo(
+            name="builtin",
+            version=STUDIO_VERSION,
+            source="builtin",
+            description="The generators that ship inside the studio.",
+            license="MIT",
+            author="Marionette Studio",
+            contributions=BUILTIN_CONTRIBUTIONS,
+        )
+    )
     return registry

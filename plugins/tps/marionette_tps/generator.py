@@ -1,0 +1,100 @@
+"""The ``tps`` generator: a thin-plate spline through the keypoints moves the whole image smoothly.
+
+Backward map: the spline is fitted from driving keypoint positions to source positions, so each
+output pixel looks up where it comes from in the source. It is evaluated on a coarse grid,
+upsampled to full resolution and applied with one ``grid_sample``. Keypoint jacobians are not used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from marionette_tps.spline import evaluate, fit
+from studio.core.errors import UserError
+from studio.engine.contract import Capabilities, Motion, SourceState
+
+
+def _resolve_device(device: str) -> torch.device:
+    """"auto" picks CUDA, then MPS, then the CPU; anything else is used as given."""
+    if device == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise UserError(f"unknown device {device!r}: use auto, cpu, cuda or mps") from None
+
+
+class TpsGenerator:
+    """Thin-plate-spline warp generator (no weights, any image, RGB or RGBA).
+
+    Options: ``flow_size`` (longest side of the coarse grid the spline is evaluated on, default 128)
+    and ``smoothing`` (regulariser λ in units of the image's longest side squared, default 1e-3;
+    larger values trade exactness at the keypoints for a smoother warp).
+    """
+
+    capabilities = Capabilities(name="tps", title="Thin-plate spline", alpha=True)
+
+    def __init__(self, device: str = "auto", flow_size: int = 128, smoothing: float = 1e-3) -> None:
+        if flow_size < 2:
+            raise UserError(f"tps flow_size {flow_size} is too small: use 2 or more")
+        if smoothing < 0:
+            raise UserError(f"tps smoothing {smoothing} is negative: use 0 or more")
+        self.device = _resolve_device(device)
+        self.flow_size = int(flow_size)
+        self.smoothing = float(smoothing)
+
+    def prepare(self, source: np.ndarray) -> SourceState:
+        """Keep the HxWx3 or HxWx4 uint8 source on the device as float [1, C, H, W] in 0..255."""
+        if source.dtype != np.uint8 or source.ndim != 3 or source.shape[2] not in (3, 4):
+            raise UserError(f"tps needs an HxWx3 or HxWx4 uint8 image, got {source.dtype} {source.shape}")
+        height, width, channels = source.shape
+        image = torch.from_numpy(np.ascontiguousarray(source)).to(self.device)
+        image = image.permute(2, 0, 1).unsqueeze(0).float()
+        return SourceState(height, width, channels, {"image": image})
+
+    def _displacement(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> torch.Tensor:
+        """Source-minus-driving offsets in pixels at every output pixel: [1, 2, H, W] on the device."""
+        scale = float(max(state.height, state.width))
+        centres = torch.as_tensor(kp_driving.positions, dtype=torch.float64).reshape(-1, 2) / scale
+        targets = torch.as_tensor(kp_source.positions, dtype=torch.float64).reshape(-1, 2) / scale
+        weights, affine = fit(centres, targets - centres, self.smoothing)
+        factor = min(1.0, self.flow_size / scale)
+        rows = max(2, round(state.height * factor))
+        cols = max(2, round(state.width * factor))
+        ys = (torch.arange(rows, dtype=torch.float64) + 0.5) * (state.height / rows)
+        xs = (torch.arange(cols, dtype=torch.float64) + 0.5) * (state.width / cols)
+        grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
+        points = torch.stack([grid_x, grid_y], dim=-1).reshape(-1, 2) / scale
+        offsets = evaluate(points, centres, weights, affine) * scale
+        coarse = offsets.reshape(1, rows, cols, 2).permute(0, 3, 1, 2).to(self.device, torch.float32)
+        return F.interpolate(coarse, size=(state.height, state.width), mode="bilinear", align_corners=False)
+
+    def render(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        """The source warped so that its keypoints land on the driving keypoints: HxWxC uint8."""
+        if kp_source.count != kp_driving.count:
+            raise UserError(
+                f"tps got {kp_source.count} source and {kp_driving.count} driving keypoints: they must match"
+            )
+        with torch.inference_mode():
+            offsets = self._displacement(state, kp_source, kp_driving)
+            ys = torch.arange(state.height, device=self.device, dtype=torch.float32) + 0.5
+            xs = torch.arange(state.width, device=self.device, dtype=torch.float32) + 0.5
+            grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
+            sample_x = (grid_x + offsets[0, 0]) * (2.0 / state.width) - 1.0
+            sample_y = (grid_y + offsets[0, 1]) * (2.0 / state.height) - 1.0
+            grid = torch.stack([sample_x, sample_y], dim=-1).unsqueeze(0)
+            padding = "zeros" if state.channels == 4 else "border"
+            image = state.data["image"]
+            frame = F.grid_sample(image, grid, mode="bilinear", padding_mode=padding, align_corners=False)
+            frame = frame.round().clamp(0, 255).to(torch.uint8)[0].permute(1, 2, 0)
+            return frame.cpu().numpy()
+
+    def detect_keypoints(self, state: SourceState) -> Motion | None:
+        """The spline does not find keypoints itself."""
+        return None
