@@ -31,16 +31,6 @@ class Pose:
         return cls(arrays.positions[index], arrays.jacobians[index], arrays.radii)
 
 
-def fit_size(width: int, height: int, size: tuple[int, int] | None) -> tuple[int, int]:
-    """The render size for a source of width x height: ``size`` (W, H) if given, else the source size."""
-    if size is None:
-        return width, height
-    w, h = size
-    if w <= 0 or h <= 0:
-        raise ValueError("render size must be positive")
-    return int(w), int(h)
-
-
 class Renderer:
     """Renders poses of one source image with one generator at a fixed output size."""
 
@@ -48,7 +38,7 @@ class Renderer:
                  size: tuple[int, int] | None = None) -> None:
         height, width = source.shape[:2]
         self.generator = generator
-        self.width, self.height = fit_size(width, height, size)
+        self.width, self.height = (width, height) if size is None else (int(size[0]), int(size[1]))
         self.scale = np.array([self.width / width, self.height / height], dtype=np.float32)
         if (self.width, self.height) != (width, height):
             interpolation = cv2.INTER_AREA if self.width < width else cv2.INTER_CUBIC
@@ -71,11 +61,25 @@ class Renderer:
         return self.render(Pose.from_arrays(project.sample([frame])))
 
 
+def source_scale(project: Project, image: np.ndarray) -> np.ndarray:
+    """Per-axis factor from the project's image size to ``image``'s size (batch renders on other sources)."""
+    return np.array([image.shape[1] / project.width, image.shape[0] / project.height], np.float32)
+
+
+def scaled_pose(pose: Pose, factor: np.ndarray) -> Pose:
+    """A pose with positions scaled per axis and radii by the geometric mean of the factors."""
+    return Pose(pose.positions * factor, pose.jacobians, pose.radii * float(np.sqrt(factor.prod())))
+
+
 def renderer_for_project(project: Project, source: np.ndarray, registry: Any,
                          size: tuple[int, int] | None = None, device: str | None = None,
                          generator: str | None = None) -> Renderer:
-    """Build the project's generator (or an override) and prepare its source at ``size``."""
+    """Build the project's generator (or an override) and prepare ``source`` at ``size`` (W, H).
+
+    ``source`` is normally the project's own image; another image gets the keypoints scaled onto it.
+    """
     settings = project.render
     instance = registry.create_generator(generator or settings.generator, device or settings.device,
                                          **settings.options)
-    return Renderer(instance, source, Pose.from_arrays(project.rest_pose()), size)
+    rest = scaled_pose(Pose.from_arrays(project.rest_pose()), source_scale(project, source))
+    return Renderer(instance, source, rest, size)

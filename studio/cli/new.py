@@ -1,0 +1,56 @@
+"""`new IMAGE -o PROJECT.marionette [--keypoints none|grid|face]`: start a project from an image."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from studio.core.errors import UserError
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the command."""
+    parser = subparsers.add_parser("new", help="create a project from an image")
+    parser.add_argument("image", help="source image (PNG, JPEG, ...)")
+    parser.add_argument("-o", "--output", required=True, help="project file to write (.marionette)")
+    parser.add_argument("--keypoints", choices=("none", "grid", "face"), default="grid",
+                        help="initial keypoints: none, an even 3x3 grid, or placed on a detected face")
+    parser.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    parser.add_argument("--frames", type=int, default=120, help="number of frames (default 120)")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing project file")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Create and save the project."""
+    from studio.core.presets import grid_keypoints, named_keypoints
+    from studio.core.project import Project, Timing
+    from studio.core.project_file import save_project
+    from studio.media.image_io import encode_png, load_image
+
+    output = Path(args.output)
+    if output.suffix != ".marionette":
+        raise UserError(f"project file {output.name} must end in .marionette")
+    if output.exists() and not args.overwrite:
+        raise UserError(f"{output} exists: pass --overwrite or choose another name")
+    if not output.parent.is_dir():
+        raise UserError(f"folder {output.parent} does not exist")
+    if args.frames < 1:
+        raise UserError("--frames must be at least 1")
+    image = load_image(args.image)
+    height, width = image.shape[:2]
+    project = Project(encode_png(image), width, height)
+    try:
+        project.timing = Timing(args.fps, 0, args.frames - 1)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    if args.keypoints == "grid":
+        project.keypoints = grid_keypoints(width, height)
+    elif args.keypoints == "face":
+        from studio.capture.face_preset import place_face_keypoints
+
+        project.keypoints = named_keypoints(place_face_keypoints(image))
+    save_project(project, output)
+    print(f"wrote {output}: {width}x{height}, {len(project.keypoints)} keypoints, "
+          f"{project.timing.frame_count} frames at {project.timing.fps:g} fps")
+    return 0

@@ -1,0 +1,100 @@
+"""`render PROJECT -o OUT [options]`: render a project to a clip, an image sequence or a sprite sheet.
+
+The output's extension picks the format (see studio.media.output_spec). With ``--source`` the same
+motion is rendered onto other images (one output per image, ``{name}`` in OUT is the image's name).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import re
+from pathlib import Path
+
+from studio.core.errors import UserError
+
+_COLOUR = re.compile(r"^#([0-9a-fA-F]{6})$")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the command."""
+    parser = subparsers.add_parser("render", help="render a project to video, PNG frames or a sprite sheet")
+    parser.add_argument("project", help="a .marionette file")
+    parser.add_argument("-o", "--output", required=True,
+                        help="out.mp4 | out.webm | out.gif | out.mov (ProRes 4444) | frames/%%04d.png | "
+                             "sheet.png with --sprite-sheet; with --source, use {name} for the image's name")
+    parser.add_argument("--frames", metavar="A:B", help="inclusive frame range (default: the project's)")
+    parser.add_argument("--size", metavar="WxH", help="output size, aspect kept: 512x512, 512x or x512")
+    parser.add_argument("--fps", type=float, help="output frame rate (default: the project's)")
+    parser.add_argument("--device", default=None, help="auto | cpu | cuda | mps (default: the project's)")
+    parser.add_argument("--model", default=None, help="generator name (default: the project's, e.g. warp)")
+    parser.add_argument("--background", default="transparent", help="transparent | #RRGGBB")
+    parser.add_argument("--motion-blur", type=int, default=1, metavar="SUBFRAMES",
+                        help="render this many sub-frames per frame and average them")
+    parser.add_argument("--shutter", type=float, default=180.0, metavar="DEGREES", help="shutter angle (0-360)")
+    parser.add_argument("--audio", help="a video or audio file whose audio is muxed in, aligned to the first frame")
+    parser.add_argument("--crf", type=int, default=18, help="quality for MP4/WebM (lower is better, default 18)")
+    parser.add_argument("--sprite-sheet", action="store_true", help="write a PNG atlas plus a JSON frame map")
+    parser.add_argument("--source", help="render the motion onto another image, or a glob of images (batch)")
+    parser.add_argument("--overwrite", action="store_true", help="replace existing output files")
+    return parser
+
+
+def parse_background(text: str) -> tuple[int, int, int] | None:
+    """'transparent' -> None; '#RRGGBB' -> (r, g, b)."""
+    if text.lower() == "transparent":
+        return None
+    match = _COLOUR.match(text)
+    if not match:
+        raise UserError(f"--background {text!r} must be 'transparent' or a colour like #20242a")
+    value = int(match.group(1), 16)
+    return (value >> 16) & 255, (value >> 8) & 255, value & 255
+
+
+def batch_targets(source: str, output: str) -> list[tuple[Path, str]]:
+    """(image, output path) pairs for --source: a file or a glob; several images need {name} in OUT."""
+    paths = sorted(Path(p) for p in glob.glob(source)) if glob.has_magic(source) else [Path(source)]
+    if not paths:
+        raise UserError(f"--source {source!r} matches no files")
+    if len(paths) > 1 and "{name}" not in output:
+        raise UserError(f"--source matches {len(paths)} images: put {{name}} in the output, e.g. out/{{name}}.mp4")
+    return [(p, output.replace("{name}", p.stem)) for p in paths]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the project (or a batch of sources) with a progress bar."""
+    from studio.cli._progress import ProgressBar
+    from studio.core.project_file import load_project
+    from studio.jobs.render_job import render_project
+    from studio.jobs.render_plan import RenderOptions, parse_frames, parse_size, plan_render
+    from studio.media.image_io import load_image
+    from studio.media.output_spec import OutputSpec, format_for
+    from studio.plugins.api import builtin_registry
+
+    project = load_project(args.project)
+    options = RenderOptions(
+        frames=parse_frames(args.frames) if args.frames else None,
+        size=parse_size(args.size) if args.size else None,
+        fps=args.fps, device=args.device, generator=args.model,
+        motion_blur=args.motion_blur, shutter=args.shutter)
+    background = parse_background(args.background)
+    start = options.frames[0] if options.frames else project.timing.start
+    audio_start = max(0.0, (start - project.timing.start) / project.timing.fps)
+    if args.audio and not Path(args.audio).is_file():
+        raise UserError(f"audio file {args.audio} does not exist")
+    jobs = batch_targets(args.source, args.output) if args.source else [(None, args.output)]
+    registry = builtin_registry()
+    for image_path, output in jobs:
+        source = load_image(image_path) if image_path is not None else None
+        size = None if source is None else (source.shape[1], source.shape[0])
+        plan = plan_render(project, options, size)
+        spec = OutputSpec(output, plan.fps, plan.width, plan.height, crf=args.crf, background=background,
+                          sprite_sheet=args.sprite_sheet, audio=args.audio, audio_start=audio_start,
+                          overwrite=args.overwrite)
+        format_for(spec)
+        bar = ProgressBar(f"render {Path(output).name}")
+        written = render_project(project, plan, spec, registry, source=source, device=options.device,
+                                 generator=options.generator, progress=bar.update)
+        print(f"wrote {', '.join(str(p) for p in written[:3])}{' ...' if len(written) > 3 else ''} "
+              f"({plan.frame_count} frames, {plan.width}x{plan.height}, {plan.fps:g} fps)")
+    return 0

@@ -1,0 +1,1 @@
+"""Long jobs that span layers (render + encode): plain functions with progress and cancel."""
