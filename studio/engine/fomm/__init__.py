@@ -1,0 +1,1 @@
+"""The first-order motion model generator: runs the released checkpoints and configs."""
