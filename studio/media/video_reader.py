@@ -159,11 +159,7 @@ class _ImageFolderSource(FrameSource):
 
     def __init__(self, folder: Path, fps: float) -> None:
         self._files = sorted(
-            (
-                p
-                for p in folder.iterdir()
-                if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")
-            ),
+            (p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")),
             key=lambda p: natural_key(p.name),
         )
         if not self._files:
