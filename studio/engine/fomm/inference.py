@@ -3,7 +3,8 @@
 What depends only on the source (its features, its keypoints, its downsampled copy, the identity grid,
 its keypoint heat maps) is computed once; batch norms are folded into the convolutions; each
 "nearest 2x upsample + 3x3 conv" is evaluated as four 2x2 convolutions at the low resolution
-(2.25x fewer multiply-adds), which is exact up to float rounding.
+(2.25x fewer multiply-adds), which is exact up to float rounding. Keypoint geometry (sparse motions,
+heat maps, the blended flow) stays float32 under a CUDA float16 autocast.
 """
 
 from __future__ import annotations
@@ -192,22 +193,25 @@ class FastFomm:
         """Dense flow (1 x h x w x 2) and occlusion map (1 x 1 x h x w or None) for one driving pose."""
         small = cache.small
         b, c, h, w = small.shape
-        motions = sparse_motions(cache.identity, kp_driving, kp_source)
+        with torch.autocast(device_type=small.device.type, enabled=False):
+            motions = sparse_motions(cache.identity, kp_driving, kp_source)
+            heat = kp2gaussian(kp_driving["value"], h, w, self.motion.kp_variance) - self._source_gaussians(
+                cache, kp_source)
         n = motions.shape[1]
-        heat = kp2gaussian(kp_driving["value"], h, w, self.motion.kp_variance) - self._source_gaussians(
-            cache, kp_source)
         heat = torch.cat([heat.new_zeros(b, 1, h, w), heat], dim=1).unsqueeze(2)
         grid = motions.permute(0, 2, 1, 3, 4).reshape(b, h, n * w, 2)
         warped = F.grid_sample(small, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
         warped = warped.view(b, c, h, n, w).permute(0, 3, 1, 2, 4)
         prediction = self.hourglass(torch.cat([heat, warped], dim=2).reshape(b, -1, h, w))
-        mask = F.softmax(self.mask(prediction), dim=1)
+        mask = F.softmax(self.mask(prediction).float(), dim=1)
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)
-        occlusion = torch.sigmoid(self.occlusion(prediction)) if self.occlusion is not None else None
+        occlusion = torch.sigmoid(self.occlusion(prediction).float()) if self.occlusion is not None else None
         return deformation, occlusion
 
-    def render(self, cache: SourceCache, kp_driving: Keypoints, kp_source: Keypoints) -> torch.Tensor:
-        """The predicted frame, 1 x C x H x W in [0, 1], as the generator's forward would give it."""
+    def render(self, cache: SourceCache, kp_driving: Keypoints, kp_source: Keypoints
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The predicted frame, 1 x C x H x W in [0, 1], as the generator's forward would give it, and the
+        dense flow (1 x h x w x 2) it was warped with."""
         deformation, occlusion = self.dense_motion(cache, kp_driving, kp_source)
         out = deform_input(cache.features, deformation)
         if occlusion is not None:
@@ -218,4 +222,4 @@ class FastFomm:
             out = block(out)
         for block in self.up:
             out = block(out)
-        return torch.sigmoid(self.final(out))
+        return torch.sigmoid(self.final(out)), deformation
