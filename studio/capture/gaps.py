@@ -1,0 +1,48 @@
+"""Filling gaps in tracked motion: frames where a landmark was not seen get a value from its neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from studio.capture.motion import TrackedMotion
+
+FILL_MODES = ("interpolate", "hold")
+
+
+def fill_gap_series(times: np.ndarray, values: np.ndarray, known: np.ndarray, mode: str) -> np.ndarray:
+    """Fill one channel series over time.
+
+    times: [T]; values: [T, C] (any float dtype); known: [T] bool. "interpolate" draws a straight line
+    between the surrounding known samples; "hold" keeps the last known value. Before the first known
+    sample both modes hold the first one. A series never known stays NaN (never zero).
+    """
+    if mode not in FILL_MODES:
+        raise ValueError(f"unknown fill mode {mode!r}: choose one of {', '.join(FILL_MODES)}")
+    out = np.array(values, dtype=np.float64)
+    if not known.any() or known.all():
+        return out.astype(values.dtype)
+    known_index = np.nonzero(known)[0]
+    if mode == "interpolate":
+        for c in range(out.shape[1]):
+            out[:, c] = np.interp(times, times[known_index], out[known_index, c])
+    else:
+        last = np.maximum.accumulate(np.where(known, np.arange(len(times)), -1))
+        last[last < 0] = known_index[0]
+        out = out[last]
+    return out.astype(values.dtype)
+
+
+def fill_gaps(motion: TrackedMotion, mode: str = "interpolate") -> TrackedMotion:
+    """A copy of ``motion`` with every gap filled per landmark; ``visible`` keeps what was really seen.
+
+    Landmarks the tracker never saw stay NaN. Head rotation is filled the same way.
+    """
+    landmarks = motion.landmarks.copy()
+    for n in range(motion.landmark_count):
+        known = motion.visible[:, n] & ~np.isnan(motion.landmarks[:, n]).any(axis=1)
+        landmarks[:, n] = fill_gap_series(motion.times, motion.landmarks[:, n], known, mode)
+    head_rotation = motion.head_rotation
+    if head_rotation is not None:
+        known = ~np.isnan(head_rotation)
+        head_rotation = fill_gap_series(motion.times, head_rotation[:, None], known, mode)[:, 0]
+    return motion.with_arrays(landmarks=landmarks, head_rotation=head_rotation)

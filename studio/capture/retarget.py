@@ -1,0 +1,137 @@
+"""Retargeting: turn a performer's tracked landmarks into the motion of a project's keypoints.
+
+Pure numpy. Positions are pixels (x right, y down); rotations are radians relative to the rest pose,
+positive turning +x towards +y (clockwise on screen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from studio.capture.face_preset import FACE_PRESET
+from studio.capture.gaps import fill_gaps
+from studio.capture.motion import TrackedMotion
+from studio.core.errors import UserError
+
+RETARGET_MODES = ("relative", "absolute")
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Keypoint ``keypoint`` (index into the project's keypoints) follows tracker landmark ``landmark``."""
+
+    keypoint: int
+    landmark: int
+
+
+def face_bindings(keypoint_names: Sequence[str]) -> list[Binding]:
+    """Bind every keypoint named like a FACE_PRESET entry to its face-mesh landmark; others stay unbound."""
+    landmark_of = dict(FACE_PRESET)
+    return [Binding(k, landmark_of[name]) for k, name in enumerate(keypoint_names) if name in landmark_of]
+
+
+def point_spread(points: np.ndarray) -> float:
+    """Size of a point set: the diagonal of its bounding box (0 for fewer than two distinct points)."""
+    if len(points) < 2:
+        return 0.0
+    return float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
+
+
+def similarity_fit(source: np.ndarray, target: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """Least-squares similarity ``target ≈ scale * R @ source + shift`` (Umeyama 1991, no reflection).
+
+    source, target: [M, 2]. Returns (scale, R [2, 2], shift [2]); one point gives a pure shift.
+    """
+    source_mean, target_mean = source.mean(axis=0), target.mean(axis=0)
+    a, b = source - source_mean, target - target_mean
+    variance = float((a**2).sum())
+    if len(source) < 2 or variance < 1e-12:
+        return 1.0, np.eye(2), target_mean - source_mean
+    u, sigma, vt = np.linalg.svd(b.T @ a)
+    d = np.diag([1.0, np.sign(np.linalg.det(u @ vt)) or 1.0])
+    rotation = u @ d @ vt
+    scale = float(np.trace(np.diag(sigma) @ d) / variance)
+    return scale, rotation, target_mean - scale * rotation @ source_mean
+
+
+def _neutral(motion: TrackedMotion, neutral: int | np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Neutral landmark positions [N, 2] from a frame index or given directly."""
+    if isinstance(neutral, (int, np.integer)):
+        if not -motion.frame_count <= neutral < motion.frame_count:
+            raise UserError(
+                f"neutral frame {neutral} is outside the take (0..{motion.frame_count - 1}): pick a frame in it"
+            )
+        return landmarks[int(neutral)]
+    neutral = np.asarray(neutral, dtype=np.float64)
+    if neutral.shape != (motion.landmark_count, 2):
+        raise ValueError(f"neutral landmarks must be [{motion.landmark_count}, 2], got {neutral.shape}")
+    return neutral
+
+
+def retarget(
+    motion: TrackedMotion,
+    bindings: Sequence[Binding],
+    rest_positions: np.ndarray,
+    neutral: int | np.ndarray = 0,
+    mode: str = "relative",
+    scale: str | float = "auto",
+    neutral_roll: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keypoint positions [T, K, 2] and rotations [T, K] driven by ``motion``.
+
+    relative: ``rest + (landmark - neutral landmark) * scale``; "auto" scale is the size of the bound rest
+    positions over the size of the bound neutral landmarks (bounding-box diagonals).
+    absolute: landmarks mapped by the similarity that best takes the bound neutral landmarks onto the rest
+    positions (a float ``scale`` replaces the fitted scale).
+    ``neutral`` is a frame index of the take or landmarks [N, 2]. Head roll, relative to the neutral roll
+    (the neutral frame's, or ``neutral_roll``), drives every bound keypoint's rotation. Gaps are
+    interpolated first; unbound keypoints and landmarks never seen stay at rest.
+    """
+    if mode not in RETARGET_MODES:
+        raise ValueError(f"unknown retarget mode {mode!r}: choose one of {', '.join(RETARGET_MODES)}")
+    rest = np.asarray(rest_positions, dtype=np.float64)
+    keypoint_count = len(rest)
+    for binding in bindings:
+        if not 0 <= binding.keypoint < keypoint_count or not 0 <= binding.landmark < motion.landmark_count:
+            raise ValueError(f"{binding} is out of range ({keypoint_count} keypoints, "
+                             f"{motion.landmark_count} landmarks)")
+    filled = fill_gaps(motion, "interpolate")
+    landmarks = filled.landmarks.astype(np.float64)
+    neutral_points = _neutral(motion, neutral, landmarks)
+    positions = np.broadcast_to(rest, (motion.frame_count, keypoint_count, 2)).copy()
+    rotations = np.zeros((motion.frame_count, keypoint_count))
+    if not bindings:
+        return positions, rotations
+    keys = np.array([b.keypoint for b in bindings])
+    marks = np.array([b.landmark for b in bindings])
+    anchor = neutral_points[marks]
+    seen = ~np.isnan(anchor).any(axis=1)
+    if not seen.any():
+        raise UserError("the neutral frame has no bound landmark: choose a frame where the performer is seen")
+    keys, marks, anchor = keys[seen], marks[seen], anchor[seen]
+    tracked = landmarks[:, marks]
+    if mode == "relative":
+        if scale == "auto":
+            performer = point_spread(anchor)
+            factor = point_spread(rest[keys]) / performer if performer > 1e-6 else 1.0
+        else:
+            factor = float(scale)
+        moved = rest[keys] + (tracked - anchor) * factor
+    else:
+        factor, rotation, shift = similarity_fit(anchor, rest[keys])
+        if scale != "auto":
+            factor = float(scale)
+            shift = rest[keys].mean(axis=0) - factor * rotation @ anchor.mean(axis=0)
+        moved = factor * tracked @ rotation.T + shift
+    positions[:, keys] = np.where(np.isnan(moved), rest[keys], moved)
+    if filled.head_rotation is not None:
+        roll = filled.head_rotation
+        reference = neutral_roll
+        if reference is None:
+            reference = float(roll[int(neutral)]) if isinstance(neutral, (int, np.integer)) else 0.0
+        wrapped = np.angle(np.exp(1j * np.nan_to_num(roll - reference)))
+        rotations[:, keys] = np.unwrap(wrapped)[:, None]
+    return positions, rotations
