@@ -17,6 +17,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                         help="initial keypoints: none, an even 3x3 grid, or placed on a detected face")
     parser.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     parser.add_argument("--frames", type=int, default=120, help="number of frames (default 120)")
+    parser.add_argument("--max-pixels", type=int, default=50_000_000,
+                        help="refuse images with more pixels than this (default 50 million)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing project file")
     return parser
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"folder {output.parent} does not exist")
     if args.frames < 1:
         raise UserError("--frames must be at least 1")
-    image = load_image(args.image)
+    image = load_image(args.image, max_pixels=args.max_pixels)
     height, width = image.shape[:2]
     project = Project(encode_png(image), width, height)
     try:
