@@ -71,10 +71,14 @@ def load_weights(path: str | Path, expected_sha256: str | None = None) -> Any:
 
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError:
+    except pickle.UnpicklingError as exc:
+        if "unsupported global" not in str(exc).lower():
+            raise UserError(f"cannot read weight file {path.name}: it is damaged or not a checkpoint") from None
         raise UserError(
             f"refusing to load {path.name}: it needs arbitrary code to unpickle; "
             "ask the plugin's author for a weights-only checkpoint"
         ) from None
-    except (RuntimeError, EOFError, OSError, ValueError, KeyError) as exc:
-        raise UserError(f"cannot read weight file {path.name}: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # a damaged file fails in many ways inside torch's reader
+        raise UserError(
+            f"cannot read weight file {path.name}: it is damaged or not a checkpoint ({type(exc).__name__})"
+        ) from None

@@ -7,6 +7,8 @@ upsampled to full resolution and applied with one ``grid_sample``. Keypoint jaco
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -14,20 +16,7 @@ import torch.nn.functional as F
 from marionette_tps.spline import evaluate, fit
 from studio.core.errors import UserError
 from studio.engine.contract import Capabilities, Motion, SourceState
-
-
-def _resolve_device(device: str) -> torch.device:
-    """"auto" picks CUDA, then MPS, then the CPU; anything else is used as given."""
-    if device == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if torch.backends.mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise UserError(f"unknown device {device!r}: use auto, cpu, cuda or mps") from None
+from studio.engine.device import resolve_device
 
 
 class TpsGenerator:
@@ -40,12 +29,19 @@ class TpsGenerator:
 
     capabilities = Capabilities(name="tps", title="Thin-plate spline", alpha=True)
 
-    def __init__(self, device: str = "auto", flow_size: int = 128, smoothing: float = 1e-3) -> None:
+    def __init__(
+        self, device: str = "auto", flow_size: int = 128, smoothing: float = 1e-3, **options: Any
+    ) -> None:
+        if options:
+            raise UserError(
+                f"unknown option(s) for the tps generator: {', '.join(sorted(options))}; "
+                "it takes flow_size and smoothing"
+            )
         if flow_size < 2:
             raise UserError(f"tps flow_size {flow_size} is too small: use 2 or more")
         if smoothing < 0:
             raise UserError(f"tps smoothing {smoothing} is negative: use 0 or more")
-        self.device = _resolve_device(device)
+        self.device = resolve_device(device)
         self.flow_size = int(flow_size)
         self.smoothing = float(smoothing)
 
@@ -59,11 +55,16 @@ class TpsGenerator:
         return SourceState(height, width, channels, {"image": image})
 
     def _displacement(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> torch.Tensor:
-        """Source-minus-driving offsets in pixels at every output pixel: [1, 2, H, W] on the device."""
+        """Source-minus-driving offsets in pixels at every output pixel: [1, 2, H, W] on the device.
+
+        Coordinates are centred on the driving keypoints' mean so that collinear keypoints, whose
+        affine part is underdetermined, get the least-squares answer closest to a translation.
+        """
         scale = float(max(state.height, state.width))
         centres = torch.as_tensor(kp_driving.positions, dtype=torch.float64).reshape(-1, 2) / scale
         targets = torch.as_tensor(kp_source.positions, dtype=torch.float64).reshape(-1, 2) / scale
-        weights, affine = fit(centres, targets - centres, self.smoothing)
+        origin = centres.mean(dim=0) if centres.shape[0] else torch.zeros(2, dtype=torch.float64)
+        weights, affine = fit(centres - origin, targets - centres, self.smoothing)
         factor = min(1.0, self.flow_size / scale)
         rows = max(2, round(state.height * factor))
         cols = max(2, round(state.width * factor))
@@ -71,7 +72,7 @@ class TpsGenerator:
         xs = (torch.arange(cols, dtype=torch.float64) + 0.5) * (state.width / cols)
         grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
         points = torch.stack([grid_x, grid_y], dim=-1).reshape(-1, 2) / scale
-        offsets = evaluate(points, centres, weights, affine) * scale
+        offsets = evaluate(points - origin, centres - origin, weights, affine) * scale
         coarse = offsets.reshape(1, rows, cols, 2).permute(0, 3, 1, 2).to(self.device, torch.float32)
         return F.interpolate(coarse, size=(state.height, state.width), mode="bilinear", align_corners=False)
 
