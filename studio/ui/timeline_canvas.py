@@ -1,0 +1,582 @@
+"""The painted part of the timeline: frame ruler, playhead, one row of keyframe diamonds per keypoint.
+
+Gestures become core edits pushed through the session: dragging keys pushes ``move_keys`` edits with a
+merge key (one undo step per drag); K, Del, Ctrl+C and Ctrl+V set, delete, copy and paste keys.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QWidget
+
+from studio.core.edits import delete_keys, move_keys, paste_keys, set_keys_from_current
+from studio.core.tracks import Interpolation, Keyframe
+from studio.ui import timeline_palette as pal
+from studio.ui.session import Session
+
+HEADER_WIDTH = 150
+RULER_HEIGHT = 26
+ROW_HEIGHT = 22
+DIAMOND = 6
+_HIT = 8
+_TICK_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
+_gesture_ids = itertools.count(1)
+
+KeyRef = tuple[str, int]
+
+
+class TimelineCanvas(QWidget):
+    """Custom-painted ruler and key rows; owns the key selection and the time-axis zoom."""
+
+    scroll_range_changed = Signal(int, int)
+    key_selection_changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.selected_keys: set[KeyRef] = set()
+        self.clipboard: dict[str, tuple[Keyframe, ...]] = {}
+        self._frame0 = 0.0
+        self._ppf = 8.0
+        self._scroll_y = 0
+        self._fitted = False
+        self._mode: str | None = None
+        self._press = QPointF()
+        self._band: QRectF | None = None
+        self._band_base: set[KeyRef] = set()
+        self._drag_offset = 0
+        self._drag_frames: dict[str, list[int]] = {}
+        self._drag_blocked: dict[str, set[int]] = {}
+        self._merge_key = ""
+        self._pan_frame0 = 0.0
+        self.setObjectName("timelineCanvas")
+        self.setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumHeight(RULER_HEIGHT + 3 * ROW_HEIGHT)
+        self._font = QFont(self.font())
+        self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.9))
+        session.project_replaced.connect(self._on_project_replaced)
+        session.document_changed.connect(self._on_document_changed)
+        session.frame_changed.connect(self._on_frame_changed)
+        session.selection_changed.connect(self._on_selection_changed)
+
+    # ----- geometry -------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        """Room for the ruler and a handful of rows."""
+        return QSize(640, RULER_HEIGHT + 6 * ROW_HEIGHT)
+
+    @property
+    def pixels_per_frame(self) -> float:
+        """Current zoom of the time axis."""
+        return self._ppf
+
+    def frame_to_x(self, frame: float) -> float:
+        """Widget x of a frame's centre."""
+        return HEADER_WIDTH + (frame - self._frame0) * self._ppf
+
+    def x_to_frame(self, x: float) -> float:
+        """Fractional frame under widget x."""
+        return self._frame0 + (x - HEADER_WIDTH) / self._ppf
+
+    def row_center_y(self, row: int) -> float:
+        """Widget y of the middle of keypoint row ``row``."""
+        return RULER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2 - self._scroll_y
+
+    def key_position(self, keypoint_id: str, frame: int) -> QPointF:
+        """Widget position of a key's diamond."""
+        return QPointF(self.frame_to_x(frame), self.row_center_y(self.session.project.index_of(keypoint_id)))
+
+    def content_height(self) -> int:
+        """Height of all rows (for the vertical scroll bar)."""
+        return len(self.session.project.keypoints) * ROW_HEIGHT
+
+    def set_scroll_y(self, value: int) -> None:
+        """Scroll the rows vertically (the ruler stays put)."""
+        self._scroll_y = max(0, int(value))
+        self.update()
+
+    def fit_range(self) -> None:
+        """Zoom the time axis so the whole frame range fills the width."""
+        timing = self.session.project.timing
+        width = max(50, self.width() - HEADER_WIDTH - 16)
+        self._ppf = max(0.5, min(60.0, width / max(1, timing.frame_count)))
+        self._frame0 = timing.start - 8 / self._ppf
+        self.update()
+
+    def zoom(self, factor: float, anchor_x: float) -> None:
+        """Zoom the time axis by ``factor`` keeping the frame under ``anchor_x`` in place."""
+        anchor = self.x_to_frame(anchor_x)
+        self._ppf = max(0.5, min(80.0, self._ppf * factor))
+        self._frame0 = anchor - (anchor_x - HEADER_WIDTH) / self._ppf
+        self.update()
+
+    def _emit_scroll_range(self) -> None:
+        page = max(1, self.height() - RULER_HEIGHT)
+        maximum = max(0, self.content_height() - page)
+        self._scroll_y = min(self._scroll_y, maximum)
+        self.scroll_range_changed.emit(maximum, page)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Fit the range on the first layout; keep the scroll range right."""
+        super().resizeEvent(event)
+        if not self._fitted and self.width() > HEADER_WIDTH + 50:
+            self._fitted = True
+            self.fit_range()
+        self._emit_scroll_range()
+
+    # ----- hit tests ------------------------------------------------------------------------
+    def key_at(self, pos: QPointF) -> KeyRef | None:
+        """The key whose diamond is under ``pos`` (nearest within a few pixels)."""
+        if pos.y() < RULER_HEIGHT or pos.x() < HEADER_WIDTH:
+            return None
+        project = self.session.project
+        row = int((pos.y() + self._scroll_y - RULER_HEIGHT) // ROW_HEIGHT)
+        if not 0 <= row < len(project.keypoints):
+            return None
+        kp_id = project.keypoints[row].id
+        best: KeyRef | None = None
+        best_dist = float(_HIT)
+        for frame in project.track(kp_id).frames():
+            dist = abs(self.frame_to_x(frame) - pos.x())
+            if dist <= best_dist:
+                best, best_dist = (kp_id, frame), dist
+        return best
+
+    def keys_in_rect(self, rect: QRectF) -> set[KeyRef]:
+        """Every key whose diamond centre lies inside ``rect``."""
+        found: set[KeyRef] = set()
+        for row, kp in enumerate(self.session.project.keypoints):
+            y = self.row_center_y(row)
+            if not rect.top() <= y <= rect.bottom():
+                continue
+            for frame in self.session.project.track(kp.id).frames():
+                if rect.left() <= self.frame_to_x(frame) <= rect.right():
+                    found.add((kp.id, frame))
+        return found
+
+    # ----- key operations (core edits) ------------------------------------------------------
+    def set_selected_keys(self, keys: set[KeyRef]) -> None:
+        """Replace the key selection."""
+        if keys != self.selected_keys:
+            self.selected_keys = set(keys)
+            self.key_selection_changed.emit()
+            self.update()
+
+    def _selected_by_keypoint(self) -> dict[str, list[int]]:
+        grouped: dict[str, list[int]] = {}
+        for kp_id, frame in sorted(self.selected_keys):
+            grouped.setdefault(kp_id, []).append(frame)
+        return grouped
+
+    def set_key(self) -> None:
+        """Key the selected keypoints (all when none is selected) at the playhead with their current pose."""
+        project = self.session.project
+        ids = self.session.selected_ids or [kp.id for kp in project.keypoints]
+        if ids:
+            self.session.push(set_keys_from_current(project, ids, self.session.current_frame))
+
+    def delete_selected_keys(self) -> bool:
+        """Delete the selected keys; False when none were selected."""
+        if not self.selected_keys:
+            return False
+        self.session.push(delete_keys(self.session.project, self._selected_by_keypoint()))
+        self.set_selected_keys(set())
+        return True
+
+    def copy_keys(self) -> bool:
+        """Copy the selected keys to the timeline clipboard; False when none were selected."""
+        if not self.selected_keys:
+            return False
+        project = self.session.project
+        self.clipboard = {
+            kp_id: tuple(k for k in project.track(kp_id).keys if k.frame in set(frames))
+            for kp_id, frames in self._selected_by_keypoint().items()
+        }
+        return True
+
+    def paste_keys(self) -> bool:
+        """Paste copied keys with the earliest one at the playhead; False when there is nothing to paste."""
+        project = self.session.project
+        known = {kp.id for kp in project.keypoints}
+        clipboard = {kp_id: keys for kp_id, keys in self.clipboard.items() if kp_id in known and keys}
+        if not clipboard:
+            return False
+        at = self.session.current_frame
+        self.session.push(paste_keys(project, clipboard, at))
+        origin = min(k.frame for keys in clipboard.values() for k in keys)
+        self.set_selected_keys({(kp_id, k.frame - origin + at) for kp_id, keys in clipboard.items() for k in keys})
+        return True
+
+    def select_all_keys(self) -> None:
+        """Select every key of every keypoint."""
+        project = self.session.project
+        self.set_selected_keys({(kp.id, f) for kp in project.keypoints for f in project.track(kp.id).frames()})
+
+    # ----- dragging keys ----------------------------------------------------------------------
+    def _begin_move(self) -> None:
+        project = self.session.project
+        self._drag_frames = self._selected_by_keypoint()
+        self._drag_blocked = {
+            kp_id: set(project.track(kp_id).frames()) - set(frames) for kp_id, frames in self._drag_frames.items()
+        }
+        self._drag_offset = 0
+        self._merge_key = f"timeline-move-{next(_gesture_ids)}"
+
+    def _move_to(self, offset: int) -> None:
+        if offset == self._drag_offset:
+            return
+        for kp_id, frames in self._drag_frames.items():
+            if any(f + offset in self._drag_blocked[kp_id] for f in frames):
+                return
+        current = {kp_id: [f + self._drag_offset for f in frames] for kp_id, frames in self._drag_frames.items()}
+        edit = move_keys(self.session.project, current, offset - self._drag_offset)
+        edit.merge_key = self._merge_key
+        self._drag_offset = offset
+        self.selected_keys = {(kp_id, f + offset) for kp_id, frames in self._drag_frames.items() for f in frames}
+        self.session.push(edit)
+        self.key_selection_changed.emit()
+
+    # ----- mouse ---------------------------------------------------------------------------------
+    def _scrub(self, x: float) -> None:
+        self.session.set_frame(round(self.x_to_frame(x)))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Scrub in the ruler, select rows in the header, select/drag keys or rubber-band in the rows."""
+        pos = event.position()
+        self._press = pos
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._mode = "pan"
+            self._pan_frame0 = self._frame0
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if pos.y() < RULER_HEIGHT:
+            self._mode = "scrub"
+            self._scrub(max(pos.x(), HEADER_WIDTH))
+            return
+        if pos.x() < HEADER_WIDTH:
+            self._select_row(pos.y(), shift)
+            return
+        hit = self.key_at(pos)
+        if hit is None:
+            self._mode = "band"
+            self._band_base = set(self.selected_keys) if shift else set()
+            self._band = QRectF(pos, pos)
+            if not shift:
+                self.set_selected_keys(set())
+            return
+        if shift:
+            self.set_selected_keys(self.selected_keys ^ {hit})
+            if hit not in self.selected_keys:
+                return
+        elif hit not in self.selected_keys:
+            self.set_selected_keys({hit})
+        self._mode = "move"
+        self._begin_move()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Continue the gesture started by the press."""
+        pos = event.position()
+        if self._mode == "scrub":
+            self._scrub(max(pos.x(), HEADER_WIDTH))
+        elif self._mode == "move":
+            self._move_to(round((pos.x() - self._press.x()) / self._ppf))
+        elif self._mode == "band":
+            self._band = QRectF(self._press, pos).normalized()
+            self.set_selected_keys(self._band_base | self.keys_in_rect(self._band))
+            self.update()
+        elif self._mode == "pan":
+            self._frame0 = self._pan_frame0 - (pos.x() - self._press.x()) / self._ppf
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """End the gesture: a key drag becomes one undo step."""
+        if self._mode == "move" and self._drag_offset:
+            self.session.finish_gesture()
+        self._mode = None
+        self._band = None
+        self.update()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """Double-click in the rows moves the playhead there."""
+        pos = event.position()
+        if pos.x() >= HEADER_WIDTH and pos.y() >= RULER_HEIGHT and event.button() == Qt.MouseButton.LeftButton:
+            self._scrub(pos.x())
+
+    def _select_row(self, y: float, shift: bool) -> None:
+        project = self.session.project
+        row = int((y + self._scroll_y - RULER_HEIGHT) // ROW_HEIGHT)
+        if not 0 <= row < len(project.keypoints):
+            if not shift:
+                self.session.set_selection([])
+            return
+        kp_id = project.keypoints[row].id
+        selected = list(self.session.selected_ids)
+        if shift:
+            selected = [i for i in selected if i != kp_id] if kp_id in selected else [*selected, kp_id]
+        else:
+            selected = [kp_id]
+        self.session.set_selection(selected)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """Wheel zooms time around the cursor; Shift+wheel pans; wheel over the names scrolls rows."""
+        steps = event.angleDelta().y() / 120.0 or event.angleDelta().x() / 120.0
+        pos = event.position()
+        if pos.x() < HEADER_WIDTH and pos.y() >= RULER_HEIGHT:
+            self.set_scroll_y(self._scroll_y - int(steps * ROW_HEIGHT * 2))
+            self._emit_scroll_range()
+        elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._frame0 -= steps * 40 / self._ppf
+            self.update()
+        else:
+            self.zoom(1.2 ** steps, max(pos.x(), HEADER_WIDTH))
+        event.accept()
+
+    # ----- keyboard ------------------------------------------------------------------------------
+    def _key_action(self, event: QKeyEvent) -> str | None:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.matches(QKeySequence.StandardKey.Copy):
+            return "copy" if self.selected_keys else None
+        if event.matches(QKeySequence.StandardKey.Paste):
+            return "paste" if self.clipboard else None
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            return "select_all"
+        if mods != Qt.KeyboardModifier.NoModifier:
+            return None
+        if key == Qt.Key.Key_K:
+            return "set_key"
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return "delete" if self.selected_keys else None
+        if key == Qt.Key.Key_F:
+            return "fit"
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        """Claim our keys before window-wide shortcuts (Del deletes keys here, not keypoints)."""
+        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """K set key, Del delete keys, Ctrl+C/Ctrl+V copy/paste at the playhead, Ctrl+A all keys, F fit."""
+        action = self._key_action(event)
+        if action == "set_key":
+            self.set_key()
+        elif action == "delete":
+            self.delete_selected_keys()
+        elif action == "copy":
+            self.copy_keys()
+        elif action == "paste":
+            self.paste_keys()
+        elif action == "select_all":
+            self.select_all_keys()
+        elif action == "fit":
+            self.fit_range()
+        else:
+            super().keyPressEvent(event)
+
+    # ----- session handlers ------------------------------------------------------------------
+    def _on_project_replaced(self) -> None:
+        self.selected_keys = set()
+        self.clipboard = {}
+        self._mode = None
+        self._scroll_y = 0
+        self.fit_range()
+        self._emit_scroll_range()
+        self.key_selection_changed.emit()
+
+    def _on_document_changed(self, what: str) -> None:
+        if what in ("tracks", "keypoints"):
+            project = self.session.project
+            known = {kp.id: set(project.track(kp.id).frames()) for kp in project.keypoints}
+            kept = {(i, f) for i, f in self.selected_keys if f in known.get(i, ())}
+            if kept != self.selected_keys:
+                self.selected_keys = kept
+                self.key_selection_changed.emit()
+            if what == "keypoints":
+                self._emit_scroll_range()
+        self.update()
+
+    def _on_frame_changed(self, frame: int) -> None:
+        if self._mode != "scrub" and self.width() > HEADER_WIDTH:
+            x = self.frame_to_x(frame)
+            if x > self.width() - 10 or x < HEADER_WIDTH:
+                self._frame0 = frame - 8 / self._ppf
+        self.update()
+
+    def _on_selection_changed(self) -> None:
+        self.update()
+
+    # ----- painting ------------------------------------------------------------------------------
+    def _tick_step(self) -> int:
+        for step in _TICK_STEPS:
+            if step * self._ppf >= 56:
+                return step
+        return _TICK_STEPS[-1]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Rows, keys, ruler and playhead."""
+        painter = QPainter(self)
+        painter.setFont(self._font)
+        painter.fillRect(self.rect(), pal.BACKGROUND)
+        self._paint_rows(painter)
+        self._paint_range_and_grid(painter)
+        self._paint_keys(painter)
+        self._paint_ruler(painter)
+        self._paint_playhead(painter)
+        if self._band is not None:
+            painter.setPen(QPen(pal.RUBBER_BAND_EDGE, 1))
+            painter.setBrush(pal.RUBBER_BAND_FILL)
+            painter.drawRect(self._band)
+        painter.end()
+
+    def _visible_rows(self) -> range:
+        count = len(self.session.project.keypoints)
+        first = max(0, self._scroll_y // ROW_HEIGHT)
+        last = min(count, (self._scroll_y + self.height() - RULER_HEIGHT) // ROW_HEIGHT + 1)
+        return range(first, last)
+
+    def _paint_rows(self, painter: QPainter) -> None:
+        project = self.session.project
+        selected = set(self.session.selected_ids)
+        metrics = QFontMetrics(self._font)
+        painter.save()
+        painter.setClipRect(QRect(0, RULER_HEIGHT, self.width(), self.height() - RULER_HEIGHT))
+        for row in self._visible_rows():
+            kp = project.keypoints[row]
+            top = int(self.row_center_y(row) - ROW_HEIGHT / 2)
+            colour = pal.ROW_SELECTED if kp.id in selected else (pal.ROW_EVEN if row % 2 == 0 else pal.ROW_ODD)
+            painter.fillRect(QRect(0, top, self.width(), ROW_HEIGHT), colour)
+            painter.fillRect(QRect(0, top, HEADER_WIDTH, ROW_HEIGHT),
+                             pal.ROW_SELECTED.lighter(115) if kp.id in selected else pal.HEADER)
+            painter.fillRect(QRect(8, top + 6, 10, ROW_HEIGHT - 12), QColor(kp.color))
+            painter.setPen(pal.TEXT if kp.id in selected else pal.TEXT_DIM)
+            name = metrics.elidedText(kp.name, Qt.TextElideMode.ElideRight, HEADER_WIDTH - 32)
+            painter.drawText(QRect(26, top, HEADER_WIDTH - 30, ROW_HEIGHT),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+        painter.setPen(pal.GRID_MAJOR)
+        painter.drawLine(HEADER_WIDTH, RULER_HEIGHT, HEADER_WIDTH, self.height())
+        painter.restore()
+
+    def _paint_range_and_grid(self, painter: QPainter) -> None:
+        timing = self.session.project.timing
+        painter.save()
+        area = QRect(HEADER_WIDTH + 1, RULER_HEIGHT, self.width() - HEADER_WIDTH, self.height() - RULER_HEIGHT)
+        painter.setClipRect(area)
+        step = self._tick_step()
+        first = math.floor(self.x_to_frame(HEADER_WIDTH) / step) * step
+        frame = first
+        painter.setPen(QPen(pal.GRID, 1))
+        while self.frame_to_x(frame) < self.width():
+            x = round(self.frame_to_x(frame))
+            painter.drawLine(x, RULER_HEIGHT, x, self.height())
+            frame += step
+        left = self.frame_to_x(timing.start - 0.5)
+        right = self.frame_to_x(timing.end + 0.5)
+        if left > HEADER_WIDTH:
+            painter.fillRect(QRectF(HEADER_WIDTH, RULER_HEIGHT, left - HEADER_WIDTH, area.height()), pal.OUT_OF_RANGE)
+        if right < self.width():
+            painter.fillRect(QRectF(right, RULER_HEIGHT, self.width() - right, area.height()), pal.OUT_OF_RANGE)
+        painter.restore()
+
+    def _paint_keys(self, painter: QPainter) -> None:
+        project = self.session.project
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setClipRect(QRect(HEADER_WIDTH + 1, RULER_HEIGHT, self.width() - HEADER_WIDTH,
+                                  self.height() - RULER_HEIGHT))
+        lo = self.x_to_frame(HEADER_WIDTH - DIAMOND)
+        hi = self.x_to_frame(self.width() + DIAMOND)
+        for row in self._visible_rows():
+            kp = project.keypoints[row]
+            y = self.row_center_y(row)
+            colour = QColor(kp.color)
+            for key in project.track(kp.id).keys:
+                if not lo <= key.frame <= hi:
+                    continue
+                selected = (kp.id, key.frame) in self.selected_keys
+                painter.setPen(QPen(pal.SELECTION if selected else pal.KEY_OUTLINE, 1.5 if selected else 1.0))
+                painter.setBrush(pal.SELECTION if selected else colour)
+                self._draw_key(painter, self.frame_to_x(key.frame), y, key.interpolation)
+        painter.restore()
+
+    @staticmethod
+    def _draw_key(painter: QPainter, x: float, y: float, interpolation: Interpolation) -> None:
+        d = DIAMOND
+        if interpolation == Interpolation.HOLD:
+            painter.drawRect(QRectF(x - d + 1, y - d + 1, 2 * d - 2, 2 * d - 2))
+        elif interpolation == Interpolation.LINEAR:
+            painter.drawPolygon(QPolygonF([QPointF(x, y - d), QPointF(x + d, y), QPointF(x, y + d),
+                                           QPointF(x - d, y)]))
+        else:
+            painter.drawEllipse(QPointF(x, y), d - 0.5, d - 0.5)
+
+    def _paint_ruler(self, painter: QPainter) -> None:
+        timing = self.session.project.timing
+        painter.fillRect(QRect(0, 0, self.width(), RULER_HEIGHT), pal.RULER)
+        painter.fillRect(QRect(0, 0, HEADER_WIDTH, RULER_HEIGHT), pal.HEADER)
+        painter.setPen(pal.TEXT_DIM)
+        painter.drawText(QRect(8, 0, HEADER_WIDTH - 10, RULER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
+                         f"{timing.fps:g} fps  {timing.start}-{timing.end}")
+        painter.save()
+        painter.setClipRect(QRect(HEADER_WIDTH, 0, self.width() - HEADER_WIDTH, RULER_HEIGHT))
+        step = self._tick_step()
+        minor = max(1, step // 5) if step >= 5 else 1
+        first = math.floor(self.x_to_frame(HEADER_WIDTH) / minor) * minor
+        frame = first
+        while self.frame_to_x(frame) < self.width() + 40:
+            x = round(self.frame_to_x(frame))
+            if frame % step == 0:
+                painter.setPen(pal.GRID_MAJOR.lighter(150))
+                painter.drawLine(x, RULER_HEIGHT - 10, x, RULER_HEIGHT)
+                painter.setPen(pal.TEXT)
+                painter.drawText(x + 3, RULER_HEIGHT - 12, str(frame))
+            elif minor * self._ppf >= 4:
+                painter.setPen(pal.GRID_MAJOR)
+                painter.drawLine(x, RULER_HEIGHT - 5, x, RULER_HEIGHT)
+            frame += minor
+        painter.setPen(QPen(pal.PLAYHEAD.darker(130), 2))
+        for edge in (timing.start - 0.5, timing.end + 0.5):
+            x = round(self.frame_to_x(edge))
+            painter.drawLine(x, 2, x, RULER_HEIGHT)
+        painter.restore()
+        painter.setPen(pal.GRID_MAJOR)
+        painter.drawLine(0, RULER_HEIGHT - 1, self.width(), RULER_HEIGHT - 1)
+
+    def _paint_playhead(self, painter: QPainter) -> None:
+        x = self.frame_to_x(self.session.current_frame)
+        if x < HEADER_WIDTH or x > self.width():
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(pal.PLAYHEAD, 1.5))
+        painter.drawLine(QPointF(x, RULER_HEIGHT - 2), QPointF(x, self.height()))
+        label = str(self.session.current_frame)
+        width = QFontMetrics(self._font).horizontalAdvance(label) + 10
+        tab = QRectF(x - width / 2, 2, width, RULER_HEIGHT - 6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pal.PLAYHEAD)
+        painter.drawRoundedRect(tab, 3, 3)
+        painter.setPen(pal.BACKGROUND)
+        painter.drawText(tab, Qt.AlignmentFlag.AlignCenter, label)
+        painter.restore()
