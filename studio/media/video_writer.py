@@ -2,7 +2,8 @@
 
 Chroma-subsampled formats (MP4, WebM) need even sizes: an odd width or height is padded by repeating the last
 column or row, so no image content is lost (the file is then one pixel wider or taller than the frames).
-Colours are converted with BT.709 (limited range) and tagged so players decode them the same way.
+RGB -> YUV uses FFmpeg's default BT.601 matrix, limited range, and the stream is tagged with exactly that
+(matrix smpte170m, BT.709 primaries and transfer as for sRGB content), so players decode the colours back.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from studio.media.atomic import replace_atomically, temp_path_beside
 from studio.media.audio_mux import AudioTrack
 from studio.media.frame_writer import FrameWriter
 from studio.media.output_spec import OutputSpec
 
-_BT709 = 1  # AVCOL_PRI_BT709 == AVCOL_TRC_BT709 == AVCOL_SPC_BT709
+_BT709 = 1  # AVCOL_PRI_BT709 == AVCOL_TRC_BT709
+_BT601_MATRIX = 6  # AVCOL_SPC_SMPTE170M, the matrix swscale uses by default
 _LIMITED_RANGE = 1  # AVCOL_RANGE_MPEG
 
 
@@ -62,6 +65,7 @@ class VideoFileWriter(FrameWriter):
         self._height = spec.height + (spec.height % 2 if self._codec.subsampled else 0)
         options = {"movflags": "+faststart"} if fmt in ("mp4", "mov") else {}
         self._audio: AudioTrack | None = None
+        self._reformatter = VideoReformatter()
         self._container = av.open(str(self._temp), mode="w", format=self._codec.container, options=options)
         try:
             self._stream = self._add_video_stream()
@@ -97,7 +101,7 @@ class VideoFileWriter(FrameWriter):
         context = stream.codec_context
         context.color_primaries = _BT709
         context.color_trc = _BT709
-        context.colorspace = _BT709
+        context.colorspace = _BT601_MATRIX
         context.color_range = _LIMITED_RANGE
         return stream
 
@@ -107,9 +111,7 @@ class VideoFileWriter(FrameWriter):
                 frame, 0, self._height - self.spec.height, 0, self._width - self.spec.width, cv2.BORDER_REPLICATE
             )
         video_frame = av.VideoFrame.from_ndarray(frame, format="rgba" if frame.shape[2] == 4 else "rgb24")
-        video_frame = video_frame.reformat(
-            format=self._stream.pix_fmt, dst_colorspace="ITU709", dst_color_range=_LIMITED_RANGE
-        )
+        video_frame = self._reformatter.reformat(video_frame, format=self._stream.pix_fmt)
         video_frame.pts = self.frames_written
         for packet in self._stream.encode(video_frame):
             self._container.mux(packet)
