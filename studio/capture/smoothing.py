@@ -85,7 +85,9 @@ def smooth_series(times: np.ndarray, values: np.ndarray, strength: float) -> np.
 
 
 def smooth_motion(motion: TrackedMotion, strength: float = 0.5) -> TrackedMotion:
-    """A copy of ``motion`` with landmarks and head rotation smoothed; strength 0 leaves it unchanged."""
+    """A copy of ``motion`` with landmarks and head rotation smoothed; strength 0 returns it unchanged."""
+    if strength == 0.0:
+        return motion
     landmarks = smooth_series(motion.times, motion.landmarks, strength).astype(np.float32)
     head_rotation = motion.head_rotation
     if head_rotation is not None:
