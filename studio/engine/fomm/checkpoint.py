@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,9 @@ def read_checkpoint(path: str | Path) -> dict[str, dict[str, Any]]:
     if not path.is_file():
         raise UserError(f"checkpoint file not found: {path}")
     try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's notes on pickle protocols are not for the user
+            data = torch.load(path, map_location="cpu", weights_only=True)
     except Exception:
         raise UserError(f"{path} is not a model checkpoint that can be loaded safely; "
                         "give a first-order-model .pth.tar file") from None
