@@ -79,6 +79,7 @@ class CurveEditor(QWidget):
             axis = self.plot.getAxis(name)
             axis.setPen(pg.mkPen(pal.GRID_MAJOR))
             axis.setTextPen(pg.mkPen(pal.TEXT_DIM))
+        self.plot.getAxis("left").setWidth(56)
         self._frame_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(pal.PLAYHEAD, width=1.5))
         self._handle_lines = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(pal.TEXT_DIM, width=1))
         self._handles_item = PassiveScatter(size=7, symbol="o", pen=pg.mkPen(pal.TEXT),

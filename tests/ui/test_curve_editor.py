@@ -1,0 +1,172 @@
+"""Curve editor: interpolation changes, key drags and tangent-handle drags with real mouse events."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from studio.core.edits import set_key
+from studio.core.keypoints import Keypoint
+from studio.core.project import Project
+from studio.core.tracks import Interpolation
+from studio.ui.curve_editor import CurveEditor
+from studio.ui.session import Session
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MODS = Qt.KeyboardModifier.NoModifier
+
+
+def make_session() -> Session:
+    """Keypoint 'a' keyed at 0, 30 and 60 (x: 0 -> 30 -> 0), selected; 'b' without keys."""
+    project = Project(b"", 64, 64)
+    project.keypoints.append(Keypoint("a", "point a", "#4dabf7", 0.0, 0.0))
+    project.keypoints.append(Keypoint("b", "point b", "#ff6b6b", 5.0, 5.0))
+    session = Session(project)
+    session.push(set_key(project, "a", 0, (0.0, 0.0, 0.0, 1.0)))
+    session.push(set_key(project, "a", 30, (30.0, 10.0, math.pi / 2, 2.0)))
+    session.push(set_key(project, "a", 60, (0.0, 0.0, 0.0, 1.0)))
+    session.set_selection(["a"])
+    return session
+
+
+@pytest.fixture
+def editor(qtbot):
+    widget = CurveEditor(make_session())
+    qtbot.addWidget(widget)
+    widget.resize(900, 420)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.set_channel_visible(1, False)
+    widget.frame_all()
+    return widget
+
+
+def x_at(session: Session, frame: float) -> float:
+    return float(session.project.sample_values(frame)[0, 0, 0])
+
+
+def mouse_drag(qtbot, widget, start: QPoint, end: QPoint, steps: int = 6) -> None:
+    """Press, move in steps (slower than pyqtgraph's mouse rate limit), release."""
+    viewport = widget.plot.viewport()
+    QTest.mousePress(viewport, LEFT, NO_MODS, start)
+    for i in range(1, steps + 1):
+        qtbot.wait(15)
+        QTest.mouseMove(viewport, start + (end - start) * (i / steps))
+    qtbot.wait(15)
+    QTest.mouseRelease(viewport, LEFT, NO_MODS, end)
+
+
+def click(widget, pos: QPoint, modifiers=NO_MODS) -> None:
+    QTest.mouseClick(widget.plot.viewport(), LEFT, modifiers, pos)
+
+
+def test_curves_are_the_projects_sampling(editor):
+    frames, values = editor.curve_data("a", 0)
+    np.testing.assert_allclose(values, editor.session.project.sample_values(frames)[:, 0, 0])
+    editor.set_channel_visible(2, True)
+    frames, degrees = editor.curve_data("a", 2)
+    assert degrees.max() == pytest.approx(90.0)
+
+
+def test_clicking_a_key_selects_it(editor):
+    click(editor, editor.view_to_widget(30, 30.0))
+    assert editor.selected_keys == {("a", 0, 30)}
+    click(editor, editor.view_to_widget(0, 0.0), Qt.KeyboardModifier.ShiftModifier)
+    assert editor.selected_keys == {("a", 0, 30), ("a", 0, 0)}
+
+
+def test_interpolation_buttons_change_the_sampled_motion(editor):
+    session = editor.session
+    click(editor, editor.view_to_widget(0, 0.0))
+    assert editor.selected_keys == {("a", 0, 0)}
+    editor.interpolation_buttons[Interpolation.HOLD].click()
+    assert session.project.track("a").key_at(0).interpolation == Interpolation.HOLD
+    assert [x_at(session, f) for f in (0, 10, 20, 29.5)] == [0.0, 0.0, 0.0, 0.0]
+    assert x_at(session, 30) == 30.0
+    editor.interpolation_buttons[Interpolation.LINEAR].click()
+    for frame in (5, 10, 15, 22.5):
+        assert x_at(session, frame) == pytest.approx(frame)
+    editor.interpolation_buttons[Interpolation.SMOOTH].click()
+    assert x_at(session, 5) < 5.0
+    _, drawn = editor.curve_data("a", 0)
+    assert drawn.max() == pytest.approx(30.0)
+
+
+def test_dragging_a_key_changes_its_value_in_one_undo_step(editor, qtbot):
+    session = editor.session
+    undo_index = session.undo.index
+    before = session.project.track("a")
+    mouse_drag(qtbot, editor, editor.view_to_widget(30, 30.0), editor.view_to_widget(30, 15.0))
+    key = session.project.track("a").key_at(30)
+    assert key is not None
+    assert key.values[0] == pytest.approx(15.0, abs=0.3)
+    assert key.values[1:] == before.key_at(30).values[1:]
+    assert x_at(session, 30) == pytest.approx(key.values[0])
+    assert session.undo.index == undo_index + 1
+    session.undo.undo()
+    assert session.project.track("a") == before
+
+
+def test_dragging_a_key_sideways_moves_it_in_time(editor, qtbot):
+    session = editor.session
+    mouse_drag(qtbot, editor, editor.view_to_widget(30, 30.0), editor.view_to_widget(41.2, 30.0))
+    assert session.project.track("a").frames() == [0, 41, 60]
+    assert editor.selected_keys == {("a", 0, 41)}
+
+
+def test_a_dragged_key_cannot_land_on_another_key(editor, qtbot):
+    session = editor.session
+    mouse_drag(qtbot, editor, editor.view_to_widget(30, 30.0), editor.view_to_widget(60, 30.0))
+    assert len(session.project.track("a")) == 3
+
+
+def test_dragging_a_tangent_handle_reshapes_the_curve(editor, qtbot):
+    session = editor.session
+    click(editor, editor.view_to_widget(0, 0.0))
+    handles = [p for p in editor.points() if p.kind == "out" and p.frame == 0 and p.channel == 0]
+    assert len(handles) == 1
+    handle = handles[0]
+    assert handle.x == pytest.approx(10.0)
+    before_mid = x_at(session, 10)
+    undo_index = session.undo.index
+    mouse_drag(qtbot, editor, editor.view_to_widget(handle.x, handle.y), editor.view_to_widget(10.0, 20.0))
+    key = session.project.track("a").key_at(0)
+    assert key.out_tangent is not None
+    assert key.out_tangent[0] == pytest.approx(2.0, abs=0.1)
+    assert x_at(session, 10) > before_mid + 3
+    assert x_at(session, 0) == 0.0
+    assert x_at(session, 30) == 30.0
+    assert session.undo.index == undo_index + 1
+    moved = next(p for p in editor.points() if p.kind == "out" and p.frame == 0 and p.channel == 0)
+    assert moved.y == pytest.approx(20.0, abs=0.5)
+    editor.auto_tangents_button.click()
+    assert session.project.track("a").key_at(0).out_tangent is None
+
+
+def test_f_frames_all_and_delete_removes_selected_keys(editor, qtbot):
+    session = editor.session
+    editor.view_box.setRange(xRange=(200, 300), yRange=(500, 600), padding=0)
+    editor.plot.setFocus()
+    QTest.keyClick(editor.plot, Qt.Key.Key_F)
+    (x_lo, x_hi), (y_lo, y_hi) = editor.view_box.viewRange()
+    assert x_lo <= 0 and x_hi >= 60 and y_lo <= 0 and y_hi >= 30
+    click(editor, editor.view_to_widget(30, 30.0))
+    editor.plot.setFocus()
+    QTest.keyClick(editor.plot, Qt.Key.Key_Delete)
+    assert session.project.track("a").frames() == [0, 60]
+
+
+def test_selection_and_project_changes_update_the_curves(editor):
+    session = editor.session
+    session.set_selection(["a", "b"])
+    _frames, values = editor.curve_data("b", 0)
+    assert np.all(values == 5.0)
+    session.set_selection([])
+    assert editor.points() == []
+    session.replace_project(Project(b"", 8, 8), None)
+    assert editor.points() == []
+    assert editor.selected_keys == set()
