@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from studio.core.errors import UserError
 
@@ -26,6 +30,25 @@ def parse_points(text: str) -> list[tuple[float, float]]:
     if not points:
         raise UserError("--points is empty: write x,y pairs separated by semicolons, e.g. \"120,80;200,95\"")
     return points
+
+
+@contextlib.contextmanager
+def _native_logs_silenced() -> Iterator[TextIO]:
+    """Send file descriptor 2 to the null device while mediapipe's native code logs its start-up chatter;
+    yields a stream on the real stderr for the progress bar."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+    real_stderr = os.fdopen(os.dup(saved), "w")
+    try:
+        yield real_stderr
+    finally:
+        real_stderr.flush()
+        real_stderr.close()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -53,7 +76,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Track the video and write the motion file."""
-    os.environ.setdefault("GLOG_minloglevel", "2")
     from studio.capture.motion import save_motion
     from studio.capture.track_job import track_video
     from studio.capture.trackers.registry import tracker_registry
@@ -66,15 +88,15 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.video).exists():
         raise UserError(f"video not found: {args.video}; check the path")
     points = parse_points(args.points) if args.points is not None else None
-    bar = ProgressBar(f"tracking ({args.tracker})")
-    motion = track_video(
-        args.video,
-        args.tracker,
-        points=points,
-        fill=None if args.fill == "none" else args.fill,
-        smoothing=args.smooth,
-        progress=bar.update,
-    )
+    with _native_logs_silenced() as stderr:
+        motion = track_video(
+            args.video,
+            args.tracker,
+            points=points,
+            fill=None if args.fill == "none" else args.fill,
+            smoothing=args.smooth,
+            progress=ProgressBar(f"tracking ({args.tracker})", stream=stderr).update,
+        )
     save_motion(motion, output)
     seen = int(motion.visible.any(axis=1).sum())
     print(f"tracked {motion.frame_count} frames ({seen} with landmarks seen) -> {output}")
