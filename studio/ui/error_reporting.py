@@ -1,0 +1,58 @@
+"""The last line of defence: an excepthook that logs a bug and shows one line instead of a traceback."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from studio.core.paths import data_dir
+
+_log = logging.getLogger("studio")
+LOG_NAME = "studio.log"
+
+
+def log_path() -> Path:
+    """The log file bugs are written to."""
+    return data_dir() / LOG_NAME
+
+
+def start_logging() -> None:
+    """Send warnings and errors to the log file in the user's data folder."""
+    try:
+        handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
+def unexpected_error_text(error: BaseException) -> str:
+    """One line for the user, naming the error and where the details went."""
+    return f"Unexpected error: {type(error).__name__}: {error}. Details are in {log_path()}."
+
+
+def install_excepthook(show: Callable[[str], None] | None = None) -> None:
+    """Replace sys.excepthook: log the traceback, then show a one-line message (the app keeps running)."""
+
+    def show_box(text: str) -> None:
+        if QApplication.instance() is not None:
+            QMessageBox.critical(QApplication.activeWindow(), "Marionette Studio", text)
+
+    notify = show or show_box
+
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        _log.error("unhandled exception\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        notify(unexpected_error_text(error))
+
+    sys.excepthook = hook

@@ -1,0 +1,105 @@
+"""Turns one mouse drag of keypoint handles into document edits: one drag = one undo step.
+
+The rule (also in the README): with auto-key on, dragging a keypoint that is animated, or dragging
+any keypoint on a frame other than the first of the range, writes a key at the current frame
+(``set_key``). A keypoint without keys that is dragged with auto-key off (or on the first frame)
+moves its rest pose on the source image (``ChangeKeypoint``). An animated keypoint dragged with
+auto-key off does not move: the canvas says to turn auto-key on or press K.
+Every edit of a drag carries the drag's merge key, and the release closes the merge run. A drag of
+several keypoints is grouped with the undo stack's macro, so it also undoes in one step.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from studio.core.edits import ChangeKeypoint, Edit, set_key
+from studio.core.project import Project
+from studio.ui.session import Session
+
+MOVE = "move"
+ROTATE = "rotate"
+_drag_numbers = itertools.count(1)
+
+
+def drag_writes_key(session: Session, keypoint_id: str) -> bool | None:
+    """True: a drag keys the current frame; False: it moves the rest pose; None: it is refused."""
+    animated = len(session.project.track(keypoint_id)) > 0
+    at_first_frame = session.current_frame == session.project.timing.start
+    if session.auto_key and (animated or not at_first_frame):
+        return True
+    if not animated:
+        return False
+    return None
+
+
+def clamp_to_image(project: Project, x: float, y: float) -> tuple[float, float]:
+    """A point kept inside the source image (rest poses must lie on the image)."""
+    return min(max(x, 0.0), float(project.width)), min(max(y, 0.0), float(project.height))
+
+
+class KeypointDrag:
+    """One gesture on keypoint handles: ``update`` per mouse move, ``finish`` on release.
+
+    mode MOVE translates every keypoint by the mouse offset; ROTATE (Alt+drag) turns and scales the
+    grabbed keypoint's local frame about its centre by the mouse's angle and distance change.
+    """
+
+    def __init__(self, session: Session, keypoint_ids: list[str], anchor: tuple[float, float],
+                 mode: str = MOVE) -> None:
+        self.session = session
+        project = session.project
+        allowed = {kp_id: drag_writes_key(session, kp_id) for kp_id in keypoint_ids}
+        self.refused = [kp_id for kp_id, rule in allowed.items() if rule is None]
+        self.ids = [kp_id for kp_id in keypoint_ids if allowed[kp_id] is not None]
+        self.writes_key = {kp_id: bool(allowed[kp_id]) for kp_id in self.ids}
+        values = project.sample_values([session.current_frame])[0]
+        self.start = {kp_id: values[project.index_of(kp_id)].copy() for kp_id in self.ids}
+        self.anchor = np.array(anchor, dtype=np.float64)
+        self.mode = mode
+        self.frame = session.current_frame
+        self.merge_key = f"drag-{next(_drag_numbers)}"
+        self.moved = False
+        self._grouped = len(self.ids) > 1
+        if self._grouped:
+            session.undo.begin_macro("Move keypoints" if mode == MOVE else "Rotate keypoints")
+
+    def _values(self, kp_id: str, point: np.ndarray) -> np.ndarray:
+        values = self.start[kp_id].copy()
+        if self.mode == MOVE:
+            values[:2] += point - self.anchor
+            return values
+        centre = values[:2]
+        before, after = self.anchor - centre, point - centre
+        if np.hypot(*before) < 1e-6 or np.hypot(*after) < 1e-6:
+            return values
+        values[2] += math.atan2(after[1], after[0]) - math.atan2(before[1], before[0])
+        values[3] *= max(float(np.hypot(*after) / np.hypot(*before)), 1e-3)
+        return values
+
+    def _edit(self, kp_id: str, values: np.ndarray) -> Edit:
+        project = self.session.project
+        if self.writes_key[kp_id]:
+            return set_key(project, kp_id, self.frame, tuple(float(v) for v in values),
+                           merge_key=self.merge_key)
+        x, y = clamp_to_image(project, float(values[0]), float(values[1]))
+        before = project.keypoint(kp_id)
+        after = before.with_changes(x=x, y=y, rotation=float(values[2]), scale=float(values[3]))
+        text = "Move keypoint" if self.mode == MOVE else "Rotate keypoint"
+        return ChangeKeypoint(before, after, text, merge_key=self.merge_key)
+
+    def update(self, point: tuple[float, float]) -> None:
+        """Apply the drag for the mouse at ``point`` (image pixels)."""
+        where = np.array(point, dtype=np.float64)
+        for kp_id in self.ids:
+            self.session.push(self._edit(kp_id, self._values(kp_id, where)))
+        self.moved = self.moved or bool(self.ids)
+
+    def finish(self) -> None:
+        """End the gesture: the next edit starts a new undo step."""
+        if self._grouped:
+            self.session.undo.end_macro()
+        self.session.finish_gesture()

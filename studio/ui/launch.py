@@ -1,0 +1,65 @@
+"""Opens the studio window: application, theme, window first, then the project and the engine.
+
+The window appears before anything heavy loads: the project file is read on a worker thread and
+torch is imported by the preview worker after the event loop has started.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from studio.ui.error_reporting import install_excepthook, start_logging
+from studio.ui.main_window import MainWindow
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+THEME = RESOURCES / "theme.qss"
+SAMPLE_PROJECT = RESOURCES / "sample.marionette"
+
+
+def apply_theme(app: QApplication) -> None:
+    """The dark Fusion style plus resources/theme.qss (when present)."""
+    app.setStyle("Fusion")
+    if THEME.is_file():
+        app.setStyleSheet(THEME.read_text(encoding="utf-8"))
+
+
+def initial_project(project_path: str | None) -> Path | None:
+    """The project to open at start: the given one, else the bundled sample if it exists."""
+    if project_path:
+        return Path(project_path)
+    return SAMPLE_PROJECT if SAMPLE_PROJECT.is_file() else None
+
+
+def open_at_start(window: MainWindow, project_path: str | None) -> None:
+    """Offer crash recovery; when nothing was recovered, open the start project (if any).
+
+    The bundled sample opens as a template (untitled), so Save never overwrites it.
+    """
+    window.start()
+    if window.files.offer_recovery():
+        return
+    path = initial_project(project_path)
+    if path is None:
+        return
+    window.files.open(path, ask_to_save=False, as_template=project_path is None)
+
+
+def launch(project_path: str | None) -> int:
+    """Run the studio (for ``python main.py [PROJECT.marionette]``); return the exit code."""
+    start_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Marionette Studio")
+    app.setOrganizationName("Marionette")
+    apply_theme(app)
+    install_excepthook()
+    window = MainWindow()
+    window.show()
+    QTimer.singleShot(0, lambda: open_at_start(window, project_path))
+    code = app.exec()
+    window.shutdown()
+    return code
+

@@ -1,0 +1,480 @@
+"""The main window: canvas and preview side by side, timeline, curves and undo history as docks.
+
+It wires gestures and menu actions to the session and the file controller; it holds no animation logic.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from studio.core.edits import ChangeRenderSettings, set_keys_from_current
+from studio.core.project import Project
+from studio.ui.canvas_view import CanvasView
+from studio.ui.face_placement import start_face_placement
+from studio.ui.preview_link import PreviewLink
+from studio.ui.preview_view import PreviewView
+from studio.ui.preview_worker import PreviewWorker
+from studio.ui.project_files import ProjectFiles
+from studio.ui.session import Session
+from studio.ui.start_page import StartPage, blank_project
+from studio.ui.threads import BackgroundJob
+from studio.ui.undo_history import UndoHistoryView
+
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def make_registry() -> Any:
+    """The plugin registry the preview renders with: built-ins plus discovered plugins."""
+    try:
+        from studio.plugins.discovery import default_registry
+    except ImportError:
+        from studio.plugins.api import builtin_registry
+
+        return builtin_registry()
+    return default_registry()
+
+
+def _module_exists(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def _dropped_path(mime: QMimeData) -> Path | None:
+    urls = [u for u in mime.urls() if u.isLocalFile()]
+    return Path(urls[0].toLocalFile()) if len(urls) == 1 else None
+
+
+class MainWindow(QMainWindow):
+    """The studio window for one session.
+
+    ``project`` (optional) is shown right away; without it the start page shows until a project is
+    opened. Call ``start()`` once the window is visible: it starts the preview worker, autosave and
+    the crash marker (the heavy engine imports happen on the worker).
+    """
+
+    def __init__(self, project: Project | None = None, path: Path | None = None,
+                 registry_factory: Callable[[], Any] = make_registry) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Marionette Studio")
+        self.resize(1500, 920)
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.session = Session(project or blank_project(), path)
+        self.files = ProjectFiles(self.session, self)
+        self.registry: Any = None
+        self._registry_factory = registry_factory
+        self._face_job: BackgroundJob | None = None
+        self._started = False
+
+        self.canvas = CanvasView(self.session)
+        self.preview = PreviewView()
+        self.worker = PreviewWorker(self._registry)
+        self.preview_link = PreviewLink(self.session, self.worker, self.preview)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.canvas)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.start_page = StartPage()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.splitter)
+        self.stack.setCurrentWidget(self.splitter if project is not None else self.start_page)
+        self.setCentralWidget(self.stack)
+
+        self.playback: Any = None
+        self.timeline: QWidget | None = None
+        self.curve_editor: QWidget | None = None
+        self.undo_view = UndoHistoryView(self.session)
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self._update_title()
+
+    # ----- construction -----------------------------------------------------------------------------
+    def _registry(self) -> Any:
+        if self.registry is None:
+            self.registry = self._registry_factory()
+        return self.registry
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        docks: list[QDockWidget] = []
+        if _module_exists("studio.ui.playback"):
+            from studio.ui.playback import PlaybackController
+
+            self.playback = PlaybackController(self.session, self)
+        if _module_exists("studio.ui.timeline_view"):
+            from studio.ui.timeline_view import TimelineView
+
+            self.timeline = TimelineView(self.session, self.playback)
+            docks.append(self._dock("Timeline", "timeline", self.timeline, bottom))
+        if _module_exists("studio.ui.curve_editor"):
+            from studio.ui.curve_editor import CurveEditor
+
+            self.curve_editor = CurveEditor(self.session)
+            docks.append(self._dock("Curves", "curveEditor", self.curve_editor, bottom))
+        if len(docks) == 2:
+            self.tabifyDockWidget(docks[0], docks[1])
+            docks[0].raise_()
+        self.undo_dock = self._dock("History", "undoHistory", self.undo_view,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks(docks[:1], [260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.undo_dock], [220], Qt.Orientation.Horizontal)
+        self.docks = [*docks, self.undo_dock]
+
+    def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
+                checkable: bool = False, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.setCheckable(checkable)
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip or text)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.new_action = self._action("&New from Image…", lambda: self.files.new_from_image(), std.New)
+        self.open_action = self._action("&Open…", lambda: self.files.open(), std.Open)
+        self.save_action = self._action("&Save", self.files.save, std.Save)
+        self.save_as_action = self._action("Save &As…", lambda: self.files.save_as(), "Ctrl+Shift+S")
+        self.quit_action = self._action("&Quit", self.close, std.Quit)
+        self.undo_action = self._action("&Undo", self._undo, "Ctrl+Z")
+        self.redo_action = self._action("&Redo", self._redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self.set_key_action = self._action("Set &Key", self.set_key, "K",
+                                           tip="Key the selected keypoints at the current frame (K)")
+        self.delete_action = self._action("&Delete Keypoints", self.canvas.delete_selected, std.Delete)
+        self.auto_key_action = self._action("Auto-&Key", self.session.set_auto_key, checkable=True,
+                                            tip="Moving a handle writes a key at the current frame")
+        self.auto_key_action.setChecked(self.session.auto_key)
+        self.add_tool_action = self._action(
+            "&Add Keypoint Tool", self.canvas.set_add_mode, "A", checkable=True,
+            tip="Click on the image to add keypoints (A); double-click also adds")
+        self.face_action = self._action("Auto-Place &Face Keypoints", self.auto_place_face,
+                                        tip="Detect the face and add the face keypoint preset")
+        self.fit_action = self._action("&Frame All", self.canvas.fit, "F")
+        self.actual_size_action = self._action("Actual Size (100%)", self.canvas.actual_size, "Ctrl+1")
+        self.zoom_in_action = self._action("Zoom &In", lambda: self.canvas.zoom_by(1.25), std.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &Out", lambda: self.canvas.zoom_by(0.8), std.ZoomOut)
+        self.onion_action = self._action("&Onion Skin", self.canvas.set_onion_skin, "O", checkable=True,
+                                         tip="Ghosts of the previous and next keyframe poses (O)")
+        self.preview_action = self._action("&Preview Panel", self.preview.setVisible, checkable=True)
+        self.preview_action.setChecked(True)
+        self.play_action = self._action("&Play / Pause", self.toggle_playback, "Space")
+        self.next_frame_action = self._action("&Next Frame", lambda: self.step(1), "Right")
+        self.previous_frame_action = self._action("P&revious Frame", lambda: self.step(-1), "Left")
+        self.first_frame_action = self._action("&First Frame", self.go_to_start, "Home")
+        self.last_frame_action = self._action("&Last Frame", self.go_to_end, "End")
+        for action in (self.play_action, self.next_frame_action, self.previous_frame_action,
+                       self.first_frame_action, self.last_frame_action, self.set_key_action, self.delete_action,
+                       self.fit_action, self.add_tool_action, self.onion_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.set_key_action, self.auto_key_action, self.delete_action])
+        keypoint_menu = bar.addMenu("&Keypoints")
+        keypoint_menu.addActions([self.add_tool_action, self.face_action])
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.fit_action, self.actual_size_action, self.zoom_in_action,
+                              self.zoom_out_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.onion_action, self.preview_action])
+        view_menu.addSeparator()
+        for dock in self.docks:
+            view_menu.addAction(dock.toggleViewAction())
+        playback_menu = bar.addMenu("&Playback")
+        playback_menu.addActions([self.play_action, self.previous_frame_action, self.next_frame_action,
+                                  self.first_frame_action, self.last_frame_action])
+        self.plugin_action: QAction | None = None
+        if _module_exists("studio.ui.plugin_manager"):
+            plugins_menu = bar.addMenu("P&lugins")
+            self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Tools")
+        bar.setObjectName("toolsToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(bar)
+        bar.addActions([self.add_tool_action, self.face_action])
+        bar.addSeparator()
+        bar.addActions([self.auto_key_action, self.set_key_action, self.onion_action])
+        bar.addSeparator()
+        bar.addActions([self.fit_action, self.actual_size_action])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Generator "))
+        self.generator_combo = QComboBox()
+        self.generator_combo.setObjectName("generatorCombo")
+        self.generator_combo.setMinimumWidth(110)
+        bar.addWidget(self.generator_combo)
+        bar.addWidget(QLabel(" Device "))
+        self.device_combo = QComboBox()
+        self.device_combo.setObjectName("deviceCombo")
+        self.device_combo.addItems(list(DEVICES))
+        bar.addWidget(self.device_combo)
+        self._sync_render_combos()
+        self.generator_combo.activated.connect(self._on_generator_chosen)
+        self.device_combo.activated.connect(self._on_device_chosen)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.frame_label = QLabel()
+        self.device_label = QLabel("renderer starting…")
+        self.render_label = QLabel("— ms")
+        for label in (self.frame_label, self.device_label, self.render_label):
+            label.setObjectName("statusField")
+            status.addPermanentWidget(label)
+        self._on_frame_changed(self.session.current_frame)
+
+    def _connect(self) -> None:
+        self.session.frame_changed.connect(self._on_frame_changed)
+        self.session.project_replaced.connect(self._on_project_replaced)
+        self.session.document_changed.connect(self._on_document_changed)
+        self.session.auto_key_changed.connect(self.auto_key_action.setChecked)
+        self.session.undo_changed.connect(self._update_undo_actions)
+        self.files.state_changed.connect(self._update_title)
+        self.files.message.connect(self.show_message)
+        self.files.loaded.connect(lambda: self.stack.setCurrentWidget(self.splitter))
+        self.canvas.message.connect(self.show_message)
+        self.canvas.space_tapped.connect(self.toggle_playback)
+        self.preview_link.error.connect(self.show_message)
+        self.preview_link.device_changed.connect(self.device_label.setText)
+        self.preview_link.device_changed.connect(lambda _text: self._sync_render_combos())
+        self.worker.result_ready.connect(lambda r: self.render_label.setText(f"{r.render_ms:.0f} ms"))
+        self.start_page.new_requested.connect(lambda: self.files.new_from_image())
+        self.start_page.open_requested.connect(lambda: self.files.open())
+        self._update_undo_actions()
+
+    # ----- lifecycle --------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the preview worker, the crash marker and autosave (after the window is shown)."""
+        if self._started:
+            return
+        self._started = True
+        self.files.start()
+        self.preview_link.start()
+        self._sync_render_combos()
+
+    def shutdown(self) -> None:
+        """Stop every thread and timer this window started (idempotent)."""
+        if self.playback is not None:
+            self.playback.pause()
+        if self._face_job is not None:
+            self._face_job.wait()
+            self._face_job = None
+        self.worker.shutdown()
+        if self._started:
+            self.files.shutdown()
+        self._started = False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Ask about unsaved changes, then shut down cleanly."""
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.shutdown()
+        event.accept()
+
+    # ----- commands ---------------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """A transient status-bar message."""
+        self.statusBar().showMessage(text, 8000)
+
+    def _undo(self) -> None:
+        self.session.undo.undo()
+
+    def _redo(self) -> None:
+        self.session.undo.redo()
+
+    def set_key(self) -> None:
+        """Key the selected keypoints (all when none is selected) at the current frame."""
+        ids = self.session.selected_ids or [kp.id for kp in self.session.project.keypoints]
+        if ids:
+            self.session.push(set_keys_from_current(self.session.project, ids, self.session.current_frame))
+            self.session.finish_gesture()
+
+    def toggle_playback(self) -> None:
+        """Play or pause."""
+        if self.playback is not None:
+            self.playback.toggle()
+
+    def step(self, delta: int) -> None:
+        """Move the playhead by ``delta`` frames."""
+        if self.playback is not None:
+            self.playback.step(delta)
+        else:
+            self.session.set_frame(self.session.current_frame + delta)
+
+    def go_to_start(self) -> None:
+        """Playhead to the first frame."""
+        self.session.set_frame(self.session.project.timing.start)
+
+    def go_to_end(self) -> None:
+        """Playhead to the last frame."""
+        self.session.set_frame(self.session.project.timing.end)
+
+    def auto_place_face(self) -> None:
+        """Detect a face on a worker thread and add the face keypoints as one undo step."""
+        if self._face_job is not None:
+            return
+        self.show_message("Looking for a face…")
+        self.face_action.setEnabled(False)
+
+        def finished() -> None:
+            self._face_job = None
+            self.face_action.setEnabled(True)
+
+        def done(count: int) -> None:
+            self.show_message(f"Placed {count} face keypoints")
+
+        def failed(reason: str) -> None:
+            self.show_message(reason)
+
+        self._face_job = start_face_placement(self.session, done, failed, self)
+        self._face_job.finished.connect(finished)
+
+    def open_plugin_manager(self) -> None:
+        """Show the plugin manager; refresh the generator list afterwards."""
+        from studio.ui.plugin_manager import PluginManagerDialog
+
+        PluginManagerDialog(self).exec()
+        self._sync_render_combos()
+
+    # ----- render settings --------------------------------------------------------------------------
+    def _sync_render_combos(self) -> None:
+        settings = self.session.project.render
+        names = list(self.registry.names("generator")) if self.registry is not None else []
+        if settings.generator not in names:
+            names.append(settings.generator)
+        self.generator_combo.blockSignals(True)
+        self.generator_combo.clear()
+        self.generator_combo.addItems(names)
+        self.generator_combo.setCurrentText(settings.generator)
+        self.generator_combo.blockSignals(False)
+        self.device_combo.blockSignals(True)
+        if self.device_combo.findText(settings.device) < 0:
+            self.device_combo.addItem(settings.device)
+        self.device_combo.setCurrentText(settings.device)
+        self.device_combo.blockSignals(False)
+
+    def _change_render(self, **changes: object) -> None:
+        before = self.session.project.render
+        after = before.with_changes(**changes)
+        if after != before:
+            self.session.push(ChangeRenderSettings(before, after))
+            self.session.finish_gesture()
+
+    def _on_generator_chosen(self, _index: int) -> None:
+        name = self.generator_combo.currentText()
+        if name != self.session.project.render.generator:
+            self._change_render(generator=name, options={})
+
+    def _on_device_chosen(self, _index: int) -> None:
+        self._change_render(device=self.device_combo.currentText())
+
+    # ----- session -> widgets -----------------------------------------------------------------------
+    def _on_frame_changed(self, frame: int) -> None:
+        timing = self.session.project.timing
+        self.frame_label.setText(f"Frame {frame} / {timing.start}–{timing.end}")
+
+    def _on_project_replaced(self) -> None:
+        self._sync_render_combos()
+        self._on_frame_changed(self.session.current_frame)
+        self._update_title()
+
+    def _on_document_changed(self, what: str) -> None:
+        if what == "settings":
+            self._sync_render_combos()
+            self._on_frame_changed(self.session.current_frame)
+
+    def _update_undo_actions(self) -> None:
+        undo = self.session.undo
+        self.undo_action.setEnabled(undo.can_undo())
+        self.redo_action.setEnabled(undo.can_redo())
+        texts = undo.texts()
+        self.undo_action.setText(f"&Undo {texts[undo.index - 1]}" if undo.can_undo() else "&Undo")
+        self.redo_action.setText(f"&Redo {texts[undo.index]}" if undo.can_redo() else "&Redo")
+        self._update_title()
+
+    def _update_title(self) -> None:
+        path = self.session.path
+        name = path.name if path else "Untitled"
+        self.setWindowTitle(f"{name}[*] — Marionette Studio")
+        self.setWindowModified(self.files.is_modified)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.files.recent()
+        for path in recent:
+            self.recent_menu.addAction(path.name, lambda p=path: self.files.open(p)).setToolTip(str(path))
+        if not recent:
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    # ----- drag and drop ----------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept one local image or project file."""
+        if _dropped_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A dropped image starts a new project; a dropped project opens."""
+        path = _dropped_path(event.mimeData())
+        if path is None:
+            return
+        event.acceptProposedAction()
+        self.open_dropped(path)
+
+    def open_dropped(self, path: Path) -> BackgroundJob | None:
+        """Open a dropped file: a .marionette project opens, anything else is read as an image."""
+        if path.suffix.lower() == ".marionette":
+            return self.files.open(path)
+        return self.files.new_from_image(path)
+

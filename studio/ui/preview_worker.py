@@ -1,0 +1,233 @@
+"""The preview worker: one thread that owns the renderer and renders the newest requested frame.
+
+The GUI thread posts immutable requests (sequence number, frame, rest and driving Pose snapshots) into a
+one-slot mailbox guarded by a ``threading.Condition``: a newer request replaces a pending one (latest
+wins), so a drag never builds a queue. Results come back through queued Qt signals. A new setup (project
+source, generator, device, size) is posted the same way and swaps the renderer on the worker; torch,
+the generator and the source image decode never touch the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal
+
+from studio.core.errors import UserError
+from studio.core.project import PoseArrays
+from studio.ui.threads import track_thread
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreviewSetup:
+    """What the renderer is built from: the project's source PNG, generator, device, options and size (W, H)."""
+
+    generation: int
+    source_png: bytes
+    generator: str
+    device: str
+    options: dict[str, Any]
+    size: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    """One frame to render: ``rest`` and ``driving`` are one-frame PoseArrays sampled on the GUI thread."""
+
+    seq: int
+    generation: int
+    frame: float
+    rest: PoseArrays
+    driving: PoseArrays
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    """A rendered frame (HxWxC uint8) for request ``seq``, with the render time in milliseconds."""
+
+    seq: int
+    frame: float
+    image: np.ndarray
+    render_ms: float
+
+
+class _WorkerThread(QThread):
+    """The QThread whose run() is the worker's loop."""
+
+    def __init__(self, loop: Callable[[], None]) -> None:
+        super().__init__()
+        self._loop = loop
+
+    def run(self) -> None:
+        """Run the render loop until shutdown."""
+        self._loop()
+
+
+class PreviewWorker(QObject):
+    """Owns the render thread, its mailbox and its renderer; lives on the GUI thread.
+
+    ``registry_factory`` is called on the worker thread the first time a renderer is built.
+    Signals: ``result_ready(PreviewResult)``, ``failed(str)`` (one line), ``renderer_ready(str)``
+    (a description of the device).
+    """
+
+    result_ready = Signal(object)
+    failed = Signal(str)
+    renderer_ready = Signal(str)
+
+    def __init__(self, registry_factory: Callable[[], Any]) -> None:
+        super().__init__()
+        self._registry_factory = registry_factory
+        self._condition = threading.Condition()
+        self._setup: PreviewSetup | None = None
+        self._request: PreviewRequest | None = None
+        self._stopping = False
+        self._generation = 0
+        self._seq = 0
+        self._thread = _WorkerThread(self._run)
+        track_thread(self._thread)
+
+    def start(self) -> None:
+        """Start the render thread (call once, after the window is up)."""
+        self._thread.start()
+
+    @property
+    def generation(self) -> int:
+        """The id of the newest setup; requests must carry it."""
+        return self._generation
+
+    def configure(self, source_png: bytes, generator: str, device: str, options: dict[str, Any],
+                  size: tuple[int, int]) -> int:
+        """Post a new setup (replacing a pending one) and drop any pending request; return its generation."""
+        with self._condition:
+            self._generation += 1
+            self._setup = PreviewSetup(self._generation, source_png, generator, device, dict(options), size)
+            self._request = None
+            self._condition.notify()
+            return self._generation
+
+    def request(self, frame: float, rest: PoseArrays, driving: PoseArrays) -> int:
+        """Post a frame request (replacing a pending one); return its sequence number."""
+        with self._condition:
+            self._seq += 1
+            self._request = PreviewRequest(self._seq, self._generation, frame, rest, driving)
+            self._condition.notify()
+            return self._seq
+
+    def shutdown(self) -> None:
+        """Cancel pending work, stop the thread and wait for it."""
+        with self._condition:
+            self._stopping = True
+            self._setup = None
+            self._request = None
+            self._condition.notify()
+        if self._thread.isRunning():
+            self._thread.wait()
+
+    def _take(self) -> tuple[PreviewSetup | None, PreviewRequest | None] | None:
+        with self._condition:
+            while not self._stopping and self._setup is None and self._request is None:
+                self._condition.wait()
+            if self._stopping:
+                return None
+            setup, request = self._setup, self._request
+            self._setup = self._request = None
+            return setup, request
+
+    def _run(self) -> None:
+        state = _RenderState(self._registry_factory)
+        while True:
+            taken = self._take()
+            if taken is None:
+                return
+            setup, request = taken
+            try:
+                if setup is not None:
+                    self.renderer_ready.emit(state.set_up(setup))
+                if request is not None and state.accepts(request):
+                    started = time.perf_counter()
+                    image = state.render(request)
+                    elapsed = (time.perf_counter() - started) * 1000.0
+                    self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
+            except UserError as error:
+                if setup is not None:
+                    state.reset()
+                self.failed.emit(str(error))
+            except Exception as error:  # a generator bug must not kill the preview thread
+                _log.exception("preview render failed")
+                if setup is not None:
+                    state.reset()
+                self.failed.emit(f"preview failed: {type(error).__name__}: {error}")
+
+
+class _RenderState:
+    """The worker thread's private state: registry, decoded source, generator and renderer."""
+
+    def __init__(self, registry_factory: Callable[[], Any]) -> None:
+        self._registry_factory = registry_factory
+        self._registry: Any = None
+        self._setup: PreviewSetup | None = None
+        self._source: np.ndarray | None = None
+        self._generator: Any = None
+        self._renderer: Any = None
+        self._rest: PoseArrays | None = None
+
+    def set_up(self, setup: PreviewSetup) -> str:
+        """Decode the source and build the generator if they changed; return the device description."""
+        from studio.engine.device import describe_device, resolve_device
+        from studio.media.image_io import decode_image
+
+        if self._registry is None:
+            self._registry = self._registry_factory()
+        previous = self._setup
+        self._setup = setup
+        if previous is None or previous.source_png != setup.source_png:
+            self._source = decode_image(setup.source_png, "the project's source image")
+            self._renderer = None
+        if previous is None or (previous.generator, previous.device, previous.options) != (
+                setup.generator, setup.device, setup.options) or self._generator is None:
+            self._generator = None
+            self._renderer = None
+            self._generator = self._registry.create_generator(setup.generator, setup.device, **setup.options)
+        if previous is None or previous.size != setup.size:
+            self._renderer = None
+        return f"{setup.generator} on {describe_device(resolve_device(setup.device))}"
+
+    def accepts(self, request: PreviewRequest) -> bool:
+        """Whether the request belongs to the current setup and a generator is ready."""
+        return (self._setup is not None and request.generation == self._setup.generation
+                and self._generator is not None)
+
+    def render(self, request: PreviewRequest) -> np.ndarray:
+        """Render a request, rebuilding the renderer when the rest pose changed."""
+        from studio.engine.renderer import Pose, Renderer
+
+        if self._renderer is None or not _same_pose(self._rest, request.rest):
+            assert self._setup is not None and self._source is not None
+            self._renderer = Renderer(self._generator, self._source, Pose.from_arrays(request.rest),
+                                      self._setup.size)
+            self._rest = request.rest
+        return self._renderer.render(Pose.from_arrays(request.driving))
+
+    def reset(self) -> None:
+        """Forget the setup after it failed, so the next setup builds everything afresh."""
+        self._setup = None
+        self._source = None
+        self._generator = None
+        self._renderer = None
+
+
+def _same_pose(a: PoseArrays | None, b: PoseArrays) -> bool:
+    """True when two pose snapshots hold equal arrays."""
+    if a is None:
+        return False
+    return (a.positions.shape == b.positions.shape and np.array_equal(a.positions, b.positions)
+            and np.array_equal(a.jacobians, b.jacobians) and np.array_equal(a.radii, b.radii))

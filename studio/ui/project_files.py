@@ -1,0 +1,236 @@
+"""File handling of the window: New from image, Open, Save, Save As, recent files, autosave, recovery.
+
+Images and projects are read on a worker thread and only replace the open project once they loaded
+without error, so bad input never touches the open project; problems appear in a message box with
+their one-line reason. Saves are atomic (``save_project``). Autosave writes to the platform's data
+folder every 60 s when there are unsaved changes; crash recovery builds on it (``crash_recovery``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from studio.core.errors import UserError
+from studio.core.project import Project
+from studio.core.project_file import load_project, save_project
+from studio.ui.crash_recovery import SessionMarker, describe, find_crashed_sessions
+from studio.ui.recent_files import recent_files, remember_recent
+from studio.ui.session import Session
+from studio.ui.threads import BackgroundJob, start_job
+
+AUTOSAVE_MS = 60_000
+PROJECT_FILTER = "Marionette projects (*.marionette)"
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"
+
+
+def project_from_image(path: Path) -> Project:
+    """A new project holding the image at ``path`` (embedded as PNG), with no keypoints yet."""
+    from studio.media.image_io import encode_png, load_image
+
+    image = load_image(path)
+    height, width = image.shape[:2]
+    return Project(encode_png(image), width, height)
+
+
+class ProjectFiles(QObject):
+    """Opens and saves the session's project on behalf of the main window.
+
+    Signals: ``message(str)`` for the status bar, ``state_changed()`` when the path, the
+    modified flag or the recent list changed (the window updates its title and menus).
+    """
+
+    message = Signal(str)
+    state_changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, session: Session, window: QWidget) -> None:
+        super().__init__(window)
+        self.session = session
+        self.window = window
+        self.marker = SessionMarker()
+        self._recovered = False
+        self._job: BackgroundJob | None = None
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        session.undo_changed.connect(self.state_changed.emit)
+
+    # ----- state ------------------------------------------------------------------------------------
+    @property
+    def is_modified(self) -> bool:
+        """True when the open project has unsaved changes (recovered work counts as unsaved)."""
+        return self._recovered or self.session.is_modified
+
+    @property
+    def busy(self) -> bool:
+        """True while an image or project is being read."""
+        return self._job is not None
+
+    def recent(self) -> list[Path]:
+        """Recently used project files, newest first."""
+        return recent_files()
+
+    def start(self) -> None:
+        """Write this session's crash marker and start the autosave timer."""
+        self._write_marker()
+        self.autosave_timer.start()
+
+    def shutdown(self) -> None:
+        """A clean exit: stop autosaving, wait for a pending read, remove the marker and autosave."""
+        self.autosave_timer.stop()
+        if self._job is not None:
+            self._job.wait()
+        self.marker.remove()
+
+    def _write_marker(self) -> None:
+        try:
+            self.marker.write(self.session.path)
+        except UserError as error:
+            self.message.emit(f"Crash recovery is off: {error}")
+
+    def _replace(self, project: Project, path: Path | None, recovered: bool = False) -> None:
+        self.session.replace_project(project, path)
+        self._recovered = recovered
+        self._write_marker()
+        if path is not None and not recovered:
+            remember_recent(path)
+        self.state_changed.emit()
+        self.loaded.emit()
+
+    # ----- prompts ----------------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """Ask what to do with unsaved changes; False means the user cancelled."""
+        if not self.is_modified:
+            return True
+        name = self.session.path.name if self.session.path else "the untitled project"
+        answer = QMessageBox.question(
+            self.window, "Unsaved changes", f"Save the changes to {name}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _refuse(self, title: str, reason: str) -> None:
+        self.message.emit(reason)
+        QMessageBox.warning(self.window, title, reason)
+
+    # ----- reading ----------------------------------------------------------------------------------
+    def new_from_image(self, path: str | Path | None = None) -> BackgroundJob | None:
+        """Start a project from an image (asks for it when ``path`` is None); returns the read job."""
+        if self.busy or not self.maybe_save():
+            return None
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.window, "New from image", "", IMAGE_FILTER)
+            if not path:
+                return None
+        source = Path(path)
+        self.message.emit(f"Reading {source.name}…")
+        return self._start(lambda: project_from_image(source),
+                           lambda project: self._replace(project, None), "New from image")
+
+    def open(self, path: str | Path | None = None, ask_to_save: bool = True,
+             as_template: bool = False) -> BackgroundJob | None:
+        """Open a project file (asks for it when ``path`` is None); returns the read job.
+
+        ``as_template`` opens it untitled (the bundled sample), so Save asks for a new name.
+        """
+        if self.busy or (ask_to_save and not self.maybe_save()):
+            return None
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
+            if not path:
+                return None
+        target = Path(path)
+        self.message.emit(f"Opening {target.name}…")
+        return self._start(lambda: load_project(target),
+                           lambda project: self._replace(project, None if as_template else target),
+                           "Open project")
+
+    def _start(self, read: Callable[[], Project], done: Callable[[Project], None], title: str) -> BackgroundJob:
+        def on_success(project: Project) -> None:
+            self._job = None
+            done(project)
+            self.message.emit("Ready")
+
+        def on_failure(reason: str) -> None:
+            self._job = None
+            self._refuse(title, reason)
+
+        self._job = start_job(read, on_success, on_failure, self)
+        return self._job
+
+    # ----- writing ----------------------------------------------------------------------------------
+    def save(self) -> bool:
+        """Save to the project's file (Save As when it has none); False when it did not happen."""
+        if self.session.path is None:
+            return self.save_as()
+        return self._write(self.session.path)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        """Save under a new name (asks for it when ``path`` is None)."""
+        if path is None:
+            suggestion = str(self.session.path or "untitled.marionette")
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save project as", suggestion, PROJECT_FILTER)
+            if not path:
+                return False
+        target = Path(path)
+        if target.suffix != ".marionette":
+            target = target.with_name(target.name + ".marionette")
+        return self._write(target)
+
+    def _write(self, target: Path) -> bool:
+        try:
+            save_project(self.session.project, target)
+        except UserError as error:
+            QMessageBox.critical(self.window, "Save failed", str(error))
+            return False
+        self.session.path = target
+        self.session.undo.set_clean()
+        self._recovered = False
+        self._write_marker()
+        remember_recent(target)
+        self.message.emit(f"Saved {target.name}")
+        self.state_changed.emit()
+        return True
+
+    def autosave(self) -> bool:
+        """Write the project to the autosave file when it has unsaved changes; return whether it wrote."""
+        if not self.is_modified:
+            return False
+        try:
+            save_project(self.session.project, self.marker.autosave)
+        except UserError as error:
+            self.message.emit(f"Autosave failed: {error}")
+            return False
+        self.message.emit("Autosaved")
+        return True
+
+    # ----- recovery ---------------------------------------------------------------------------------
+    def offer_recovery(self) -> bool:
+        """After a crash, offer to recover the newest autosave; return whether work was recovered."""
+        crashed = find_crashed_sessions()
+        if not crashed:
+            return False
+        newest = crashed[0]
+        answer = QMessageBox.question(
+            self.window, "Recover unsaved work",
+            f"Marionette Studio did not close properly. Recover {describe(newest)}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        recovered = False
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                project = load_project(newest.autosave)
+            except UserError as error:
+                self._refuse("Recover unsaved work", f"The autosave cannot be read: {error}")
+            else:
+                self._replace(project, newest.project_path, recovered=True)
+                self.message.emit("Recovered unsaved work: save it to keep it")
+                recovered = True
+        for session in crashed:
+            session.discard()
+        return recovered

@@ -1,0 +1,65 @@
+"""Worker threads of the UI: every QThread the studio starts is tracked, so tests can catch leaks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QThread, Signal
+
+from studio.core.errors import CancelledError, UserError
+
+_log = logging.getLogger(__name__)
+_threads: set[QThread] = set()
+
+
+def track_thread(thread: QThread) -> None:
+    """Remember a thread until it finishes, so that ``running_threads`` can report it."""
+    _threads.add(thread)
+    thread.finished.connect(lambda: _threads.discard(thread))
+
+
+def running_threads() -> list[QThread]:
+    """Tracked threads that are still running (tests fail when one outlives its test)."""
+    return [thread for thread in list(_threads) if thread.isRunning()]
+
+
+class BackgroundJob(QThread):
+    """Runs one function off the GUI thread; ``succeeded(result)`` or ``failed(message)`` arrive queued.
+
+    A UserError becomes its one-line message; any other exception is logged and reported in one line,
+    so a bug in a job never reaches the user as a traceback.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, function: Callable[[], Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._function = function
+        track_thread(self)
+
+    def run(self) -> None:
+        """Call the function on this thread and emit its outcome."""
+        try:
+            result = self._function()
+        except (UserError, CancelledError) as error:
+            self.failed.emit(str(error))
+            return
+        except Exception as error:  # a bug must reach the user as a message, not a dead thread
+            _log.exception("background job failed")
+            self.failed.emit(f"unexpected error: {type(error).__name__}: {error}")
+            return
+        self.succeeded.emit(result)
+
+
+def start_job(function: Callable[[], Any], on_success: Callable[[Any], None],
+              on_failure: Callable[[str], None], parent: Any = None) -> BackgroundJob:
+    """Start ``function`` on a BackgroundJob and connect its outcome; the job deletes itself when done."""
+    job = BackgroundJob(function, parent)
+    job.succeeded.connect(on_success)
+    job.failed.connect(on_failure)
+    job.finished.connect(job.deleteLater)
+    job.start()
+    return job

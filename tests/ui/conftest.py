@@ -1,0 +1,86 @@
+"""Fixtures for the window tests: a generated test project, a started main window, thread-leak checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from studio.core.keypoints import Keypoint
+from studio.core.project import Project
+from studio.core.project_file import save_project
+from studio.core.tracks import Keyframe, Track
+from studio.media.image_io import encode_png
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> Iterator[None]:
+    """Fail a test that leaves one of the studio's QThreads running."""
+    yield
+    from studio.ui.threads import running_threads
+
+    deadline = time.monotonic() + 2.0
+    while running_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    leaked = running_threads()
+    for thread in leaked:
+        thread.wait(5000)
+    assert not leaked, f"test left {len(leaked)} QThread(s) running: {leaked}"
+
+
+def pattern_image(size: int = 96) -> np.ndarray:
+    """A colourful RGB test pattern with structure everywhere (so warps change pixels)."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    image = np.stack([(xx * 255 // size), (yy * 255 // size), ((xx ^ yy) * 4) % 256], axis=-1)
+    return image.astype(np.uint8)
+
+
+def make_project(size: int = 96, animated: bool = True) -> Project:
+    """Three keypoints on a test pattern; the first is animated (keys at 0 and 10)."""
+    project = Project(encode_png(pattern_image(size)), size, size)
+    project.keypoints = [
+        Keypoint("a", "alpha", "#ff6b6b", size * 0.3, size * 0.3, radius=size * 0.2),
+        Keypoint("b", "beta", "#4dabf7", size * 0.7, size * 0.3, radius=size * 0.2),
+        Keypoint("c", "gamma", "#69db7c", size * 0.5, size * 0.7, radius=size * 0.2),
+    ]
+    if animated:
+        x, y = size * 0.3, size * 0.3
+        project.tracks["a"] = Track((Keyframe(0, (x, y, 0.0, 1.0)), Keyframe(10, (x + 12, y + 8, 0.3, 1.2))))
+    return project
+
+
+@pytest.fixture
+def project() -> Project:
+    """A small animated test project."""
+    return make_project()
+
+
+@pytest.fixture
+def project_file(tmp_path: Path) -> Path:
+    """The test project saved to a .marionette file."""
+    path = tmp_path / "shot.marionette"
+    save_project(make_project(), path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project: Project, tmp_path: Path) -> Iterator[object]:
+    """A shown, started main window on the test project (built-in generators only, CPU).
+
+    Torn down without closeEvent, so no unsaved-changes prompt can block the test run.
+    """
+    from studio.plugins.api import builtin_registry
+    from studio.ui.main_window import MainWindow
+
+    project.render = project.render.with_changes(device="cpu")
+    window = MainWindow(project, tmp_path / "shot.marionette", registry_factory=builtin_registry)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    yield window
+    window.shutdown()
+    window.hide()
+    window.deleteLater()

@@ -1,0 +1,161 @@
+"""Canvas gestures with real mouse events: drags, rotation, selection, adding and deleting keypoints."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from studio.core.project_file import project_to_dict
+
+
+def handle_point(window, kp_id: str) -> QPoint:
+    """Viewport position of a keypoint's handle."""
+    canvas = window.canvas
+    return canvas.mapFromScene(canvas.handles[kp_id].pos())
+
+
+def drag(qtbot, window, start: QPoint, end: QPoint, steps: int = 5,
+         modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """Press at ``start``, move in steps to ``end``, release (all on the canvas viewport)."""
+    viewport = window.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, modifier, start)
+    for i in range(1, steps + 1):
+        qtbot.mouseMove(viewport, start + (end - start) * i / steps)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, modifier, end)
+
+
+def test_drag_moves_rest_pose_and_one_undo_restores_it(qtbot, window) -> None:
+    session = window.session
+    before = project_to_dict(session.project)
+    start = handle_point(window, "b")
+    drag(qtbot, window, start, start + QPoint(30, 20))
+    moved = session.project.keypoint("b")
+    zoom = window.canvas.zoom()
+    assert abs(moved.x - (before["keypoints"][1]["x"] + 30 / zoom)) < 1.0
+    assert abs(moved.y - (before["keypoints"][1]["y"] + 20 / zoom)) < 1.0
+    assert "b" not in session.project.tracks
+    assert session.undo.texts()[-1] == "Move keypoint"
+    assert len(session.undo.texts()) == 1
+    session.undo.undo()
+    assert project_to_dict(session.project) == before
+
+
+def test_drag_at_later_frame_with_auto_key_writes_one_key(qtbot, window) -> None:
+    session = window.session
+    session.set_frame(5)
+    before = project_to_dict(session.project)
+    start = handle_point(window, "c")
+    drag(qtbot, window, start, start + QPoint(-25, 10), steps=8)
+    track = session.project.track("c")
+    assert track.frames() == [5]
+    assert session.project.keypoint("c").x == before["keypoints"][2]["x"]
+    assert window.canvas.handles["c"].pos().x() < before["keypoints"][2]["x"]
+    assert session.undo.index == 1
+    session.undo.undo()
+    assert project_to_dict(session.project) == before
+
+
+def test_dragging_animated_keypoint_keys_current_frame(qtbot, window) -> None:
+    session = window.session
+    session.set_frame(4)
+    sampled = session.project.sample_values([4])[0][0].copy()
+    start = handle_point(window, "a")
+    drag(qtbot, window, start, start + QPoint(10, 0))
+    assert session.project.track("a").frames() == [0, 4, 10]
+    key = session.project.track("a").key_at(4)
+    assert key.values[0] > sampled[0] + 1
+    assert abs(key.values[1] - sampled[1]) < 0.5
+
+
+def test_animated_keypoint_does_not_move_with_auto_key_off(qtbot, window) -> None:
+    session = window.session
+    session.set_auto_key(False)
+    before = project_to_dict(session.project)
+    start = handle_point(window, "a")
+    drag(qtbot, window, start, start + QPoint(20, 20))
+    assert project_to_dict(session.project) == before
+    assert "Auto-key is off" in window.statusBar().currentMessage()
+
+
+def test_alt_drag_rotates_and_scales_local_frame(qtbot, window) -> None:
+    session = window.session
+    canvas = window.canvas
+    centre = session.project.keypoint("b")
+    press, release = handle_point(window, "b") + QPoint(8, 0), handle_point(window, "b") + QPoint(0, 40)
+    viewport = canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, press)
+    qtbot.mouseMove(viewport, release)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier, release)
+    a, b = canvas.mapToScene(press), canvas.mapToScene(release)
+    va = np.array([a.x() - centre.x, a.y() - centre.y])
+    vb = np.array([b.x() - centre.x, b.y() - centre.y])
+    keypoint = session.project.keypoint("b")
+    assert (keypoint.x, keypoint.y) == (centre.x, centre.y)
+    assert abs(keypoint.rotation - (np.arctan2(vb[1], vb[0]) - np.arctan2(va[1], va[0]))) < 1e-6
+    assert keypoint.rotation > 1.0
+    assert abs(keypoint.scale - np.hypot(*vb) / np.hypot(*va)) < 1e-6
+    assert keypoint.scale > 3.0
+    assert session.undo.texts() == ["Rotate keypoint"]
+
+
+def test_multi_select_drag_is_one_undo_step(qtbot, window) -> None:
+    session = window.session
+    before = project_to_dict(session.project)
+    viewport = window.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, handle_point(window, "b"))
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                     handle_point(window, "c"))
+    assert session.selected_ids == ["b", "c"]
+    start = handle_point(window, "b")
+    drag(qtbot, window, start, start + QPoint(0, 15))
+    assert session.project.keypoint("b").y > before["keypoints"][1]["y"]
+    assert session.project.keypoint("c").y > before["keypoints"][2]["y"]
+    assert session.undo.index == 1
+    session.undo.undo()
+    assert project_to_dict(session.project) == before
+
+
+def test_rubber_band_selects_enclosed_handles(qtbot, window) -> None:
+    canvas = window.canvas
+    top_left = canvas.mapFromScene(QPointF(-5, -5))
+    bottom_right = canvas.mapFromScene(QPointF(96 + 5, 96 * 0.45))
+    drag(qtbot, window, top_left, bottom_right)
+    assert window.session.selected_ids == ["a", "b"]
+
+
+def test_double_click_adds_and_delete_removes_keypoint(qtbot, window) -> None:
+    session = window.session
+    canvas = window.canvas
+    where = canvas.mapFromScene(QPointF(48, 10))
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, where)
+    assert len(session.project.keypoints) == 4
+    added = session.project.keypoints[-1]
+    assert abs(added.x - 48) < 1 and abs(added.y - 10) < 1
+    assert session.selected_ids == [added.id]
+    window.delete_action.trigger()
+    assert [kp.id for kp in session.project.keypoints] == ["a", "b", "c"]
+    session.undo.undo()
+    assert session.project.keypoints[-1] == added
+
+
+def test_zoom_fit_and_actual_size(qtbot, window) -> None:
+    canvas = window.canvas
+    canvas.actual_size()
+    assert canvas.zoom() == 1.0
+    canvas.zoom_by(2.0)
+    assert abs(canvas.zoom() - 2.0) < 1e-6
+    assert abs(canvas.handles["a"].dot_radius() - 3.0) < 1e-6
+    canvas.fit()
+    viewport = canvas.viewport().rect()
+    assert abs(canvas.zoom() - min(viewport.width(), viewport.height()) / (96 + 40)) < 0.05
+
+
+def test_onion_skin_shows_neighbouring_keyframes(qtbot, window) -> None:
+    window.session.set_frame(5)
+    window.onion_action.setChecked(True)
+    ghosts = window.canvas._onion._ghosts
+    assert len(ghosts) == 2
+    previous, following = ghosts[0][0], ghosts[1][0]
+    expected = window.session.project.sample([0, 10]).positions
+    np.testing.assert_allclose(previous, expected[0])
+    np.testing.assert_allclose(following, expected[1])
