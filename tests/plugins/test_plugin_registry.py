@@ -169,3 +169,28 @@ def test_duplicate_plugin_name_is_rejected(make_plugin: MakePlugin, tmp_path: Pa
     assert [i.source for i in infos] == ["bundled", "user"]
     assert not infos[0].error and "already provided by the bundled plugin" in infos[1].error
     assert (paths.user_plugin_dir() / "twin").exists()
+
+
+def test_tracker_contribution_is_registered_and_loads_lazily(make_plugin: MakePlugin) -> None:
+    folder = make_plugin("tracky")
+    manifest = folder / "plugin.toml"
+    manifest.write_text(manifest.read_text() + '\n[[trackers]]\nname = "tracky-track"\n'
+                        'entry = "mtest_tracky:InvertGenerator"\ntitle = "Track"\n')
+    install_plugin(folder)
+    registry = default_registry()
+    assert registry.names("tracker") == ["tracky-track"]
+    assert registry.get("tracker", "tracky-track").plugin == "tracky"
+    assert "mtest_tracky" not in sys.modules
+    assert registry.load("tracker", "tracky-track").__name__ == "InvertGenerator"
+
+
+def test_headless_plugin_modules_import_neither_qt_nor_torch() -> None:
+    import subprocess
+
+    code = (
+        "import sys; import studio.plugins.discovery, studio.plugins.install, studio.plugins.weights, "
+        "studio.cli.plugins; print(sorted(m for m in ('torch', 'PySide6') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "[]"
