@@ -15,6 +15,8 @@ from studio.capture.face_preset import FACE_PRESET
 from studio.capture.gaps import fill_gaps
 from studio.capture.motion import TrackedMotion
 from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint
+from studio.core.takes import Take
 
 RETARGET_MODES = ("relative", "absolute")
 
@@ -135,3 +137,31 @@ def retarget(
         wrapped = np.angle(np.exp(1j * np.nan_to_num(roll - reference)))
         rotations[:, keys] = np.unwrap(wrapped)[:, None]
     return positions, rotations
+
+
+def retarget_take(
+    motion: TrackedMotion,
+    keypoints: Sequence[Keypoint],
+    bindings: Sequence[Binding],
+    neutral: int | np.ndarray = 0,
+    mode: str = "relative",
+    scale: str | float = "auto",
+    name: str = "take",
+) -> Take:
+    """The document take (studio.core.takes.Take) of the bound keypoints driven by ``motion``.
+
+    Channel values are absolute: retargeted x, y; the keypoint's rest rotation plus the head roll; its
+    rest scale. A sample is valid where the tracker saw the bound landmark (filled gaps are not valid).
+    """
+    bound = sorted({b.keypoint for b in bindings})
+    if not bound:
+        raise UserError("no keypoint is bound to a tracked landmark: bind keypoints before recording")
+    rest = np.array([kp.rest_values for kp in keypoints], dtype=np.float64)
+    positions, rotations = retarget(motion, bindings, rest[:, :2], neutral, mode, scale)
+    values = np.empty((motion.frame_count, len(bound), 4))
+    values[:, :, :2] = positions[:, bound]
+    values[:, :, 2] = rest[bound, 2] + rotations[:, bound]
+    values[:, :, 3] = rest[bound, 3]
+    landmark_of = {b.keypoint: b.landmark for b in bindings}
+    valid = motion.visible[:, [landmark_of[k] for k in bound]]
+    return Take(name, tuple(keypoints[k].id for k in bound), motion.times - motion.times[0], values, valid)

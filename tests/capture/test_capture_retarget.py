@@ -6,8 +6,16 @@ import numpy as np
 import pytest
 
 from studio.capture.face_preset import FACE_PRESET
-from studio.capture.retarget import Binding, face_bindings, point_spread, retarget, similarity_fit
+from studio.capture.retarget import (
+    Binding,
+    face_bindings,
+    point_spread,
+    retarget,
+    retarget_take,
+    similarity_fit,
+)
 from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint
 from tests.capture.helpers import make_motion
 
 # A performer's three landmarks (a 20 px wide triangle) at rest, then the middle one moves 4 px right.
@@ -102,3 +110,25 @@ def test_bad_retarget_inputs() -> None:
     unseen = make_motion(np.full((2, 1, 2), np.nan))
     with pytest.raises(UserError, match="no bound landmark"):
         retarget(unseen, [Binding(0, 0)], NEUTRAL[:1])
+
+
+def test_retarget_take_gives_absolute_channels_for_bound_keypoints() -> None:
+    keypoints = [
+        Keypoint("a", "nose_tip", "#ff0000", 300.0, 300.0, rotation=0.5, scale=2.0),
+        Keypoint("b", "hat", "#00ff00", 10.0, 10.0),
+        Keypoint("c", "chin", "#0000ff", 340.0, 300.0),
+    ]
+    motion = _performer(np.array([0.0, 0.1, 0.1]))
+    visible = motion.visible.copy()
+    visible[2, 2] = False
+    motion = motion.with_arrays(visible=visible)
+    take = retarget_take(motion, keypoints, [Binding(0, 1), Binding(2, 2)], neutral=0, scale=1.0)
+    assert take.keypoint_ids == ("a", "c")
+    assert take.values.shape == (3, 2, 4)
+    assert np.allclose(take.values[:, 0, :2], (300.0, 300.0) + MOVES)
+    assert np.allclose(take.values[:, 0, 2], [0.5, 0.6, 0.6])
+    assert np.allclose(take.values[:, 0, 3], 2.0)
+    assert np.allclose(take.values[:, 1, 2], [0.0, 0.1, 0.1])
+    assert take.valid.tolist() == [[True, True], [True, True], [True, False]]
+    with pytest.raises(UserError, match="no keypoint is bound"):
+        retarget_take(motion, keypoints, [])

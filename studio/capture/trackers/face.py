@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.capture.face_preset import as_rgb_uint8
+from studio.capture.frames import as_rgb_uint8
 from studio.capture.trackers.base import TrackedFrame, Tracker
 from studio.capture.trackers.head_pose import HeadPoseEstimator
 

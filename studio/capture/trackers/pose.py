@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.capture.face_preset import as_rgb_uint8
+from studio.capture.frames import as_rgb_uint8
 from studio.capture.trackers.base import TrackedFrame, Tracker
 
 POSE_LANDMARK_COUNT = 33
