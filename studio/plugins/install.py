@@ -13,6 +13,7 @@ import shutil
 import stat
 import tempfile
 import threading
+import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -160,6 +161,15 @@ def _move_into_place(root: Path, final: Path, staging: Path) -> None:
         raise
 
 
+def _sweep_leftovers(user_dir: Path, max_age_seconds: float = 3600.0) -> None:
+    """Delete staging and removal folders an interrupted install or removal (a crash) left behind."""
+    now = time.time()
+    for path in user_dir.glob(".*-*"):
+        stale = now - path.stat().st_mtime > max_age_seconds
+        if stale and path.name.startswith((".staging-", ".removing-")) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def install_plugin(
     source: str | Path,
     upgrade: bool = False,
@@ -173,6 +183,7 @@ def install_plugin(
         raise UserError(f"{source} does not exist: give a plugin folder or a .zip")
     user_dir = user_dir or paths.user_plugin_dir()
     user_dir.mkdir(parents=True, exist_ok=True)
+    _sweep_leftovers(user_dir)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=user_dir))
     try:
         content = staging / "content"

@@ -222,3 +222,13 @@ def test_cancel_leaves_nothing(make_plugin: MakePlugin) -> None:
     with pytest.raises(CancelledError):
         install_plugin(make_plugin("invert"), cancel=cancel)
     assert _leftovers() == []
+
+
+def test_leftovers_of_a_crashed_install_are_swept(make_plugin: MakePlugin) -> None:
+    stale = paths.user_plugin_dir() / ".staging-crashed"
+    (stale / "content").mkdir(parents=True)
+    fresh = paths.user_plugin_dir() / ".staging-running"
+    fresh.mkdir()
+    os.utime(stale, (0, 0))
+    install_plugin(make_plugin("invert"))
+    assert _leftovers() == [".staging-running", "invert"]
