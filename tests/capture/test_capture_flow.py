@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from studio.capture.track_job import track_video
 from studio.capture.trackers.flow import FlowTracker
-from studio.core.errors import UserError
+from studio.core.errors import CancelledError, UserError
 from tests.capture.synthetic import affine_frames, apply, smooth_texture, translation, write_folder
 
 SIZE = 128
@@ -76,3 +77,19 @@ def test_flow_needs_points_inside_the_frame(tmp_path: Path) -> None:
         track_video(folder, "face", points=[(10.0, 10.0)])
     with pytest.raises(UserError, match="needs points"):
         FlowTracker([])
+
+
+def test_progress_is_reported_and_cancel_stops_between_frames(tmp_path: Path) -> None:
+    frames, _ = _shifted_take([(i, 0) for i in range(6)])
+    folder = write_folder(frames, tmp_path / "frames")
+    calls: list[tuple[int, int]] = []
+    track_video(folder, "flow", points=[(40.0, 40.0)], progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(i, 6) for i in range(1, 7)]
+    cancel = threading.Event()
+
+    def stop_after_two(done: int, total: int) -> None:
+        if done == 2:
+            cancel.set()
+
+    with pytest.raises(CancelledError):
+        track_video(folder, "flow", points=[(40.0, 40.0)], progress=stop_after_two, cancel=cancel)
