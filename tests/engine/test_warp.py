@@ -256,3 +256,23 @@ def test_bad_options_are_user_errors(options: dict) -> None:
 def test_unknown_device_is_a_user_error() -> None:
     with pytest.raises(UserError, match="banana"):
         WarpGenerator("banana")
+
+
+def test_rgba_soft_edges_keep_their_colour(generator: WarpGenerator) -> None:
+    source = np.zeros((48, 48, 4), np.uint8)
+    source[16:32, 16:32] = (200, 60, 30, 255)
+    rest = motion([[12, 12], [36, 36]], radii=[1e4, 1e4])
+    moved = motion(rest.positions + np.float32([3.5, 2.5]), radii=rest.radii)
+    out = generator.render(generator.prepare(source), rest, moved)
+    soft = (out[..., 3] > 20) & (out[..., 3] < 235)
+    assert soft.sum() > 20  # a half-pixel shift leaves half-transparent edges
+    assert diff(out[soft][:, :3], np.array([[200, 60, 30]])) <= 3  # not darkened by the transparent black
+
+
+def test_pixels_pulled_from_outside_repeat_the_border(generator: WarpGenerator) -> None:
+    source = np.full((40, 60, 3), 180, np.uint8)
+    source[:, :2] = 90
+    rest = motion([[20, 20], [40, 20]], radii=[1e4, 1e4])
+    moved = motion(rest.positions + np.float32([10, 0]), radii=rest.radii)
+    out = generator.render(generator.prepare(source), rest, moved)
+    assert diff(out[:, :8], np.full((40, 8, 3), 90)) <= 1  # the edge column, repeated; never black
