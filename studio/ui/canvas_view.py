@@ -85,6 +85,7 @@ class CanvasView(QGraphicsView):
         self.scene().addItem(self._onion)
         self.handles: dict[str, KeypointHandle] = {}
         self.add_mode = False
+        self._auto_fit = True
         self._drag: KeypointDrag | None = None
         self._pan_from: QPoint | None = None
         self._space_down = False
@@ -106,11 +107,13 @@ class CanvasView(QGraphicsView):
         """Zoom in (factor > 1) or out about the mouse, within sensible limits."""
         target = min(max(self.zoom() * factor, MIN_ZOOM), MAX_ZOOM)
         self.scale(target / self.zoom(), target / self.zoom())
+        self._auto_fit = False
         self._on_zoom_changed()
 
     def fit(self) -> None:
-        """Frame the whole image in the view."""
+        """Frame the whole image in the view (and keep it framed on resizes until the user zooms)."""
         rect = self._image_item.boundingRect()
+        self._auto_fit = True
         if rect.isEmpty():
             return
         self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
@@ -119,6 +122,7 @@ class CanvasView(QGraphicsView):
     def actual_size(self) -> None:
         """Zoom to 100% (one image pixel per screen pixel)."""
         self.resetTransform()
+        self._auto_fit = False
         self._on_zoom_changed()
 
     def set_add_mode(self, enabled: bool) -> None:
@@ -419,7 +423,9 @@ class CanvasView(QGraphicsView):
         super().keyReleaseEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Keep constant-size handles right after a resize."""
+        """Keep the image framed (unless the user zoomed) and the handles' size right."""
         super().resizeEvent(event)
+        if self._auto_fit:
+            self.fit()
         self._on_zoom_changed()
 

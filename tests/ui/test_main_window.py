@@ -1,0 +1,182 @@
+"""The main window: docks and names, scrubbing renders the right frame, history, shortcuts, render settings."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
+
+from studio.core.edits import ChangeKeypoint, ChangeRenderSettings
+from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint
+from studio.engine.renderer import renderer_for_project
+from studio.plugins.api import builtin_registry
+from studio.ui import error_reporting, face_placement
+from studio.ui.preview_link import preview_size
+from tests.ui.conftest import pattern_image
+
+
+def image_array(image: QImage) -> np.ndarray:
+    """An RGB888 QImage as HxWx3 uint8."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def wait_for_frame(qtbot, window, frame: int) -> None:
+    seq = window.preview_link.last_seq
+    qtbot.waitUntil(lambda: window.preview.shown_seq >= seq and window.preview.shown_frame == frame,
+                    timeout=30000)
+
+
+def test_widgets_carry_object_names(window) -> None:
+    for name in ("canvas", "preview", "undoHistory"):
+        assert window.findChild(QWidget, name) is not None, name
+    if window.timeline is not None:
+        assert window.findChild(QWidget, "timeline") is not None
+    if window.curve_editor is not None:
+        assert window.findChild(QWidget, "curveEditor") is not None
+
+
+def test_scrubbing_shows_the_frame_equal_to_a_direct_render(qtbot, window) -> None:
+    project = window.session.project
+    size = preview_size(project.width, project.height)
+    renderer = renderer_for_project(project, pattern_image(), builtin_registry(), size, "cpu")
+    for frame in (7, 2):
+        window.session.set_frame(frame)
+        wait_for_frame(qtbot, window, frame)
+        np.testing.assert_array_equal(image_array(window.preview.image), renderer.render_frame(project, frame))
+    qtbot.waitUntil(lambda: window.device_label.text().startswith("warp on CPU"), timeout=30000)
+    assert window.render_label.text().endswith("ms")
+
+
+def test_editing_rerenders_the_preview(qtbot, window) -> None:
+    window.session.set_frame(3)
+    wait_for_frame(qtbot, window, 3)
+    first = image_array(window.preview.image)
+    keypoint = window.session.project.keypoint("a")
+    window.session.push(ChangeKeypoint(keypoint, keypoint.with_changes(radius=40.0)))
+    qtbot.waitUntil(lambda: window.preview.shown_seq >= window.preview_link.last_seq, timeout=30000)
+    assert not np.array_equal(first, image_array(window.preview.image))
+
+
+def test_history_lists_edits_and_a_click_jumps_there(qtbot, window) -> None:
+    session = window.session
+    for radius in (10.0, 12.0, 14.0):
+        kp = session.project.keypoint("b")
+        session.push(ChangeKeypoint(kp, kp.with_changes(radius=radius), "Change radius"))
+        session.finish_gesture()
+    view = window.undo_view
+    assert [view.item(i).text() for i in range(view.count())] == ["Opened"] + ["Change radius"] * 3
+    assert view.currentRow() == 3
+    rect = view.visualItemRect(view.item(1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert session.undo.index == 1
+    assert session.project.keypoint("b").radius == 10.0
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(view.item(3)).center())
+    assert session.project.keypoint("b").radius == 14.0
+
+
+def test_shortcuts(qtbot, window) -> None:
+    session = window.session
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Right)
+    assert session.current_frame == 2
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Left)
+    assert session.current_frame == 1
+    qtbot.keyClick(window.canvas, Qt.Key.Key_End)
+    assert session.current_frame == session.project.timing.end
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Home)
+    assert session.current_frame == session.project.timing.start
+    session.set_frame(6)
+    session.set_selection(["c"])
+    qtbot.keyClick(window.canvas, Qt.Key.Key_K)
+    assert session.project.track("c").frames() == [6]
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "c" not in session.project.tracks
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert session.project.track("c").frames() == [6]
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert session.project.track("c").frames() == [6]
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
+    assert [kp.id for kp in session.project.keypoints] == ["a", "b"]
+    fitted = window.canvas.zoom()
+    viewport = window.canvas.viewport().rect()
+    assert abs(fitted - min(viewport.width(), viewport.height()) / (96 + 40)) < 0.05
+    window.canvas.zoom_by(3.0)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F)
+    assert abs(window.canvas.zoom() - fitted) < 1e-6
+
+
+def test_space_toggles_playback(qtbot, window) -> None:
+    if window.playback is None:
+        return
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
+    assert window.playback.is_playing
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Space)
+    assert not window.playback.is_playing
+
+
+def test_device_and_generator_combos_edit_render_settings(qtbot, window) -> None:
+    session = window.session
+    qtbot.waitUntil(lambda: window.generator_combo.findText("warp") >= 0 and window.registry is not None,
+                    timeout=30000)
+    window.device_combo.setCurrentText("auto")
+    with qtbot.waitSignal(window.worker.renderer_ready, timeout=30000):
+        window.device_combo.activated.emit(window.device_combo.currentIndex())
+    assert session.project.render.device == "auto"
+    assert session.undo.texts() == ["Change render settings"]
+    session.undo.undo()
+    assert window.device_combo.currentText() == "cpu"
+
+
+def test_renderer_errors_reach_the_status_bar(qtbot, window) -> None:
+    session = window.session
+    before = session.project.render
+    with qtbot.waitSignal(window.worker.failed, timeout=30000):
+        session.push(ChangeRenderSettings(before, before.with_changes(generator="missing")))
+    assert "missing" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.worker.renderer_ready, timeout=30000):
+        session.undo.undo()
+    qtbot.waitUntil(lambda: window.preview.shown_seq >= window.preview_link.last_seq, timeout=30000)
+
+
+def test_auto_place_face_adds_keypoints_as_one_step(qtbot, window, monkeypatch) -> None:
+    found = [Keypoint("f1", "nose_tip", "#ffffff", 40, 40), Keypoint("f2", "alpha", "#ffffff", 50, 50)]
+    monkeypatch.setattr(face_placement, "detect_face_keypoints", lambda png: found)
+    window.auto_place_face()
+    qtbot.waitUntil(lambda: len(window.session.project.keypoints) == 5, timeout=10000)
+    qtbot.waitUntil(lambda: window._face_job is None, timeout=10000)
+    names = [kp.name for kp in window.session.project.keypoints]
+    assert names[3:] == ["nose_tip", "alpha 2"]
+    assert window.session.undo.texts() == ["Auto-place face keypoints"]
+    window.session.undo.undo()
+    assert len(window.session.project.keypoints) == 3
+
+
+def test_auto_place_face_without_a_face_reports_it(qtbot, window, monkeypatch) -> None:
+    def no_face(png: bytes) -> list[Keypoint]:
+        raise UserError("no face found in the image")
+
+    monkeypatch.setattr(face_placement, "detect_face_keypoints", no_face)
+    window.auto_place_face()
+    qtbot.waitUntil(lambda: window._face_job is None, timeout=10000)
+    assert "no face found" in window.statusBar().currentMessage()
+    assert len(window.session.project.keypoints) == 3
+
+
+def test_excepthook_logs_and_shows_one_line(monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    error_reporting.install_excepthook(shown.append)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        sys.excepthook(RuntimeError, error, error.__traceback__)
+    assert len(shown) == 1 and "RuntimeError: boom" in shown[0] and "\n" not in shown[0]
