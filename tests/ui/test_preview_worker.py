@@ -32,9 +32,9 @@ def test_result_equals_direct_render(qtbot, worker) -> None:
         seq = worker.request(5, project.rest_pose(), project.sample([5]))
     result: PreviewResult = blocker.args[0]
     assert result.seq == seq and result.frame == 5 and result.render_ms > 0
-    direct = renderer_for_project(project, pattern_image(), builtin_registry(), (96, 96), "cpu").render_frame(project, 5)
-    np.testing.assert_array_equal(result.image, direct)
-    still = renderer_for_project(project, pattern_image(), builtin_registry(), (96, 96), "cpu").render_frame(project, 0)
+    renderer = renderer_for_project(project, pattern_image(), builtin_registry(), (96, 96), "cpu")
+    np.testing.assert_array_equal(result.image, renderer.render_frame(project, 5))
+    still = renderer.render_frame(project, 0)
     assert np.abs(result.image.astype(int) - still.astype(int)).max() > 10
 
 
