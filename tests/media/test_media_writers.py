@@ -54,7 +54,9 @@ def test_mp4_h264_with_audio(tmp_path: Path, sine_wav: Path) -> None:
     outputs = write_frames(make_frames(COUNT), spec, total=COUNT)
     assert outputs == [tmp_path / "out.mp4"]
     facts, frames, audio = _decode(outputs[0])
-    assert facts["codec"] == "h264" and facts["pix_fmt"] == "yuv420p"
+    assert facts["codec"] == "h264" and facts["pix_fmt"] == "yuv420p" and facts["profile"] == "High"
+    data = outputs[0].read_bytes()
+    assert 0 < data.find(b"moov") < data.find(b"mdat")  # faststart: the index comes first
     assert facts["size"] == (64, 48) and facts["fps"] == FPS
     assert len(frames) == COUNT
     assert audio["codec"] == "aac"
