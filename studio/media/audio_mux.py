@@ -41,6 +41,7 @@ class AudioTrack:
         self._packed = not context.format.is_planar
         self._resampler = av.AudioResampler(format="fltp", layout=self._layout, rate=OUTPUT_RATE)
         self._start = start
+        self._source = source
         if start > 0:
             self._input.seek(int(start * av.time_base), backward=True)
         self._decoded = self._input.decode(in_stream)
@@ -103,7 +104,11 @@ class AudioTrack:
 
     def _pull(self) -> None:
         """Decode and resample the next source frame onto the pending buffer (trimmed or padded at the start)."""
-        source_frame = next(self._decoded, None)
+        try:
+            source_frame = next(self._decoded, None)
+        except av.FFmpegError as error:
+            reason = str(error).splitlines()[0]
+            raise UserError(f"{self._source}: its audio could not be decoded ({reason}); use another file") from None
         if source_frame is None:
             self._exhausted = True
         elif self._to_skip is None:

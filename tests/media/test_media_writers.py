@@ -117,10 +117,11 @@ def test_mov_prores_4444_keeps_alpha(tmp_path: Path, sine_wav: Path) -> None:
     _assert_audio_length(audio, COUNT / FPS)
 
 
-def test_audio_is_cut_to_the_range_and_in_sync(tmp_path: Path) -> None:
-    source = write_sine(tmp_path / "click.wav", 3.0, click_at=1.0)
+@pytest.mark.parametrize(("source_name", "target_name"), [("click.wav", "sync.mov"), ("click.m4a", "sync.webm")])
+def test_audio_is_cut_to_the_range_and_in_sync(tmp_path: Path, source_name: str, target_name: str) -> None:
+    source = write_sine(tmp_path / source_name, 3.0, click_at=1.0)
     frames = make_frames(24)
-    spec = OutputSpec(str(tmp_path / "sync.mov"), fps=24, width=64, height=48, audio=str(source), audio_start=0.5)
+    spec = OutputSpec(str(tmp_path / target_name), fps=24, width=64, height=48, audio=str(source), audio_start=0.5)
     _, _, audio = _decode(write_frames(frames, spec)[0])
     samples = np.abs(audio["samples"]).max(axis=0)
     click = int(np.argmax(samples > 0.5)) / audio["rate"]
