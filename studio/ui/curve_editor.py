@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QCursor, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QColor, QCursor, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from studio.core.edits import delete_keys, replace_key, set_interpolation
 from studio.core.tracks import CHANNELS, Interpolation
@@ -65,6 +65,11 @@ class CurveEditor(QWidget):
         self._points: list[CurvePoint] = []
         self._curves: dict[tuple[str, int], pg.PlotDataItem] = {}
         self._drag: _Drag | None = None
+        self._dirty = False
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._flush)
 
         self.view_box = CurveViewBox()
         self.view_box.drag_started = self._on_drag_started
@@ -73,7 +78,7 @@ class CurveEditor(QWidget):
         self.view_box.clicked = self._on_clicked
         self.plot = pg.PlotWidget(parent=self, viewBox=self.view_box, background=pal.BACKGROUND)
         self.plot.setObjectName("curvePlot")
-        self.plot.showGrid(x=True, y=True, alpha=0.12)
+        self.plot.showGrid(x=False, y=True, alpha=0.12)
         self.plot.setLabel("bottom", "frame")
         for name in ("bottom", "left"):
             axis = self.plot.getAxis(name)
@@ -85,6 +90,9 @@ class CurveEditor(QWidget):
         self._handles_item = PassiveScatter(size=7, symbol="o", pen=pg.mkPen(pal.TEXT),
                                             brush=pg.mkBrush(pal.BACKGROUND))
         self._keys_item = PassiveScatter(size=10, pen=pg.mkPen(pal.KEY_OUTLINE))
+        self._key_pen = pg.mkPen(pal.KEY_OUTLINE)
+        self._selected_brush = pg.mkBrush(pal.SELECTION)
+        self._channel_brushes = [pg.mkBrush(c) for c in pal.CHANNEL_COLOURS]
         for item, z in ((self._frame_line, 5), (self._handle_lines, 20), (self._keys_item, 30),
                         (self._handles_item, 40)):
             item.setZValue(z)
@@ -168,6 +176,7 @@ class CurveEditor(QWidget):
 
     def frame_all(self) -> None:
         """Fit the view to every visible curve, key and handle."""
+        self._flush()
         xs: list[np.ndarray] = []
         ys: list[np.ndarray] = []
         for item in self._curves.values():
@@ -230,10 +239,12 @@ class CurveEditor(QWidget):
 
     def points(self) -> list[CurvePoint]:
         """Keys and visible tangent handles currently drawn."""
+        self._flush()
         return list(self._points)
 
     def curve_data(self, keypoint_id: str, channel: int) -> tuple[np.ndarray, np.ndarray]:
         """The drawn samples (frames, display values) of one curve."""
+        self._flush()
         x, y = self._curves[(keypoint_id, channel)].getData()
         return np.asarray(x), np.asarray(y)
 
@@ -258,10 +269,27 @@ class CurveEditor(QWidget):
                 if (kp_id, channel) not in self._curves:
                     colour = QColor(pal.CHANNEL_COLOURS[channel]).lighter(100 + 30 * (kp_index % 3))
                     item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.6), antialias=True)
+                    item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                     item.setZValue(10)
                     self.plot.addItem(item)
                     self._curves[(kp_id, channel)] = item
         self._refresh()
+
+    def _refresh(self) -> None:
+        """Redraw at the next event-loop turn (several changes coalesce; nothing happens while hidden)."""
+        self._dirty = True
+        if self.isVisible():
+            self._refresh_timer.start()
+
+    def _flush(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self._refresh_now()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with changes made while hidden (e.g. behind another dock tab)."""
+        super().showEvent(event)
+        self._flush()
 
     def _sample_grid(self) -> np.ndarray:
         project = self.session.project
@@ -273,7 +301,7 @@ class CurveEditor(QWidget):
         keyed = np.array(frames, dtype=np.float64)
         return np.unique(np.concatenate([np.linspace(lo, hi, count), keyed, keyed - 1e-3]))
 
-    def _refresh(self) -> None:
+    def _refresh_now(self) -> None:
         project = self.session.project
         shown = self._shown_ids()
         self._status.setText(", ".join(project.keypoint(i).name for i in shown) if shown
@@ -303,9 +331,9 @@ class CurveEditor(QWidget):
             key = project.track(p.keypoint_id).key_at(p.frame)
             symbols.append(_SYMBOLS[key.interpolation] if key is not None else "o")
             selected = (p.keypoint_id, p.channel, p.frame) in self.selected_keys
-            brushes.append(pg.mkBrush(pal.SELECTION if selected else pal.CHANNEL_COLOURS[p.channel]))
+            brushes.append(self._selected_brush if selected else self._channel_brushes[p.channel])
         self._keys_item.setData(x=[p.x for p in key_pts], y=[p.y for p in key_pts], symbol=symbols,
-                                brush=brushes, pen=pg.mkPen(pal.KEY_OUTLINE))
+                                brush=brushes, pen=self._key_pen)
         self._handles_item.setData(x=[p.x for p in handle_pts], y=[p.y for p in handle_pts])
         line_x: list[float] = []
         line_y: list[float] = []
@@ -320,6 +348,7 @@ class CurveEditor(QWidget):
     # ----- hit testing and gestures ---------------------------------------------------------------
     def hit_test(self, scene_pos: QPointF) -> CurvePoint | None:
         """The handle or key drawn nearest to a scene position (within a few pixels); handles win ties."""
+        self._flush()
         if not self._points:
             return None
         origin = self.view_box.mapViewToScene(QPointF(0.0, 0.0))
