@@ -118,3 +118,20 @@ def test_missing_cameras() -> None:
         open_source("camera:97")
     with pytest.raises(UserError, match="bad camera"):
         open_source("camera:front")
+
+
+def test_recorder_skips_repeated_timestamps_and_keeps_head_roll() -> None:
+    class _Head(_SlowTracker):
+        has_head = True
+
+    recorder = MotionRecorder(_Head(), 30.0, (8, 8))
+    seen = TrackedFrame(np.array([[1.0, 2.0]], np.float32), np.array([True]), {"head_pose": (0.0, 0.0, 0.25)})
+    lost = TrackedFrame(np.array([[5.0, 5.0]], np.float32), np.array([False]))
+    assert recorder.add(0.0, seen)
+    assert not recorder.add(0.0, seen)
+    assert recorder.add(0.1, lost)
+    motion = recorder.motion()
+    assert len(recorder) == 2 and motion.times.tolist() == [0.0, 0.1]
+    assert np.isnan(motion.landmarks[1]).all()  # an unseen landmark is a gap whatever the tracker left there
+    assert motion.head_rotation is not None
+    assert motion.head_rotation[0] == 0.25 and np.isnan(motion.head_rotation[1])
