@@ -10,12 +10,13 @@ import torch
 
 from studio.core.errors import UserError
 from studio.engine.contract import Motion
+from studio.engine.device import resolve_device
 
 from .checkpoint import load_models
 from .config import FommConfig, load_config
-from .device import precision, resolve_device
 from .inference import FastFomm, SourceCache
 from .modules.generator import deform_input
+from .precision import precision
 
 
 def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
