@@ -550,7 +550,8 @@ class TimelineCanvas(QWidget):
                 painter.setPen(pal.GRID_MAJOR.lighter(150))
                 painter.drawLine(x, RULER_HEIGHT - 10, x, RULER_HEIGHT)
                 painter.setPen(pal.TEXT)
-                painter.drawText(x + 3, RULER_HEIGHT - 12, str(frame))
+                painter.drawText(QRect(x - 40, 0, 80, RULER_HEIGHT - 9),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, str(frame))
             elif minor * self._ppf >= 4:
                 painter.setPen(pal.GRID_MAJOR)
                 painter.drawLine(x, RULER_HEIGHT - 5, x, RULER_HEIGHT)
@@ -572,7 +573,7 @@ class TimelineCanvas(QWidget):
         painter.setPen(QPen(pal.PLAYHEAD, 1.5))
         painter.drawLine(QPointF(x, RULER_HEIGHT - 2), QPointF(x, self.height()))
         label = str(self.session.current_frame)
-        width = QFontMetrics(self._font).horizontalAdvance(label) + 10
+        width = max(28, QFontMetrics(self._font).horizontalAdvance(label) + 12)
         tab = QRectF(x - width / 2, 2, width, RULER_HEIGHT - 6)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(pal.PLAYHEAD)
