@@ -15,6 +15,7 @@ from studio.core.errors import UserError
 from studio.media.video_reader import FrameSource, VideoInfo, open_frames
 
 DEFAULT_CAMERA_FPS = 30.0
+LOG_LEVEL_SILENT = 0  # OpenCV's cv::utils::logging::LOG_LEVEL_SILENT
 
 
 class CameraSource(FrameSource):
@@ -73,15 +74,23 @@ class CameraSource(FrameSource):
 
 
 def list_cameras(max_index: int = 5) -> list[int]:
-    """Camera indices 0..max_index that open and give a frame."""
+    """Camera indices 0..max_index that open and give a frame.
+
+    OpenCV's log level is silenced while probing (absent cameras are expected) and restored after.
+    """
     found = []
-    for index in range(max_index + 1):
-        capture = cv2.VideoCapture(index)
-        try:
-            if capture.isOpened() and capture.read()[0]:
-                found.append(index)
-        finally:
-            capture.release()
+    previous = cv2.getLogLevel()
+    cv2.setLogLevel(LOG_LEVEL_SILENT)
+    try:
+        for index in range(max_index + 1):
+            capture = cv2.VideoCapture(index)
+            try:
+                if capture.isOpened() and capture.read()[0]:
+                    found.append(index)
+            finally:
+                capture.release()
+    finally:
+        cv2.setLogLevel(previous)
     return found
 
 
