@@ -8,7 +8,6 @@ drag); interpolation changes are ``set_interpolation`` edits.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,14 +18,12 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QMenu, QToolBu
 from studio.core.edits import delete_keys, replace_key, set_interpolation
 from studio.core.tracks import CHANNELS, Interpolation
 from studio.ui import timeline_palette as pal
+from studio.ui.curve_drags import HandleDrag, KeyDrag
 from studio.ui.curve_handles import (
-    SCALE,
     CurvePoint,
     channel_factor,
     handle_points,
     key_points,
-    key_with_slope,
-    segment_length,
 )
 from studio.ui.curve_view_box import CurveViewBox, PassiveScatter
 from studio.ui.session import Session
@@ -41,18 +38,6 @@ _gesture_ids = itertools.count(1)
 CurveKey = tuple[str, int, int]
 
 
-@dataclass
-class _Drag:
-    """State of one key or handle drag."""
-
-    point: CurvePoint
-    frame: int
-    blocked: set[int]
-    merge_key: str
-    aligned: bool
-    moved: bool = False
-
-
 class CurveEditor(QWidget):
     """Animation curves of the selected keypoints with draggable keys and tangent handles."""
 
@@ -64,7 +49,7 @@ class CurveEditor(QWidget):
         self.selected_keys: set[CurveKey] = set()
         self._points: list[CurvePoint] = []
         self._curves: dict[tuple[str, int], pg.PlotDataItem] = {}
-        self._drag: _Drag | None = None
+        self._drag: KeyDrag | HandleDrag | None = None
         self._dirty = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -392,50 +377,23 @@ class CurveEditor(QWidget):
         hit = self.hit_test(scene_pos)
         if hit is None:
             return False
+        merge_key = f"curve-drag-{next(_gesture_ids)}"
         if hit.kind == "key":
             self._select(hit, False)
-        track = self.session.project.track(hit.keypoint_id)
-        self._drag = _Drag(point=hit, frame=hit.frame, blocked=set(track.frames()) - {hit.frame},
-                           merge_key=f"curve-drag-{next(_gesture_ids)}",
-                           aligned=not bool(modifiers & Qt.KeyboardModifier.AltModifier))
+            self._drag = KeyDrag(self.session, hit, set(self.selected_keys), merge_key)
+        else:
+            aligned = not bool(modifiers & Qt.KeyboardModifier.AltModifier)
+            self._drag = HandleDrag(self.session, hit, merge_key, aligned)
         return True
 
     def _on_drag_moved(self, view_pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        drag = self._drag
-        if drag is None:
-            return
-        project = self.session.project
-        point = drag.point
-        track = project.track(point.keypoint_id)
-        key = track.key_at(drag.frame)
-        if key is None:
-            return
-        factor = channel_factor(point.channel)
-        if point.kind == "key":
-            frame = round(view_pos.x())
-            if frame in drag.blocked:
-                frame = drag.frame
-            values = list(key.values)
-            values[point.channel] = view_pos.y() / factor
-            if point.channel == SCALE:
-                values[point.channel] = max(values[point.channel], 1e-3)
-            new_key = key.with_changes(frame=frame, values=tuple(values))
-        else:
-            length = segment_length(track, drag.frame, point.kind)
-            dt = view_pos.x() - drag.frame
-            min_dt = max(0.01, 0.02 * length)
-            dt = max(dt, min_dt) if point.kind == "out" else min(dt, -min_dt)
-            slope = (view_pos.y() - key.values[point.channel] * factor) / dt / factor
-            new_key = key_with_slope(track, drag.frame, point.channel, point.kind, slope, drag.aligned)
-        if new_key == key:
-            return
-        old_frame = drag.frame
-        if new_key.frame != old_frame:
-            self.selected_keys = {(i, c, new_key.frame if (i == point.keypoint_id and f == old_frame) else f)
-                                  for i, c, f in self.selected_keys}
-            drag.frame = new_key.frame
-        drag.moved = True
-        self.session.push(replace_key(project, point.keypoint_id, old_frame, new_key, drag.merge_key))
+        if isinstance(self._drag, KeyDrag):
+            moved = self._drag.move_to(view_pos)
+            if moved is not None:
+                self.selected_keys = moved
+                self._refresh()
+        elif isinstance(self._drag, HandleDrag):
+            self._drag.move_to(view_pos)
 
     def _on_drag_finished(self) -> None:
         if self._drag is not None and self._drag.moved:

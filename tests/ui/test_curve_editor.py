@@ -170,3 +170,36 @@ def test_selection_and_project_changes_update_the_curves(editor):
     session.replace_project(Project(b"", 8, 8), None)
     assert editor.points() == []
     assert editor.selected_keys == set()
+
+
+def test_dragging_one_of_several_selected_keys_moves_them_together(editor, qtbot):
+    session = editor.session
+    before = session.project.track("a")
+    click(editor, editor.view_to_widget(0, 0.0))
+    click(editor, editor.view_to_widget(30, 30.0), Qt.KeyboardModifier.ShiftModifier)
+    undo_index = session.undo.index
+    mouse_drag(qtbot, editor, editor.view_to_widget(30, 30.0), editor.view_to_widget(33, 35.0))
+    track = session.project.track("a")
+    assert track.frames() == [3, 33, 60]
+    assert track.key_at(3).values[0] == pytest.approx(5.0, abs=0.3)
+    assert track.key_at(33).values[0] == pytest.approx(35.0, abs=0.3)
+    assert track.key_at(3).values[1:] == before.key_at(0).values[1:]
+    assert editor.selected_keys == {("a", 0, 3), ("a", 0, 33)}
+    assert session.undo.index == undo_index + 1
+    session.undo.undo()
+    assert session.project.track("a") == before
+
+
+def test_a_jump_onto_a_selected_neighbours_frame_keeps_both_keys(editor, qtbot):
+    session = editor.session
+    session.push(set_key(session.project, "a", 10, (10.0, 0.0, 0.0, 1.0)))
+    click(editor, editor.view_to_widget(0, 0.0))
+    click(editor, editor.view_to_widget(10, 10.0), Qt.KeyboardModifier.ShiftModifier)
+    key_counts: list[int] = []
+    session.document_changed.connect(lambda _what: key_counts.append(len(session.project.track("a"))))
+    mouse_drag(qtbot, editor, editor.view_to_widget(10, 10.0), editor.view_to_widget(20, 10.0), steps=1)
+    assert key_counts and set(key_counts) == {4}
+    track = session.project.track("a")
+    assert track.frames() == [10, 20, 30, 60]
+    assert track.key_at(10).values[0] == pytest.approx(0.0, abs=0.3)
+    assert track.key_at(20).values[0] == pytest.approx(10.0, abs=0.3)
