@@ -1,0 +1,64 @@
+"""Start-up: the given project or the bundled sample opens; a broken path gives a message, not a crash."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from studio.plugins.api import builtin_registry
+from studio.ui import launch
+from studio.ui.main_window import MainWindow
+
+
+def make_window(qtbot) -> MainWindow:
+    window = MainWindow(registry_factory=builtin_registry)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    window.shutdown()
+    window.hide()
+    window.deleteLater()
+
+
+def test_initial_project_prefers_the_argument_then_the_sample(tmp_path, monkeypatch) -> None:
+    given = tmp_path / "mine.marionette"
+    assert launch.initial_project(str(given)) == given
+    monkeypatch.setattr(launch, "SAMPLE_PROJECT", tmp_path / "absent.marionette")
+    assert launch.initial_project(None) is None
+    sample = tmp_path / "sample.marionette"
+    sample.write_bytes(b"")
+    monkeypatch.setattr(launch, "SAMPLE_PROJECT", sample)
+    assert launch.initial_project(None) == sample
+
+
+def test_broken_project_path_shows_the_reason_and_the_app_keeps_working(qtbot, tmp_path, monkeypatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a: warnings.append(text)))
+    window = make_window(qtbot)
+    try:
+        launch.open_at_start(window, str(tmp_path / "missing.marionette"))
+        qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
+        assert "does not exist" in warnings[0] and "\n" not in warnings[0]
+        assert window.stack.currentWidget() is window.start_page
+        assert window.isVisible()
+    finally:
+        close_window(window)
+
+
+def test_bundled_sample_opens_untitled(qtbot, monkeypatch, project_file) -> None:
+    monkeypatch.setattr(launch, "SAMPLE_PROJECT", project_file)
+    window = make_window(qtbot)
+    try:
+        launch.open_at_start(window, None)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.splitter, timeout=30000)
+        assert len(window.session.project.keypoints) == 3
+        assert window.session.path is None
+    finally:
+        close_window(window)
+
+
+def test_theme_is_a_dark_stylesheet() -> None:
+    text = launch.THEME.read_text(encoding="utf-8")
+    assert "QGraphicsView#canvas" in text and "#1b1c20" in text
