@@ -126,9 +126,7 @@ def dither_pattern(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(offsets, 0, None).astype(np.uint8), np.clip(-offsets, 0, None).astype(np.uint8)
 
 
-def map_frame(rgb: np.ndarray, table: np.ndarray, pattern: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Palette indices (H x W uint8) of an RGB uint8 frame through ``table``, dithered with ``pattern``."""
-    if pattern is not None:
-        added, subtracted = pattern
-        rgb = cv2.subtract(cv2.add(np.ascontiguousarray(rgb), added), subtracted)  # saturating uint8
-    return np.take(table, colour_keys(rgb))
+def dithered_keys(rgb: np.ndarray, pattern: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The 15-bit colour bins (H x W uint16) of an RGB uint8 frame after the ordered dither ``pattern``."""
+    added, subtracted = pattern
+    return colour_keys(cv2.subtract(cv2.add(np.ascontiguousarray(rgb), added), subtracted))  # saturating uint8

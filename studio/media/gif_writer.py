@@ -1,15 +1,15 @@
 """Animated GIF: one global palette for the clip, looping forever, frame delays matching the fps.
 
-While frames arrive they are spooled to a temp file and their colours counted (on the export's encoder
-thread, in parallel with rendering); ``close`` builds the palette from the whole clip, maps the frames and
-encodes them with FFmpeg's GIF encoder through PyAV. With alpha kept, pixels under 50% opacity use one
+While frames arrive (on the export's encoder thread, in parallel with rendering) their colours are counted
+and each frame is dithered and reduced to 15-bit colour keys, spooled to a temp file; ``close`` builds the
+palette from the whole clip, turns keys into palette indices with one table look-up and encodes them with
+FFmpeg's GIF encoder through PyAV. With alpha kept, pixels under 50% opacity use one
 transparent palette entry. GIF delays are whole hundredths of a second, so rates above 50 fps play slower
 in browsers (they raise delays under 2/100 s).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,11 +18,13 @@ import numpy as np
 
 from studio.media.atomic import replace_atomically, temp_path_beside
 from studio.media.frame_writer import FrameWriter
-from studio.media.gif_palette import ColourHistogram, dither_pattern, lookup_table, map_frame
+from studio.media.gif_palette import ColourHistogram, dither_pattern, dithered_keys, lookup_table
 from studio.media.output_spec import OutputSpec
 from studio.media.spool import FrameSpool
 
 GIF_TIME_BASE = Fraction(1, 100)  # GIF delays are in hundredths of a second
+_TRANSPARENT_KEY = 1 << 15  # key bit marking a pixel under 50% opacity
+_TRANSPARENT_INDEX = 255
 
 
 class GifWriter(FrameWriter):
@@ -34,56 +36,43 @@ class GifWriter(FrameWriter):
         super().__init__(spec)
         self._target = Path(spec.path)
         self._temp = temp_path_beside(self._target)
-        channels = 4 if self.keeps_alpha else 3
-        self._spool = FrameSpool(self._target, (spec.height, spec.width, channels))
+        self._spool = FrameSpool(self._target, (spec.height, spec.width), np.uint16)
         self._histogram = ColourHistogram()
+        self._pattern = dither_pattern(spec.height, spec.width)
 
     def _write(self, frame: np.ndarray) -> None:
-        self._spool.append(frame)
-        self._histogram.add(frame[:, :, :3], frame[:, :, 3] >= 128 if self.keeps_alpha else None)
+        opaque = frame[:, :, 3] >= 128 if self.keeps_alpha else None
+        self._histogram.add(frame[:, :, :3], opaque)
+        keys = dithered_keys(frame[:, :, :3], self._pattern)
+        if opaque is not None:
+            keys[~opaque] |= _TRANSPARENT_KEY
+        self._spool.append(keys)
 
     def _finish(self) -> list[Path]:
-        frames = self._spool.frames()
         transparent = self.keeps_alpha
         colours = self._histogram.palette(255 if transparent else 256)
-        table = lookup_table(colours)
+        table = np.full(2 * _TRANSPARENT_KEY, _TRANSPARENT_INDEX, dtype=np.uint8)
+        table[:_TRANSPARENT_KEY] = lookup_table(colours)
         palette = np.zeros((256, 4), dtype=np.uint8)  # ARGB rows, as PyAV's pal8 expects
         palette[: len(colours), 0] = 255
         palette[: len(colours), 1:] = colours
-        transparent_index = 255
-        self._encode(frames, table, palette, transparent_index if transparent else None)
-        del frames
+        keys = self._spool.frames()
+        self._encode(keys, table, palette)
+        del keys
         self._spool.delete()
         replace_atomically(self._temp, self._target)
         return [self._target]
 
-    def _encode(self, frames: np.ndarray, table: np.ndarray, palette: np.ndarray, transparent: int | None) -> None:
-        """Write the palette-mapped frames with pts in hundredths of a second (the GIF delay unit).
-
-        Frame i+1 is mapped on a helper thread while frame i is encoded (both release the GIL).
-        """
-        pattern = dither_pattern(self.spec.height, self.spec.width)
-
-        def indices_of(frame: np.ndarray) -> np.ndarray:
-            indices = map_frame(frame[:, :, :3], table, pattern)
-            if transparent is not None:
-                indices[frame[:, :, 3] < 128] = transparent
-            return indices
-
-        with (
-            av.open(str(self._temp), mode="w", format="gif", options={"loop": "0"}) as container,
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="gif-map") as pool,
-        ):
+    def _encode(self, keys: np.ndarray, table: np.ndarray, palette: np.ndarray) -> None:
+        """Write the frames' palette indices with pts in hundredths of a second (the GIF delay unit)."""
+        with av.open(str(self._temp), mode="w", format="gif", options={"loop": "0"}) as container:
             stream = container.add_stream("gif", rate=Fraction(self.spec.fps).limit_denominator(1001))
             stream.width = self.spec.width
             stream.height = self.spec.height
             stream.pix_fmt = "pal8"
             stream.codec_context.time_base = GIF_TIME_BASE
-            pending = pool.submit(indices_of, frames[0])
-            for index in range(len(frames)):
-                indices = pending.result()
-                if index + 1 < len(frames):
-                    pending = pool.submit(indices_of, frames[index + 1])
+            for index, frame_keys in enumerate(keys):
+                indices = np.take(table, frame_keys)
                 video_frame = av.VideoFrame.from_ndarray((indices, palette), format="pal8")
                 video_frame.pts = round(index * 100 / self.spec.fps)
                 video_frame.time_base = GIF_TIME_BASE

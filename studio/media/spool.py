@@ -10,26 +10,27 @@ from studio.media.atomic import temp_path_beside
 
 
 class FrameSpool:
-    """Appends same-shape uint8 frames to a hidden raw file beside ``target`` and reads them back in order.
+    """Appends same-shape arrays (``dtype``) to a hidden raw file beside ``target``; reads them back in order.
 
     Memory stays at one frame however long the export, which matters for long or large GIFs.
     """
 
-    def __init__(self, target: Path, shape: tuple[int, int, int]) -> None:
+    def __init__(self, target: Path, shape: tuple[int, ...], dtype: type = np.uint8) -> None:
         self.shape = shape
+        self.dtype = np.dtype(dtype)
         self.count = 0
         self.path = temp_path_beside(target, ".frames")
         self._handle = open(self.path, "wb")  # noqa: SIM115 - kept open across write() calls
 
     def append(self, frame: np.ndarray) -> None:
-        """Store one frame of ``shape``."""
-        self._handle.write(memoryview(np.ascontiguousarray(frame)).cast("B"))
+        """Store one array of ``shape`` and ``dtype``."""
+        self._handle.write(memoryview(np.ascontiguousarray(frame, dtype=self.dtype)).cast("B"))
         self.count += 1
 
     def frames(self) -> np.ndarray:
-        """All stored frames as a read-only N x H x W x C memory map."""
+        """All stored frames as a read-only N x ``shape`` memory map."""
         self._handle.close()
-        return np.memmap(self.path, dtype=np.uint8, mode="r", shape=(self.count, *self.shape))
+        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.count, *self.shape))
 
     def delete(self) -> None:
         """Close and remove the spool file."""

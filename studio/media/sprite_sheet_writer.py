@@ -12,8 +12,8 @@ from studio import __version__ as studio_version
 from studio.media.atomic import write_bytes_atomically
 from studio.media.compose import with_alpha
 from studio.media.frame_writer import FrameWriter
-from studio.media.image_io import encode_png
 from studio.media.output_spec import OutputSpec
+from studio.media.png_encoder import encode_png_parallel
 from studio.media.spool import FrameSpool
 
 APP_NAME = "Marionette Studio"
@@ -57,7 +57,7 @@ class SpriteSheetWriter(FrameWriter):
         del frames
         self._spool.delete()
         layout = sprite_sheet_json(image_path.name, count, columns, width, height, self.spec.fps)
-        write_bytes_atomically(image_path, encode_png(atlas))
+        write_bytes_atomically(image_path, encode_png_parallel(atlas))
         write_bytes_atomically(json_path, (json.dumps(layout, indent=2) + "\n").encode("utf-8"))
         return [image_path, json_path]
 

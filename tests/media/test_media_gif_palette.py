@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.media.gif_palette import ColourHistogram, dither_pattern, lookup_table, map_frame
+from studio.media.gif_palette import ColourHistogram, colour_keys, dither_pattern, dithered_keys, lookup_table
 
 
 def _gradient(height: int = 96, width: int = 128) -> np.ndarray:
@@ -20,7 +20,7 @@ def test_few_colours_are_kept_exactly() -> None:
     histogram.add(frame)
     palette = histogram.palette(256)
     assert {tuple(colour) for colour in palette.tolist()} == {(255, 0, 0), (12, 200, 99), (0, 0, 0)}
-    indices = map_frame(frame, lookup_table(palette), dither_pattern(30, 30))
+    indices = lookup_table(palette)[dithered_keys(frame, dither_pattern(30, 30))]
     np.testing.assert_array_equal(palette[indices], frame)
 
 
@@ -30,7 +30,7 @@ def test_gradient_palette_is_full_and_close() -> None:
     histogram.add(frame)
     palette = histogram.palette(256)
     assert len(palette) == 256
-    mapped = palette[map_frame(frame, lookup_table(palette))].astype(int)
+    mapped = palette[lookup_table(palette)[colour_keys(frame)]].astype(int)
     assert np.abs(mapped - frame).mean() < 8
 
 
