@@ -35,12 +35,17 @@ from studio.ui.threads import BackgroundJob, start_job
 COLUMNS = ("Name", "Version", "Source", "Status", "Details")
 
 
-class PluginManager(QDialog):
-    """A table of every plugin (name, version, source, status and error) with the actions on them."""
+class PluginManagerDialog(QDialog):
+    """A table of every plugin (name, version, source, status and error) with the actions on them.
+
+    ``registry`` is the app's registry (its session failures show as "failed"); without one the
+    dialog discovers plugins itself. Connect ``registry_changed`` to adopt the registry rebuilt
+    after each install, removal or toggle.
+    """
 
     registry_changed = Signal(object)
 
-    def __init__(self, registry: Registry | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, registry: Registry | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pluginManager")
         self.setWindowTitle("Plugin Manager")

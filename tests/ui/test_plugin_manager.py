@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from studio.plugins.api import Registry
 from studio.plugins.discovery import default_registry
 from studio.plugins.install import TRUST_WARNING, install_plugin
-from studio.ui.plugin_manager import PluginManager
+from studio.ui.plugin_manager import PluginManagerDialog
 
 MANIFEST = """\
 name = "uiplug"
@@ -37,8 +37,8 @@ def plugin_folder(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def dialog(qtbot) -> PluginManager:
-    manager = PluginManager(default_registry(distributions=False))
+def dialog(qtbot) -> PluginManagerDialog:
+    manager = PluginManagerDialog(registry=default_registry(distributions=False))
     qtbot.addWidget(manager)
     return manager
 
@@ -51,7 +51,7 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
-def _rows(dialog: PluginManager) -> dict[str, list[str]]:
+def _rows(dialog: PluginManagerDialog) -> dict[str, list[str]]:
     table = dialog.table
     return {
         table.item(row, 0).text(): [table.item(row, col).text() for col in range(table.columnCount())]
@@ -59,11 +59,11 @@ def _rows(dialog: PluginManager) -> dict[str, list[str]]:
     }
 
 
-def _wait_idle(qtbot, dialog: PluginManager) -> None:
+def _wait_idle(qtbot, dialog: PluginManagerDialog) -> None:
     qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10000)
 
 
-def test_lists_builtin_and_bundled_plugins(dialog: PluginManager) -> None:
+def test_lists_builtin_and_bundled_plugins(dialog: PluginManagerDialog) -> None:
     assert dialog.objectName() == "pluginManager"
     rows = _rows(dialog)
     assert rows["builtin"][2:4] == ["builtin", "enabled"]
@@ -75,7 +75,7 @@ def test_lists_builtin_and_bundled_plugins(dialog: PluginManager) -> None:
 
 
 def test_install_runs_in_background_and_emits_new_registry(
-    qtbot, dialog: PluginManager, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, dialog: PluginManagerDialog, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(dialog, "confirm_install", lambda path: (True, False))
     with qtbot.waitSignal(dialog.registry_changed, timeout=10000) as signal:
@@ -90,7 +90,7 @@ def test_install_runs_in_background_and_emits_new_registry(
 
 
 def test_trust_warning_is_shown_and_cancel_installs_nothing(
-    qtbot, dialog: PluginManager, plugin_folder: Path
+    qtbot, dialog: PluginManagerDialog, plugin_folder: Path
 ) -> None:
     seen: dict[str, str] = {}
 
@@ -108,7 +108,7 @@ def test_trust_warning_is_shown_and_cancel_installs_nothing(
 
 
 def test_trust_warning_upgrade_checkbox_replaces(
-    qtbot, dialog: PluginManager, plugin_folder: Path, tmp_path: Path
+    qtbot, dialog: PluginManagerDialog, plugin_folder: Path, tmp_path: Path
 ) -> None:
     install_plugin(plugin_folder)
     (plugin_folder / "plugin.toml").write_text(MANIFEST.format(version="2.0.0"))
@@ -125,7 +125,7 @@ def test_trust_warning_upgrade_checkbox_replaces(
 
 
 def test_install_error_is_a_message_not_a_traceback(
-    qtbot, dialog: PluginManager, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
+    qtbot, dialog: PluginManagerDialog, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
 ) -> None:
     (plugin_folder / "plugin.toml").write_text(MANIFEST.format(version="1.0.0").replace("version", "ver"))
     monkeypatch.setattr(dialog, "confirm_install", lambda path: (True, False))
@@ -137,7 +137,7 @@ def test_install_error_is_a_message_not_a_traceback(
 
 
 def test_disable_enable_and_remove(
-    qtbot, dialog: PluginManager, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, dialog: PluginManagerDialog, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     install_plugin(plugin_folder)
     dialog.select_plugin("tps")
@@ -161,14 +161,14 @@ def test_disable_enable_and_remove(
 def test_session_failure_is_shown(qtbot) -> None:
     registry = default_registry(distributions=False)
     registry.disable("generator", "tps", "raised while rendering: ValueError: bad")
-    manager = PluginManager(registry)
+    manager = PluginManagerDialog(registry=registry)
     qtbot.addWidget(manager)
     row = _rows(manager)["tps"]
     assert row[3] == "failed" and "ValueError: bad" in row[4]
 
 
 def test_close_waits_for_running_job(
-    qtbot, dialog: PluginManager, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, dialog: PluginManagerDialog, plugin_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(dialog, "confirm_install", lambda path: (True, False))
     dialog.show()
