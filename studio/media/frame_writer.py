@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from types import TracebackType
 
@@ -18,7 +19,7 @@ def write_error(spec: OutputSpec, error: OSError) -> UserError:
     return UserError(f"could not write {spec.path}: {reason}")
 
 
-class FrameWriter:
+class FrameWriter(ABC):
     """Writes frames of one export to temp files beside the target; ``close`` renames them into place.
 
     Subclasses implement ``_write`` (receives RGBA when ``keeps_alpha`` else RGB), ``_finish`` (returns the
@@ -91,11 +92,14 @@ class FrameWriter:
         elif not self._done:
             self.close()
 
+    @abstractmethod
     def _write(self, frame: np.ndarray) -> None:
-        raise NotImplementedError
+        """Encode or store one frame (RGBA when ``keeps_alpha``, else RGB)."""
 
+    @abstractmethod
     def _finish(self) -> list[Path]:
-        raise NotImplementedError
+        """Complete the files, rename them into place and return their paths."""
 
+    @abstractmethod
     def _discard(self) -> None:
-        raise NotImplementedError
+        """Delete every temp file (called once, on abort)."""

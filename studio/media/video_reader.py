@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +29,16 @@ class VideoInfo:
     frame_count: int | None
 
 
-class FrameSource:
+class FrameSource(ABC):
     """Open frames; iterate for (timestamp seconds, RGB HxWx3 uint8). Use as a context manager."""
 
     info: VideoInfo
 
+    @abstractmethod
     def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
-        raise NotImplementedError
+        """Yield (timestamp seconds, RGB HxWx3 uint8 frame) in order."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release the file handles (safe to call twice)."""
 
@@ -179,3 +182,6 @@ class _ImageFolderSource(FrameSource):
         for index, file in enumerate(self._files):
             image = load_image(file)
             yield index / self.info.fps, np.ascontiguousarray(image[:, :, :3])
+
+    def close(self) -> None:
+        """Nothing to release: each frame file is opened only while it is read."""
