@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QFont,
     QFontMetrics,
@@ -24,9 +25,9 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
-from studio.core.edits import delete_keys, move_keys, paste_keys, set_keys_from_current
+from studio.core.edits import delete_keys, move_keys, paste_keys, set_interpolation, set_keys_from_current
 from studio.core.tracks import Interpolation, Keyframe
 from studio.ui import timeline_palette as pal
 from studio.ui.session import Session
@@ -34,6 +35,7 @@ from studio.ui.session import Session
 HEADER_WIDTH = 150
 RULER_HEIGHT = 26
 ROW_HEIGHT = 22
+ROWS_TOP = RULER_HEIGHT + ROW_HEIGHT
 DIAMOND = 6
 _HIT = 8
 _TICK_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
@@ -68,8 +70,9 @@ class TimelineCanvas(QWidget):
         self._pan_frame0 = 0.0
         self.setObjectName("timelineCanvas")
         self.setMouseTracking(False)
+        self._menu = self._build_menu()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumHeight(RULER_HEIGHT + 3 * ROW_HEIGHT)
+        self.setMinimumHeight(ROWS_TOP + 3 * ROW_HEIGHT)
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.9))
         session.project_replaced.connect(self._on_project_replaced)
@@ -80,7 +83,7 @@ class TimelineCanvas(QWidget):
     # ----- geometry -------------------------------------------------------------------------
     def sizeHint(self) -> QSize:
         """Room for the ruler and a handful of rows."""
-        return QSize(640, RULER_HEIGHT + 6 * ROW_HEIGHT)
+        return QSize(640, ROWS_TOP + 6 * ROW_HEIGHT)
 
     @property
     def pixels_per_frame(self) -> float:
@@ -97,7 +100,12 @@ class TimelineCanvas(QWidget):
 
     def row_center_y(self, row: int) -> float:
         """Widget y of the middle of keypoint row ``row``."""
-        return RULER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2 - self._scroll_y
+        return ROWS_TOP + row * ROW_HEIGHT + ROW_HEIGHT / 2 - self._scroll_y
+
+    @staticmethod
+    def summary_center_y() -> float:
+        """Widget y of the middle of the fixed "All keys" row under the ruler."""
+        return RULER_HEIGHT + ROW_HEIGHT / 2
 
     def key_position(self, keypoint_id: str, frame: int) -> QPointF:
         """Widget position of a key's diamond."""
@@ -128,7 +136,7 @@ class TimelineCanvas(QWidget):
         self.update()
 
     def _emit_scroll_range(self) -> None:
-        page = max(1, self.height() - RULER_HEIGHT)
+        page = max(1, self.height() - ROWS_TOP)
         maximum = max(0, self.content_height() - page)
         self._scroll_y = min(self._scroll_y, maximum)
         self.scroll_range_changed.emit(maximum, page)
@@ -142,29 +150,42 @@ class TimelineCanvas(QWidget):
         self._emit_scroll_range()
 
     # ----- hit tests ------------------------------------------------------------------------
-    def key_at(self, pos: QPointF) -> KeyRef | None:
-        """The key whose diamond is under ``pos`` (nearest within a few pixels)."""
-        if pos.y() < RULER_HEIGHT or pos.x() < HEADER_WIDTH:
-            return None
+    def _keys_on_frames(self, lo: float, hi: float) -> set[KeyRef]:
         project = self.session.project
-        row = int((pos.y() + self._scroll_y - RULER_HEIGHT) // ROW_HEIGHT)
-        if not 0 <= row < len(project.keypoints):
-            return None
-        kp_id = project.keypoints[row].id
-        best: KeyRef | None = None
+        return {(kp.id, f) for kp in project.keypoints for f in project.track(kp.id).frames() if lo <= f <= hi}
+
+    def _nearest_frame(self, frames: list[int], x: float) -> int | None:
+        best: int | None = None
         best_dist = float(_HIT)
-        for frame in project.track(kp_id).frames():
-            dist = abs(self.frame_to_x(frame) - pos.x())
+        for frame in frames:
+            dist = abs(self.frame_to_x(frame) - x)
             if dist <= best_dist:
-                best, best_dist = (kp_id, frame), dist
+                best, best_dist = frame, dist
         return best
+
+    def keys_at(self, pos: QPointF) -> set[KeyRef]:
+        """Keys under ``pos``: one diamond in a keypoint row, or every key on a frame in the "All keys" row."""
+        project = self.session.project
+        if pos.y() < RULER_HEIGHT or pos.x() < HEADER_WIDTH:
+            return set()
+        if pos.y() < ROWS_TOP:
+            frame = self._nearest_frame(project.keyed_frames(), pos.x())
+            return set() if frame is None else self._keys_on_frames(frame, frame)
+        row = int((pos.y() + self._scroll_y - ROWS_TOP) // ROW_HEIGHT)
+        if not 0 <= row < len(project.keypoints):
+            return set()
+        kp_id = project.keypoints[row].id
+        frame = self._nearest_frame(project.track(kp_id).frames(), pos.x())
+        return set() if frame is None else {(kp_id, frame)}
 
     def keys_in_rect(self, rect: QRectF) -> set[KeyRef]:
         """Every key whose diamond centre lies inside ``rect``."""
         found: set[KeyRef] = set()
+        if rect.top() <= self.summary_center_y() <= rect.bottom():
+            found |= self._keys_on_frames(self.x_to_frame(rect.left()), self.x_to_frame(rect.right()))
         for row, kp in enumerate(self.session.project.keypoints):
             y = self.row_center_y(row)
-            if not rect.top() <= y <= rect.bottom():
+            if y < ROWS_TOP or not rect.top() <= y <= rect.bottom():
                 continue
             for frame in self.session.project.track(kp.id).frames():
                 if rect.left() <= self.frame_to_x(frame) <= rect.right():
@@ -224,6 +245,39 @@ class TimelineCanvas(QWidget):
         self.set_selected_keys({(kp_id, k.frame - origin + at) for kp_id, keys in clipboard.items() for k in keys})
         return True
 
+    def set_interpolation(self, interpolation: Interpolation) -> bool:
+        """Give the selected keys this interpolation; False when none is selected."""
+        if not self.selected_keys:
+            return False
+        self.session.push(set_interpolation(self.session.project, self._selected_by_keypoint(), interpolation))
+        return True
+
+    def _build_menu(self) -> QMenu:
+        menu = QMenu(self)
+        self._menu_key_actions: list[QAction] = []
+        for interpolation in (Interpolation.HOLD, Interpolation.LINEAR, Interpolation.SMOOTH):
+            action = menu.addAction(f"{interpolation.value.capitalize()} interpolation")
+            action.triggered.connect(lambda _=False, i=interpolation: self.set_interpolation(i))
+            self._menu_key_actions.append(action)
+        menu.addSeparator()
+        copy = menu.addAction("Copy keys\tCtrl+C")
+        copy.triggered.connect(self.copy_keys)
+        self._paste_action = menu.addAction("Paste keys at playhead\tCtrl+V")
+        self._paste_action.triggered.connect(self.paste_keys)
+        delete = menu.addAction("Delete keys\tDel")
+        delete.triggered.connect(self.delete_selected_keys)
+        self._menu_key_actions += [copy, delete]
+        menu.addSeparator()
+        menu.addAction("Set key\tK").triggered.connect(self.set_key)
+        menu.addAction("Fit frame range\tF").triggered.connect(self.fit_range)
+        return menu
+
+    def _show_menu(self, global_pos: QPoint) -> None:
+        for action in self._menu_key_actions:
+            action.setEnabled(bool(self.selected_keys))
+        self._paste_action.setEnabled(bool(self.clipboard))
+        self._menu.popup(global_pos)
+
     def select_all_keys(self) -> None:
         """Select every key of every keypoint."""
         project = self.session.project
@@ -266,6 +320,12 @@ class TimelineCanvas(QWidget):
             self._mode = "pan"
             self._pan_frame0 = self._frame0
             return
+        if event.button() == Qt.MouseButton.RightButton:
+            hit = self.keys_at(pos)
+            if hit and not hit <= self.selected_keys:
+                self.set_selected_keys(hit)
+            self._show_menu(event.globalPosition().toPoint())
+            return
         if event.button() != Qt.MouseButton.LeftButton:
             return
         if pos.y() < RULER_HEIGHT:
@@ -275,8 +335,8 @@ class TimelineCanvas(QWidget):
         if pos.x() < HEADER_WIDTH:
             self._select_row(pos.y(), shift)
             return
-        hit = self.key_at(pos)
-        if hit is None:
+        hit = self.keys_at(pos)
+        if not hit:
             self._mode = "band"
             self._band_base = set(self.selected_keys) if shift else set()
             self._band = QRectF(pos, pos)
@@ -284,11 +344,12 @@ class TimelineCanvas(QWidget):
                 self.set_selected_keys(set())
             return
         if shift:
-            self.set_selected_keys(self.selected_keys ^ {hit})
-            if hit not in self.selected_keys:
+            if hit <= self.selected_keys:
+                self.set_selected_keys(self.selected_keys - hit)
                 return
-        elif hit not in self.selected_keys:
-            self.set_selected_keys({hit})
+            self.set_selected_keys(self.selected_keys | hit)
+        elif not hit <= self.selected_keys:
+            self.set_selected_keys(hit)
         self._mode = "move"
         self._begin_move()
 
@@ -323,7 +384,9 @@ class TimelineCanvas(QWidget):
 
     def _select_row(self, y: float, shift: bool) -> None:
         project = self.session.project
-        row = int((y + self._scroll_y - RULER_HEIGHT) // ROW_HEIGHT)
+        if y < ROWS_TOP:
+            return
+        row = int((y + self._scroll_y - ROWS_TOP) // ROW_HEIGHT)
         if not 0 <= row < len(project.keypoints):
             if not shift:
                 self.session.set_selection([])
@@ -340,7 +403,7 @@ class TimelineCanvas(QWidget):
         """Wheel zooms time around the cursor; Shift+wheel pans; wheel over the names scrolls rows."""
         steps = event.angleDelta().y() / 120.0 or event.angleDelta().x() / 120.0
         pos = event.position()
-        if pos.x() < HEADER_WIDTH and pos.y() >= RULER_HEIGHT:
+        if pos.x() < HEADER_WIDTH and pos.y() >= ROWS_TOP:
             self.set_scroll_y(self._scroll_y - int(steps * ROW_HEIGHT * 2))
             self._emit_scroll_range()
         elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
@@ -442,6 +505,7 @@ class TimelineCanvas(QWidget):
         self._paint_rows(painter)
         self._paint_range_and_grid(painter)
         self._paint_keys(painter)
+        self._paint_summary(painter)
         self._paint_ruler(painter)
         self._paint_playhead(painter)
         if self._band is not None:
@@ -453,7 +517,7 @@ class TimelineCanvas(QWidget):
     def _visible_rows(self) -> range:
         count = len(self.session.project.keypoints)
         first = max(0, self._scroll_y // ROW_HEIGHT)
-        last = min(count, (self._scroll_y + self.height() - RULER_HEIGHT) // ROW_HEIGHT + 1)
+        last = min(count, (self._scroll_y + self.height() - ROWS_TOP) // ROW_HEIGHT + 1)
         return range(first, last)
 
     def _paint_rows(self, painter: QPainter) -> None:
@@ -461,7 +525,7 @@ class TimelineCanvas(QWidget):
         selected = set(self.session.selected_ids)
         metrics = QFontMetrics(self._font)
         painter.save()
-        painter.setClipRect(QRect(0, RULER_HEIGHT, self.width(), self.height() - RULER_HEIGHT))
+        painter.setClipRect(QRect(0, ROWS_TOP, self.width(), self.height() - ROWS_TOP))
         for row in self._visible_rows():
             kp = project.keypoints[row]
             top = int(self.row_center_y(row) - ROW_HEIGHT / 2)
@@ -503,8 +567,8 @@ class TimelineCanvas(QWidget):
         project = self.session.project
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setClipRect(QRect(HEADER_WIDTH + 1, RULER_HEIGHT, self.width() - HEADER_WIDTH,
-                                  self.height() - RULER_HEIGHT))
+        painter.setClipRect(QRect(HEADER_WIDTH + 1, ROWS_TOP, self.width() - HEADER_WIDTH,
+                                  self.height() - ROWS_TOP))
         lo = self.x_to_frame(HEADER_WIDTH - DIAMOND)
         hi = self.x_to_frame(self.width() + DIAMOND)
         for row in self._visible_rows():
@@ -519,6 +583,42 @@ class TimelineCanvas(QWidget):
                 painter.setBrush(pal.SELECTION if selected else colour)
                 self._draw_key(painter, self.frame_to_x(key.frame), y, key.interpolation)
         painter.restore()
+
+    def _paint_summary(self, painter: QPainter) -> None:
+        project = self.session.project
+        timing = project.timing
+        top = RULER_HEIGHT
+        painter.save()
+        painter.fillRect(QRect(0, top, self.width(), ROW_HEIGHT), pal.SUMMARY)
+        painter.setPen(pal.TEXT)
+        painter.drawText(QRect(26, top, HEADER_WIDTH - 30, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, "All keys")
+        painter.setClipRect(QRect(HEADER_WIDTH + 1, top, self.width() - HEADER_WIDTH, ROW_HEIGHT))
+        left = self.frame_to_x(timing.start - 0.5)
+        right = self.frame_to_x(timing.end + 0.5)
+        if left > HEADER_WIDTH:
+            painter.fillRect(QRectF(HEADER_WIDTH, top, left - HEADER_WIDTH, ROW_HEIGHT), pal.OUT_OF_RANGE)
+        if right < self.width():
+            painter.fillRect(QRectF(right, top, self.width() - right, ROW_HEIGHT), pal.OUT_OF_RANGE)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        lo = self.x_to_frame(HEADER_WIDTH - DIAMOND)
+        hi = self.x_to_frame(self.width() + DIAMOND)
+        by_frame: dict[int, int] = {}
+        for kp in project.keypoints:
+            for frame in project.track(kp.id).frames():
+                if lo <= frame <= hi:
+                    by_frame[frame] = by_frame.get(frame, 0) + 1
+        chosen: dict[int, int] = {}
+        for _kp_id, frame in self.selected_keys:
+            chosen[frame] = chosen.get(frame, 0) + 1
+        y = self.summary_center_y()
+        for frame, count in by_frame.items():
+            picked = chosen.get(frame, 0)
+            painter.setPen(QPen(pal.SELECTION if picked else pal.KEY_OUTLINE, 1.5 if picked else 1.0))
+            painter.setBrush(pal.SELECTION if picked == count else pal.TEXT_DIM)
+            self._draw_key(painter, self.frame_to_x(frame), y, Interpolation.LINEAR)
+        painter.restore()
+        painter.setPen(pal.GRID_MAJOR)
+        painter.drawLine(0, ROWS_TOP - 1, self.width(), ROWS_TOP - 1)
 
     @staticmethod
     def _draw_key(painter: QPainter, x: float, y: float, interpolation: Interpolation) -> None:

@@ -7,10 +7,12 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
 
 from studio.core.edits import set_key
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
+from studio.core.tracks import Interpolation
 from studio.ui.session import Session
 from studio.ui.timeline_canvas import HEADER_WIDTH, RULER_HEIGHT
 from studio.ui.timeline_view import TimelineView
@@ -224,3 +226,32 @@ def test_new_project_resets_the_view(timeline):
     session.replace_project(project, None)
     assert timeline.canvas.selected_keys == set()
     assert timeline.end_spin.value() == project.timing.end
+
+
+def test_dragging_a_summary_diamond_moves_every_key_on_that_frame(timeline):
+    session = timeline.session
+    canvas = timeline.canvas
+    session.push(set_key(session.project, "b", 30, (1.0, 1.0, 0.0, 1.0)))
+    start = QPoint(round(canvas.frame_to_x(30)), round(canvas.summary_center_y()))
+    end = QPoint(round(canvas.frame_to_x(50)), start.y())
+    drag(canvas, start, end)
+    assert session.project.track("a").frames() == [0, 50]
+    assert session.project.track("b").frames() == [10, 50]
+    assert canvas.selected_keys == {("a", 50), ("b", 50)}
+    session.undo.undo()
+    assert session.project.track("b").frames() == [10, 30]
+
+
+def test_right_click_menu_sets_interpolation_of_the_clicked_key(timeline, qtbot):
+    session = timeline.session
+    canvas = timeline.canvas
+    QTest.mouseClick(canvas, Qt.MouseButton.RightButton, NO_MODS, point(canvas.key_position("a", 0)))
+    menu = canvas.findChild(QMenu)
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    assert canvas.selected_keys == {("a", 0)}
+    hold = next(a for a in menu.actions() if a.text().startswith("Hold"))
+    assert hold.isEnabled()
+    hold.trigger()
+    menu.hide()
+    assert session.project.track("a").key_at(0).interpolation == Interpolation.HOLD
+    assert session.project.sample_values(29)[0, 0, 0] == 0.0
