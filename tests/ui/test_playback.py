@@ -47,7 +47,7 @@ def test_playback_advances_at_project_fps(make_controller, qtbot):
     elapsed = time.perf_counter() - started
     controller.pause()
     frame = controller.session.current_frame
-    assert abs(frame - elapsed * 30.0) <= 3
+    assert elapsed * 30.0 - 6 <= frame <= elapsed * 30.0 + 1
     assert len(seen) + controller.dropped_frames == frame
     assert seen == sorted(seen)
 
@@ -62,7 +62,7 @@ def test_playback_keeps_real_time_when_the_gui_is_late(make_controller, qtbot):
     elapsed = time.perf_counter() - started
     controller.pause()
     assert controller.dropped_frames >= 8
-    assert abs(controller.session.current_frame - elapsed * 50.0) <= 3
+    assert elapsed * 50.0 - 6 <= controller.session.current_frame <= elapsed * 50.0 + 1
 
 
 def test_playback_loops_over_the_range(make_controller, qtbot):
