@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from studio import __version__ as studio_version
+from studio.core.errors import UserError
 from studio.media.atomic import write_bytes_atomically
 from studio.media.compose import with_alpha
 from studio.media.frame_writer import FrameWriter
@@ -17,6 +18,7 @@ from studio.media.png_encoder import encode_png_parallel
 from studio.media.spool import FrameSpool
 
 APP_NAME = "Marionette Studio"
+MAX_ATLAS_SIDE = 16_384  # the largest texture most GPUs and game engines accept
 
 
 def sprite_sheet_paths(target: Path) -> tuple[Path, Path]:
@@ -31,6 +33,12 @@ def grid_columns(count: int, columns: int | None) -> int:
     return math.ceil(math.sqrt(count))
 
 
+def atlas_size(count: int, spec: OutputSpec) -> tuple[int, int]:
+    """(width, height) in pixels of the atlas holding ``count`` frames of ``spec``."""
+    columns = grid_columns(count, spec.sprite_columns)
+    return columns * spec.width, math.ceil(count / columns) * spec.height
+
+
 class SpriteSheetWriter(FrameWriter):
     """Spools frames to disk, then lays them out row by row in an RGBA atlas and writes atlas + JSON."""
 
@@ -41,15 +49,21 @@ class SpriteSheetWriter(FrameWriter):
         self._spool = FrameSpool(Path(spec.path), (spec.height, spec.width, 4))
 
     def _write(self, frame: np.ndarray) -> None:
+        width, height = atlas_size(self._spool.count + 1, self.spec)
+        if max(width, height) > MAX_ATLAS_SIDE:
+            raise UserError(
+                f"{self.spec.path}: a sprite sheet of {self._spool.count + 1} frames would be {width}x{height} px, "
+                f"above the {MAX_ATLAS_SIDE} px texture limit; export fewer or smaller frames, or a video"
+            )
         self._spool.append(with_alpha(frame))
 
     def _finish(self) -> list[Path]:
         image_path, json_path = sprite_sheet_paths(Path(self.spec.path))
         count = self._spool.count
         columns = grid_columns(count, self.spec.sprite_columns)
-        rows = math.ceil(count / columns)
         width, height = self.spec.width, self.spec.height
-        atlas = np.zeros((rows * height, columns * width, 4), dtype=np.uint8)
+        atlas_width, atlas_height = atlas_size(count, self.spec)
+        atlas = np.zeros((atlas_height, atlas_width, 4), dtype=np.uint8)
         frames = self._spool.frames()
         for index in range(count):
             row, column = divmod(index, columns)

@@ -9,6 +9,7 @@ import av
 import numpy as np
 import pytest
 
+from studio.core.errors import UserError
 from studio.media.image_io import load_image
 from studio.media.output_spec import OutputSpec, format_for
 from studio.media.writers import open_writer, write_frames
@@ -226,3 +227,11 @@ def test_gif_and_sequences_ignore_audio(tmp_path: Path, sine_wav: Path) -> None:
     spec = OutputSpec(str(tmp_path / "a.gif"), fps=10, width=64, height=48, audio=str(sine_wav))
     _, frames, audio = _decode(write_frames(make_frames(3), spec)[0])
     assert len(frames) == 3 and not audio
+
+
+def test_sprite_sheet_above_the_texture_limit_is_refused_early(tmp_path: Path) -> None:
+    spec = OutputSpec(str(tmp_path / "big.png"), fps=12, width=4200, height=8, sprite_sheet=True, sprite_columns=4)
+    frames = iter([np.zeros((8, 4200, 3), np.uint8)] * 10)
+    with pytest.raises(UserError, match="above the 16384 px texture limit"):
+        write_frames(frames, spec)
+    assert list(tmp_path.iterdir()) == []
