@@ -11,9 +11,18 @@ import itertools
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QKeyEvent, QShowEvent
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core.edits import delete_keys, replace_key, set_interpolation
 from studio.core.tracks import CHANNELS, Interpolation
@@ -78,8 +87,14 @@ class CurveEditor(QWidget):
         self._key_pen = pg.mkPen(pal.KEY_OUTLINE)
         self._selected_brush = pg.mkBrush(pal.SELECTION)
         self._channel_brushes = [pg.mkBrush(c) for c in pal.CHANNEL_COLOURS]
+        self._band_item = QGraphicsRectItem()
+        self._band_item.setPen(pg.mkPen(pal.RUBBER_BAND_EDGE))
+        self._band_item.setBrush(pg.mkBrush(pal.RUBBER_BAND_FILL))
+        self._band_item.hide()
+        self._band_origin: QPointF | None = None
+        self._band_base: set[CurveKey] = set()
         for item, z in ((self._frame_line, 5), (self._handle_lines, 20), (self._keys_item, 30),
-                        (self._handles_item, 40)):
+                        (self._handles_item, 40), (self._band_item, 50)):
             item.setZValue(z)
             self.plot.addItem(item)
 
@@ -376,7 +391,14 @@ class CurveEditor(QWidget):
     def _on_drag_started(self, scene_pos: QPointF, view_pos: QPointF, modifiers: Qt.KeyboardModifier) -> bool:
         hit = self.hit_test(scene_pos)
         if hit is None:
-            return False
+            band_modifiers = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+            if not modifiers & band_modifiers:
+                return False
+            self._band_origin = view_pos
+            self._band_base = set(self.selected_keys) if modifiers & Qt.KeyboardModifier.ShiftModifier else set()
+            self._band_item.setRect(QRectF(view_pos, view_pos))
+            self._band_item.show()
+            return True
         merge_key = f"curve-drag-{next(_gesture_ids)}"
         if hit.kind == "key":
             self._select(hit, False)
@@ -387,7 +409,15 @@ class CurveEditor(QWidget):
         return True
 
     def _on_drag_moved(self, view_pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        if isinstance(self._drag, KeyDrag):
+        if self._band_origin is not None:
+            rect = QRectF(self._band_origin, view_pos).normalized()
+            self._band_item.setRect(rect)
+            inside = {(p.keypoint_id, p.channel, p.frame) for p in self.points()
+                      if p.kind == "key" and rect.contains(QPointF(p.x, p.y))}
+            if self._band_base | inside != self.selected_keys:
+                self.selected_keys = self._band_base | inside
+                self._refresh()
+        elif isinstance(self._drag, KeyDrag):
             moved = self._drag.move_to(view_pos)
             if moved is not None:
                 self.selected_keys = moved
@@ -399,6 +429,8 @@ class CurveEditor(QWidget):
         if self._drag is not None and self._drag.moved:
             self.session.finish_gesture()
         self._drag = None
+        self._band_origin = None
+        self._band_item.hide()
 
     # ----- keyboard --------------------------------------------------------------------------------
     def _key_action(self, event: QKeyEvent) -> str | None:

@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from studio.core.edits import set_key
 from studio.core.keypoints import Keypoint
@@ -49,15 +51,18 @@ def x_at(session: Session, frame: float) -> float:
     return float(session.project.sample_values(frame)[0, 0, 0])
 
 
-def mouse_drag(qtbot, widget, start: QPoint, end: QPoint, steps: int = 6) -> None:
+def mouse_drag(qtbot, widget, start: QPoint, end: QPoint, steps: int = 6, modifiers=NO_MODS) -> None:
     """Press, move in steps (slower than pyqtgraph's mouse rate limit), release."""
     viewport = widget.plot.viewport()
-    QTest.mousePress(viewport, LEFT, NO_MODS, start)
+    QTest.mousePress(viewport, LEFT, modifiers, start)
     for i in range(1, steps + 1):
         qtbot.wait(15)
-        QTest.mouseMove(viewport, start + (end - start) * (i / steps))
+        pos = QPointF(start + (end - start) * (i / steps))
+        move = QMouseEvent(QEvent.Type.MouseMove, pos, viewport.mapToGlobal(pos), Qt.MouseButton.NoButton,
+                           LEFT, modifiers)
+        QApplication.sendEvent(viewport, move)
     qtbot.wait(15)
-    QTest.mouseRelease(viewport, LEFT, NO_MODS, end)
+    QTest.mouseRelease(viewport, LEFT, modifiers, end)
 
 
 def click(widget, pos: QPoint, modifiers=NO_MODS) -> None:
@@ -203,3 +208,13 @@ def test_a_jump_onto_a_selected_neighbours_frame_keeps_both_keys(editor, qtbot):
     assert track.frames() == [10, 20, 30, 60]
     assert track.key_at(10).values[0] == pytest.approx(0.0, abs=0.3)
     assert track.key_at(20).values[0] == pytest.approx(10.0, abs=0.3)
+
+
+def test_shift_drag_on_empty_space_rubber_band_selects_keys(editor, qtbot):
+    range_before = editor.view_box.viewRange()
+    mouse_drag(qtbot, editor, editor.view_to_widget(-3, 31.5), editor.view_to_widget(33, -1.5),
+               modifiers=Qt.KeyboardModifier.ShiftModifier)
+    assert editor.selected_keys == {("a", 0, 0), ("a", 0, 30)}
+    assert editor.view_box.viewRange() == range_before
+    mouse_drag(qtbot, editor, editor.view_to_widget(45, 20.0), editor.view_to_widget(52, 10.0))
+    assert editor.view_box.viewRange() != range_before
