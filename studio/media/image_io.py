@@ -17,7 +17,8 @@ from studio.media.atomic import write_bytes_atomically
 
 DEFAULT_MAX_PIXELS = 50_000_000
 
-_HEADER_BYTES = 256 * 1024
+_HEADER_BYTES = 64 * 1024  # enough for a PNG header and most JPEG headers
+_JPEG_HEADER_BYTES = 1 << 20  # JPEGs with big EXIF thumbnails put the frame header further in
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8"
 # JPEG start-of-frame markers carrying the image size (C4, C8 and CC are other segments).
@@ -46,6 +47,8 @@ def read_image_size(path: str | Path) -> tuple[int, int]:
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEADER_BYTES)
+            if head.startswith(_JPEG_SIGNATURE) and _header_size(head) is None:
+                head += handle.read(_JPEG_HEADER_BYTES - len(head))
     except OSError:
         head = b""
     size = _header_size(head)
