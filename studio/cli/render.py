@@ -19,7 +19,7 @@ _COLOUR = re.compile(r"^#([0-9a-fA-F]{6})$")
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the command."""
     parser = subparsers.add_parser("render", help="render a project to video, PNG frames or a sprite sheet")
-    parser.add_argument("project", help="a .marionette file")
+    parser.add_argument("project", nargs="?", help="a .marionette file")
     parser.add_argument("-o", "--output", required=True,
                         help="out.mp4 | out.webm | out.gif | out.mov (ProRes 4444) | frames/%%04d.png | "
                              "sheet.png with --sprite-sheet; with --source, use {name} for the image's name")
@@ -37,6 +37,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--sprite-sheet", action="store_true", help="write a PNG atlas plus a JSON frame map")
     parser.add_argument("--source", help="render the motion onto another image, or a glob of images (batch)")
     parser.add_argument("--overwrite", action="store_true", help="replace existing output files")
+    driving = parser.add_argument_group("driving video", "drive the keypoints from a performance instead of keys")
+    driving.add_argument("--driving", metavar="VIDEO", help="a video file or a folder of frames")
+    driving.add_argument("--tracker", default="face", help="face (keypoints named after the face preset) or flow")
+    mode = driving.add_mutually_exclusive_group()
+    mode.add_argument("--relative", dest="absolute", action="store_false", help="move by the performer's "
+                      "displacement from the first frame, scaled to the image (default)")
+    mode.add_argument("--absolute", dest="absolute", action="store_true", help="copy the performer's positions")
+    driving.add_argument("--smooth", type=float, default=0.3, help="jitter smoothing 0 (raw) .. 1 (heavy)")
     return parser
 
 
@@ -69,9 +77,26 @@ def run(args: argparse.Namespace) -> int:
     from studio.jobs.render_plan import RenderOptions, parse_frames, parse_size, plan_render
     from studio.media.image_io import load_image
     from studio.media.output_spec import OutputSpec, format_for
-    from studio.plugins.api import builtin_registry
+    from studio.media.video_reader import audio_stream_info
+    from studio.plugins.discovery import default_registry
 
+    if args.project is None:
+        raise UserError("give a project file to render, e.g. python main.py render shot.marionette -o shot.mp4")
     project = load_project(args.project)
+    registry = default_registry()
+    motion = None
+    if args.driving:
+        from studio.jobs.drive import driven_pose_table
+
+        if not Path(args.driving).exists():
+            raise UserError(f"driving video {args.driving} does not exist")
+        motion = driven_pose_table(project, args.driving, args.tracker,
+                                   "absolute" if args.absolute else "relative", args.smooth, registry,
+                                   ProgressBar(f"tracking ({args.tracker})").update)
+        if not args.frames:
+            args.frames = f"0:{motion.frame_count - 1}"
+        if args.audio is None and Path(args.driving).is_file() and audio_stream_info(args.driving):
+            args.audio = args.driving
     options = RenderOptions(
         frames=parse_frames(args.frames) if args.frames else None,
         size=parse_size(args.size) if args.size else None,
@@ -79,11 +104,11 @@ def run(args: argparse.Namespace) -> int:
         motion_blur=args.motion_blur, shutter=args.shutter)
     background = parse_background(args.background)
     start = options.frames[0] if options.frames else project.timing.start
-    audio_start = max(0.0, (start - project.timing.start) / project.timing.fps)
+    audio_origin = 0 if motion is not None else project.timing.start
+    audio_start = max(0.0, (start - audio_origin) / project.timing.fps)
     if args.audio and not Path(args.audio).is_file():
         raise UserError(f"audio file {args.audio} does not exist")
     jobs = batch_targets(args.source, args.output) if args.source else [(None, args.output)]
-    registry = builtin_registry()
     for image_path, output in jobs:
         source = load_image(image_path) if image_path is not None else None
         size = None if source is None else (source.shape[1], source.shape[0])
@@ -94,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         format_for(spec)
         bar = ProgressBar(f"render {Path(output).name}")
         written = render_project(project, plan, spec, registry, source=source, device=options.device,
-                                 generator=options.generator, progress=bar.update)
+                                 generator=options.generator, progress=bar.update, motion=motion)
         print(f"wrote {', '.join(str(p) for p in written[:3])}{' ...' if len(written) > 3 else ''} "
               f"({plan.frame_count} frames, {plan.width}x{plan.height}, {plan.fps:g} fps)")
     return 0

@@ -78,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
     """Track the video and write the motion file."""
     from studio.capture.motion import save_motion
     from studio.capture.track_job import track_video
-    from studio.capture.trackers.registry import tracker_registry
     from studio.cli._progress import ProgressBar
+    from studio.plugins.discovery import default_registry
 
-    tracker_registry().get("tracker", args.tracker)
+    default_registry().get("tracker", args.tracker)
     output = Path(args.output)
     if not output.parent.is_dir():
         raise UserError(f"cannot write {output}: the folder {output.parent} does not exist")

@@ -6,12 +6,12 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from studio.core.errors import CancelledError
-from studio.core.project import Project
+from studio.core.project import PoseArrays, Project
 from studio.engine.renderer import Pose, Renderer, renderer_for_project, scaled_pose, source_scale
 from studio.jobs.render_plan import RenderPlan
 from studio.media.compose import average_subframes
@@ -22,7 +22,13 @@ from studio.media.writers import write_frames
 Progress = Callable[[int, int], None]
 
 
-def iter_frames(project: Project, plan: RenderPlan, renderer: Renderer, factor: np.ndarray,
+class MotionSource(Protocol):
+    """Anything that gives poses at project frame times: a Project (its tracks) or a PoseTable (a performance)."""
+
+    def sample(self, frames: np.ndarray) -> PoseArrays: ...
+
+
+def iter_frames(motion: MotionSource, plan: RenderPlan, renderer: Renderer, factor: np.ndarray,
                 cancel: threading.Event | None = None) -> Iterator[np.ndarray]:
     """Yield each output frame (motion-blurred when the plan has several sub-frame offsets).
 
@@ -31,7 +37,7 @@ def iter_frames(project: Project, plan: RenderPlan, renderer: Renderer, factor: 
     for time in plan.times:
         if cancel is not None and cancel.is_set():
             raise CancelledError
-        poses = project.sample(time + plan.sub_offsets)
+        poses = motion.sample(time + plan.sub_offsets)
         frames = [renderer.render(scaled_pose(Pose.from_arrays(poses, i), factor))
                   for i in range(len(plan.sub_offsets))]
         yield frames[0] if len(frames) == 1 else average_subframes(frames)
@@ -39,13 +45,15 @@ def iter_frames(project: Project, plan: RenderPlan, renderer: Renderer, factor: 
 
 def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registry: Any,
                    source: np.ndarray | None = None, device: str | None = None, generator: str | None = None,
-                   progress: Progress | None = None, cancel: threading.Event | None = None) -> list[Path]:
+                   progress: Progress | None = None, cancel: threading.Event | None = None,
+                   motion: MotionSource | None = None) -> list[Path]:
     """Render every planned frame and encode it (rendering overlaps encoding); returns the written paths.
 
-    ``source`` replaces the project's image (batch); the spec's size, rate and alpha come from the plan.
+    ``source`` replaces the project's image (batch); ``motion`` replaces the project's tracks (a driving
+    video's PoseTable); the spec's size, rate and alpha come from the plan.
     """
     image = decode_image(project.source_png, "project source") if source is None else source
     renderer = renderer_for_project(project, image, registry, (plan.width, plan.height), device, generator)
     spec = replace(spec, fps=plan.fps, width=plan.width, height=plan.height, alpha=renderer.state.channels == 4)
-    frames = iter_frames(project, plan, renderer, source_scale(project, image), cancel)
+    frames = iter_frames(motion or project, plan, renderer, source_scale(project, image), cancel)
     return write_frames(frames, spec, total=plan.frame_count, progress=progress, cancel=cancel)

@@ -216,6 +216,14 @@ BUILTIN_CONTRIBUTIONS = (
         "Local-affine warp",
         "The analytic first-order motion warp: works on any image, no weights.",
     ),
+    Contribution("tracker", "face", "studio.capture.trackers.face:FaceTracker", "Face",
+                 "mediapipe face mesh: 478 landmarks and head pose."),
+    Contribution("tracker", "pose", "studio.capture.trackers.pose:PoseTracker", "Body pose",
+                 "mediapipe pose: 33 body landmarks."),
+    Contribution("tracker", "hands", "studio.capture.trackers.hands:HandsTracker", "Hands",
+                 "mediapipe hands: 21 landmarks per hand, left hand then right hand."),
+    Contribution("tracker", "flow", "studio.capture.trackers.flow:FlowTracker", "Point flow",
+                 "Lucas-Kanade optical flow on points you place on the first frame."),
 )
 
 
@@ -229,7 +237,7 @@ def builtin_registry() -> Registry:
             name="builtin",
             version=STUDIO_VERSION,
             source="builtin",
-            description="The generators that ship inside the studio.",
+            description="The generators and trackers that ship inside the studio.",
             license="MIT",
             author="Marionette Studio",
             contributions=BUILTIN_CONTRIBUTIONS,

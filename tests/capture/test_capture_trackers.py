@@ -7,13 +7,13 @@ import pytest
 
 from studio.capture.face_preset import detect_face_landmarks
 from studio.capture.trackers.hands import LEFT_SLOT, RIGHT_SLOT, HandsTracker
-from studio.capture.trackers.registry import BUILTIN_TRACKERS, create_tracker, tracker_registry
+from studio.capture.trackers.registry import create_tracker
 from studio.core.errors import UserError
+from studio.plugins.api import builtin_registry
 
 
 def test_registry_knows_the_built_ins_and_refuses_others() -> None:
-    assert tracker_registry().names("tracker") == ["face", "pose", "hands", "flow"]
-    assert all(c.kind == "tracker" for c in BUILTIN_TRACKERS)
+    assert builtin_registry().names("tracker") == ["face", "pose", "hands", "flow"]
     with pytest.raises(UserError, match="unknown tracker 'lips': choose one of face, pose, hands, flow"):
         create_tracker("lips")
 

@@ -1,0 +1,63 @@
+"""Driving a project from a video: the keypoints follow the performer's displacement."""
+
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from studio.core.errors import UserError
+from studio.core.project_file import load_project
+from studio.jobs.drive import driven_pose_table
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIFTS = [(0, 0), (4, 0), (8, -3), (12, -6), (8, -3), (4, 0)]
+
+
+@pytest.fixture(scope="module")
+def driving_video(tmp_path_factory):
+    """The sample portrait shifted by known amounts, 6 frames at 30 fps."""
+    image = cv2.cvtColor(cv2.imread(str(ROOT / "resources" / "sample.png")), cv2.COLOR_BGR2RGB)
+    path = tmp_path_factory.mktemp("drive") / "drive.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 512, 512, "yuv420p"
+        stream.options = {"crf": "12"}
+        for dx, dy in SHIFTS:
+            moved = cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, dy]]), (512, 512),
+                                   borderMode=cv2.BORDER_REFLECT)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(moved, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+@pytest.fixture
+def sample_project():
+    return load_project(ROOT / "resources" / "sample.marionette")
+
+
+def test_face_driving_moves_keypoints_by_the_performers_displacement(sample_project, driving_video):
+    table = driven_pose_table(sample_project, driving_video, "face", "relative", smoothing=0.0)
+    assert table.frame_count == len(SHIFTS)
+    rest = np.array([[kp.x, kp.y] for kp in sample_project.keypoints])
+    moved = table.sample_values(np.arange(len(SHIFTS)))[:, :, :2] - rest
+    mean_shift = moved.mean(axis=1)
+    np.testing.assert_allclose(mean_shift, SHIFTS, atol=1.5)
+
+
+def test_flow_driving_tracks_the_keypoints_themselves(sample_project, driving_video):
+    table = driven_pose_table(sample_project, driving_video, "flow", "relative", smoothing=0.0)
+    rest = np.array([[kp.x, kp.y] for kp in sample_project.keypoints])
+    moved = table.sample_values([3])[0, :, :2] - rest
+    np.testing.assert_allclose(np.median(moved, axis=0), SHIFTS[3], atol=1.0)
+
+
+def test_unbindable_requests_are_refused(sample_project, driving_video):
+    with pytest.raises(UserError, match="no automatic binding"):
+        driven_pose_table(sample_project, driving_video, "pose")
+    sample_project.keypoints = [kp.with_changes(name=f"p{i}") for i, kp in enumerate(sample_project.keypoints)]
+    with pytest.raises(UserError, match="face preset"):
+        driven_pose_table(sample_project, driving_video, "face")
