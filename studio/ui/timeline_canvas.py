@@ -64,6 +64,8 @@ class TimelineCanvas(QWidget):
         self._band: QRectF | None = None
         self._band_base: set[KeyRef] = set()
         self._drag_offset = 0
+        self._drag_pushed = False
+        self._narrow_to: set[KeyRef] | None = None
         self._drag_frames: dict[str, list[int]] = {}
         self._drag_blocked: dict[str, set[int]] = {}
         self._merge_key = ""
@@ -291,6 +293,7 @@ class TimelineCanvas(QWidget):
             kp_id: set(project.track(kp_id).frames()) - set(frames) for kp_id, frames in self._drag_frames.items()
         }
         self._drag_offset = 0
+        self._drag_pushed = False
         self._merge_key = f"timeline-move-{next(_gesture_ids)}"
 
     def _move_to(self, offset: int) -> None:
@@ -303,6 +306,7 @@ class TimelineCanvas(QWidget):
         edit = move_keys(self.session.project, current, offset - self._drag_offset)
         edit.merge_key = self._merge_key
         self._drag_offset = offset
+        self._drag_pushed = True
         self.selected_keys = {(kp_id, f + offset) for kp_id, frames in self._drag_frames.items() for f in frames}
         self.session.push(edit)
         self.key_selection_changed.emit()
@@ -350,6 +354,7 @@ class TimelineCanvas(QWidget):
             self.set_selected_keys(self.selected_keys | hit)
         elif not hit <= self.selected_keys:
             self.set_selected_keys(hit)
+        self._narrow_to = hit if not shift and hit != self.selected_keys else None
         self._mode = "move"
         self._begin_move()
 
@@ -370,8 +375,11 @@ class TimelineCanvas(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """End the gesture: a key drag becomes one undo step."""
-        if self._mode == "move" and self._drag_offset:
-            self.session.finish_gesture()
+        if self._mode == "move":
+            if self._drag_pushed:
+                self.session.finish_gesture()
+            elif self._narrow_to is not None:
+                self.set_selected_keys(self._narrow_to)
         self._mode = None
         self._band = None
         self.update()

@@ -255,3 +255,11 @@ def test_right_click_menu_sets_interpolation_of_the_clicked_key(timeline, qtbot)
     menu.hide()
     assert session.project.track("a").key_at(0).interpolation == Interpolation.HOLD
     assert session.project.sample_values(29)[0, 0, 0] == 0.0
+
+
+def test_clicking_one_of_several_selected_keys_selects_only_it(timeline):
+    canvas = timeline.canvas
+    canvas.set_selected_keys({("a", 0), ("a", 30), ("b", 10)})
+    QTest.mouseClick(canvas, LEFT, NO_MODS, point(canvas.key_position("a", 30)))
+    assert canvas.selected_keys == {("a", 30)}
+
