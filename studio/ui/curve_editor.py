@@ -360,11 +360,12 @@ class CurveEditor(QWidget):
         best = int(np.argmin(dist))
         return self._points[best] if dist[best] <= _HIT_PIXELS else None
 
-    def _select(self, point: CurvePoint, toggle: bool) -> None:
+    def _select(self, point: CurvePoint, mode: str) -> None:
+        """``mode``: "toggle" (shift-click), "only" (click) or "grab" (press to drag: keep a group)."""
         ref = (point.keypoint_id, point.channel, point.frame)
-        if toggle:
+        if mode == "toggle":
             self.selected_keys ^= {ref}
-        elif ref not in self.selected_keys:
+        elif mode == "only" or ref not in self.selected_keys:
             self.selected_keys = {ref}
         self._refresh()
 
@@ -378,12 +379,12 @@ class CurveEditor(QWidget):
                     self.selected_keys = set()
                     self._refresh()
             elif hit.kind == "key":
-                self._select(hit, shift)
+                self._select(hit, "toggle" if shift else "only")
             return True
         if button == Qt.MouseButton.RightButton:
             if hit is not None and hit.kind == "key" and (hit.keypoint_id, hit.channel, hit.frame) \
                     not in self.selected_keys:
-                self._select(hit, False)
+                self._select(hit, "only")
             self._menu.popup(QCursor.pos())
             return True
         return False
@@ -401,7 +402,7 @@ class CurveEditor(QWidget):
             return True
         merge_key = f"curve-drag-{next(_gesture_ids)}"
         if hit.kind == "key":
-            self._select(hit, False)
+            self._select(hit, "grab")
             self._drag = KeyDrag(self.session, hit, set(self.selected_keys), merge_key)
         else:
             aligned = not bool(modifiers & Qt.KeyboardModifier.AltModifier)

@@ -218,3 +218,9 @@ def test_shift_drag_on_empty_space_rubber_band_selects_keys(editor, qtbot):
     assert editor.view_box.viewRange() == range_before
     mouse_drag(qtbot, editor, editor.view_to_widget(45, 20.0), editor.view_to_widget(52, 10.0))
     assert editor.view_box.viewRange() != range_before
+
+
+def test_clicking_one_of_several_selected_keys_selects_only_it(editor):
+    editor.selected_keys = {("a", 0, 0), ("a", 0, 30)}
+    click(editor, editor.view_to_widget(30, 30.0))
+    assert editor.selected_keys == {("a", 0, 30)}
