@@ -57,6 +57,10 @@ def launch(project_path: str | None) -> int:
     apply_theme(app)
     install_excepthook()
     window = MainWindow()
+    screen = app.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        window.resize(min(window.width(), available.width()), min(window.height(), available.height()))
     window.show()
     QTimer.singleShot(0, lambda: open_at_start(window, project_path))
     code = app.exec()

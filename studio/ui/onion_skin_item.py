@@ -7,8 +7,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-PREVIOUS_COLOUR = QColor(255, 120, 120, 150)
-NEXT_COLOUR = QColor(110, 200, 255, 150)
+PREVIOUS_COLOUR = QColor(255, 110, 110, 210)
+NEXT_COLOUR = QColor(100, 190, 255, 210)
 
 
 class OnionSkinItem(QGraphicsItem):
@@ -57,12 +57,12 @@ class OnionSkinItem(QGraphicsItem):
         """Draw each ghost as a hollow dot joined to the current position."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         px = 1.0 / self._view_scale
-        dot = 4 * px
+        dot = 5 * px
         for positions, colour in self._ghosts:
-            painter.setPen(QPen(colour, px, Qt.PenStyle.DotLine))
+            painter.setPen(QPen(colour, 1.5 * px, Qt.PenStyle.DashLine))
             for (x, y), (cx, cy) in zip(positions, self._current, strict=False):
                 painter.drawLine(QPointF(float(cx), float(cy)), QPointF(float(x), float(y)))
-            painter.setPen(QPen(colour, 1.5 * px))
+            painter.setPen(QPen(colour, 2 * px))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for x, y in positions:
                 painter.drawEllipse(QPointF(float(x), float(y)), dot, dot)

@@ -104,7 +104,8 @@ class PreviewView(QWidget):
             target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
             painter.drawImage(target, self._image)
         painter.setPen(QColor("#9aa0aa"))
-        info = f"{self._device}   {self._render_ms:.0f} ms   {self.fps():.0f} fps"
+        fps = self.fps()
+        info = f"{self._device}   {self._render_ms:.0f} ms" + (f"   {fps:.0f} fps" if fps else "")
         painter.drawText(self.rect().adjusted(10, 0, -10, -8),
                          Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft, info)
         if self._message:
