@@ -34,7 +34,7 @@ from studio.ui.curve_handles import (
     handle_points,
     key_points,
 )
-from studio.ui.curve_view_box import CurveViewBox, PassiveScatter
+from studio.ui.curve_view_box import CurveViewBox, FrameAxis, PassiveScatter
 from studio.ui.session import Session
 
 CHANNEL_LABELS = ("X", "Y", "Rot°", "Scale")
@@ -70,10 +70,13 @@ class CurveEditor(QWidget):
         self.view_box.drag_moved = self._on_drag_moved
         self.view_box.drag_finished = self._on_drag_finished
         self.view_box.clicked = self._on_clicked
-        self.plot = pg.PlotWidget(parent=self, viewBox=self.view_box, background=pal.BACKGROUND)
+        self.frame_axis = FrameAxis()
+        self.frame_axis.scrubbed = lambda frame: self.session.set_frame(round(frame))
+        self.plot = pg.PlotWidget(parent=self, viewBox=self.view_box, background=pal.BACKGROUND,
+                                  axisItems={"bottom": self.frame_axis})
         self.plot.setObjectName("curvePlot")
         self.plot.showGrid(x=False, y=True, alpha=0.12)
-        self.plot.setLabel("bottom", "frame")
+        self.plot.setLabel("bottom", "frame (click or drag here to scrub)")
         for name in ("bottom", "left"):
             axis = self.plot.getAxis(name)
             axis.setPen(pg.mkPen(pal.GRID_MAJOR))

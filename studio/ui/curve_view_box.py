@@ -58,3 +58,30 @@ class PassiveScatter(pg.ScatterPlotItem):
     def mouseClickEvent(self, ev: object) -> None:
         """Let the click fall through to the ViewBox."""
         ev.ignore()
+
+
+class FrameAxis(pg.AxisItem):
+    """The bottom (frame) axis: clicking or dragging on it scrubs the playhead instead of panning."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="bottom")
+        self.scrubbed: Callable[[float], None] | None = None
+
+    def _scrub(self, ev: object) -> None:
+        view = self.linkedView()
+        if view is not None and self.scrubbed is not None:
+            self.scrubbed(view.mapSceneToView(ev.scenePos()).x())
+
+    def mouseClickEvent(self, ev: object) -> None:
+        """A click on the axis moves the playhead there."""
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self._scrub(ev)
+
+    def mouseDragEvent(self, ev: object) -> None:
+        """Dragging along the axis scrubs; other buttons keep the axis pan/zoom."""
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self._scrub(ev)
+            return
+        super().mouseDragEvent(ev)

@@ -224,3 +224,19 @@ def test_clicking_one_of_several_selected_keys_selects_only_it(editor):
     editor.selected_keys = {("a", 0, 0), ("a", 0, 30)}
     click(editor, editor.view_to_widget(30, 30.0))
     assert editor.selected_keys == {("a", 0, 30)}
+
+
+def test_dragging_along_the_frame_axis_scrubs_the_playhead(editor, qtbot):
+    session = editor.session
+    axis = editor.frame_axis
+    seen: list[int] = []
+    session.frame_changed.connect(seen.append)
+    y = round(editor.plot.mapFromScene(axis.sceneBoundingRect().center()).y())
+    start = QPoint(editor.view_to_widget(12, 0.0).x(), y)
+    end = QPoint(editor.view_to_widget(40, 0.0).x(), y)
+    before = editor.view_box.viewRange()
+    mouse_drag(qtbot, editor, start, end)
+    assert len(seen) >= 4
+    assert session.current_frame == 40
+    assert seen == sorted(seen)
+    assert editor.view_box.viewRange() == before
