@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
 from pathlib import Path
 
@@ -43,12 +44,14 @@ class AudioTrack:
         self._start = start
         self._source = source
         if start > 0:
-            self._input.seek(int(start * av.time_base), backward=True)
+            # Only a shortcut: samples before ``start`` are dropped by timestamp, so a failed seek is harmless.
+            with contextlib.suppress(av.FFmpegError):
+                self._input.seek(int(start * av.time_base), backward=True)
         self._decoded = self._input.decode(in_stream)
         self._pending = np.zeros((self._channels, 0), dtype=np.float32)
         self._received = 0  # output-timeline sample index just after self._pending
         self._sent = 0  # samples handed to the encoder
-        self._to_skip: int | None = None  # source samples before ``start`` still to drop; None until known
+        self._to_skip: int | None = None  # resampled samples before ``start`` still to drop; None until known
         self._exhausted = False
         self._output = output
 
