@@ -235,3 +235,14 @@ def test_sprite_sheet_above_the_texture_limit_is_refused_early(tmp_path: Path) -
     with pytest.raises(UserError, match="above the 16384 px texture limit"):
         write_frames(frames, spec)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_audio_from_a_driving_video(tmp_path: Path) -> None:
+    tone = write_sine(tmp_path / "tone.wav", 2.0)
+    driving = tmp_path / "driving.mp4"
+    write_frames(make_frames(48), OutputSpec(str(driving), fps=24, width=64, height=48, audio=str(tone)))
+    spec = OutputSpec(str(tmp_path / "out.mp4"), fps=12, width=64, height=48, audio=str(driving), audio_start=1.0)
+    _, frames, audio = _decode(write_frames(make_frames(6), spec)[0])
+    assert len(frames) == 6
+    _assert_audio_length(audio, 0.5)
+    assert np.abs(audio["samples"]).max() > 0.05  # the tone, not silence
