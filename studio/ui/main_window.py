@@ -335,11 +335,13 @@ class MainWindow(QMainWindow):
         self.session.undo.redo()
 
     def set_key(self) -> None:
-        """Key the selected keypoints (all when none is selected) at the current frame."""
-        ids = self.session.selected_ids or [kp.id for kp in self.session.project.keypoints]
-        if ids:
-            self.session.push(set_keys_from_current(self.session.project, ids, self.session.current_frame))
-            self.session.finish_gesture()
+        """Key the selected keypoints at the current frame with their current pose."""
+        ids = self.session.selected_ids
+        if not ids:
+            self.show_message("Select keypoints to key: click, Shift+click or drag a box on the canvas")
+            return
+        self.session.push(set_keys_from_current(self.session.project, ids, self.session.current_frame))
+        self.session.finish_gesture()
 
     def toggle_playback(self) -> None:
         """Play or pause."""

@@ -93,6 +93,8 @@ def test_shortcuts(qtbot, window) -> None:
     qtbot.keyClick(window.canvas, Qt.Key.Key_Home)
     assert session.current_frame == session.project.timing.start
     session.set_frame(6)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_K)
+    assert session.undo.index == 0 and "Select keypoints" in window.statusBar().currentMessage()
     session.set_selection(["c"])
     qtbot.keyClick(window.canvas, Qt.Key.Key_K)
     assert session.project.track("c").frames() == [6]
