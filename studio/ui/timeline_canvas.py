@@ -7,21 +7,16 @@ merge key (one undo step per drag); K, Del, Ctrl+C and Ctrl+V set, delete, copy 
 from __future__ import annotations
 
 import itertools
-import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QFont,
-    QFontMetrics,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
-    QPolygonF,
     QResizeEvent,
     QWheelEvent,
 )
@@ -29,16 +24,10 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from studio.core.edits import delete_keys, move_keys, paste_keys, set_interpolation, set_keys_from_current
 from studio.core.tracks import Interpolation, Keyframe
-from studio.ui import timeline_palette as pal
 from studio.ui.session import Session
+from studio.ui.timeline_geometry import HEADER_WIDTH, HIT_RADIUS, ROW_HEIGHT, ROWS_TOP, RULER_HEIGHT
+from studio.ui.timeline_painter import TimelinePainter
 
-HEADER_WIDTH = 150
-RULER_HEIGHT = 26
-ROW_HEIGHT = 22
-ROWS_TOP = RULER_HEIGHT + ROW_HEIGHT
-DIAMOND = 6
-_HIT = 8
-_TICK_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 _gesture_ids = itertools.count(1)
 
 KeyRef = tuple[str, int]
@@ -75,8 +64,9 @@ class TimelineCanvas(QWidget):
         self._menu = self._build_menu()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(ROWS_TOP + 3 * ROW_HEIGHT)
-        self._font = QFont(self.font())
-        self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.9))
+        self.label_font = QFont(self.font())
+        self.label_font.setPointSizeF(max(7.0, self.label_font.pointSizeF() * 0.9))
+        self._painter = TimelinePainter(self)
         session.project_replaced.connect(self._on_project_replaced)
         session.document_changed.connect(self._on_document_changed)
         session.frame_changed.connect(self._on_frame_changed)
@@ -158,7 +148,7 @@ class TimelineCanvas(QWidget):
 
     def _nearest_frame(self, frames: list[int], x: float) -> int | None:
         best: int | None = None
-        best_dist = float(_HIT)
+        best_dist = float(HIT_RADIUS)
         for frame in frames:
             dist = abs(self.frame_to_x(frame) - x)
             if dist <= best_dist:
@@ -499,193 +489,18 @@ class TimelineCanvas(QWidget):
         self.update()
 
     # ----- painting ------------------------------------------------------------------------------
-    def _tick_step(self) -> int:
-        for step in _TICK_STEPS:
-            if step * self._ppf >= 56:
-                return step
-        return _TICK_STEPS[-1]
+    @property
+    def scroll_y(self) -> int:
+        """Vertical scroll offset of the keypoint rows, in pixels."""
+        return self._scroll_y
+
+    @property
+    def band(self) -> QRectF | None:
+        """The rubber band being dragged, if any."""
+        return self._band
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Rows, keys, ruler and playhead."""
+        """Rows, keys, summary, ruler and playhead (see TimelinePainter)."""
         painter = QPainter(self)
-        painter.setFont(self._font)
-        painter.fillRect(self.rect(), pal.BACKGROUND)
-        self._paint_rows(painter)
-        self._paint_range_and_grid(painter)
-        self._paint_keys(painter)
-        self._paint_summary(painter)
-        self._paint_ruler(painter)
-        self._paint_playhead(painter)
-        if self._band is not None:
-            painter.setPen(QPen(pal.RUBBER_BAND_EDGE, 1))
-            painter.setBrush(pal.RUBBER_BAND_FILL)
-            painter.drawRect(self._band)
+        self._painter.paint(painter)
         painter.end()
-
-    def _visible_rows(self) -> range:
-        count = len(self.session.project.keypoints)
-        first = max(0, self._scroll_y // ROW_HEIGHT)
-        last = min(count, (self._scroll_y + self.height() - ROWS_TOP) // ROW_HEIGHT + 1)
-        return range(first, last)
-
-    def _paint_rows(self, painter: QPainter) -> None:
-        project = self.session.project
-        selected = set(self.session.selected_ids)
-        metrics = QFontMetrics(self._font)
-        painter.save()
-        painter.setClipRect(QRect(0, ROWS_TOP, self.width(), self.height() - ROWS_TOP))
-        for row in self._visible_rows():
-            kp = project.keypoints[row]
-            top = int(self.row_center_y(row) - ROW_HEIGHT / 2)
-            colour = pal.ROW_SELECTED if kp.id in selected else (pal.ROW_EVEN if row % 2 == 0 else pal.ROW_ODD)
-            painter.fillRect(QRect(0, top, self.width(), ROW_HEIGHT), colour)
-            painter.fillRect(QRect(0, top, HEADER_WIDTH, ROW_HEIGHT),
-                             pal.ROW_SELECTED.lighter(115) if kp.id in selected else pal.HEADER)
-            painter.fillRect(QRect(8, top + 6, 10, ROW_HEIGHT - 12), QColor(kp.color))
-            painter.setPen(pal.TEXT if kp.id in selected else pal.TEXT_DIM)
-            name = metrics.elidedText(kp.name, Qt.TextElideMode.ElideRight, HEADER_WIDTH - 32)
-            painter.drawText(QRect(26, top, HEADER_WIDTH - 30, ROW_HEIGHT),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
-        painter.setPen(pal.GRID_MAJOR)
-        painter.drawLine(HEADER_WIDTH, RULER_HEIGHT, HEADER_WIDTH, self.height())
-        painter.restore()
-
-    def _paint_range_and_grid(self, painter: QPainter) -> None:
-        timing = self.session.project.timing
-        painter.save()
-        area = QRect(HEADER_WIDTH + 1, RULER_HEIGHT, self.width() - HEADER_WIDTH, self.height() - RULER_HEIGHT)
-        painter.setClipRect(area)
-        step = self._tick_step()
-        first = math.floor(self.x_to_frame(HEADER_WIDTH) / step) * step
-        frame = first
-        painter.setPen(QPen(pal.GRID, 1))
-        while self.frame_to_x(frame) < self.width():
-            x = round(self.frame_to_x(frame))
-            painter.drawLine(x, RULER_HEIGHT, x, self.height())
-            frame += step
-        left = self.frame_to_x(timing.start - 0.5)
-        right = self.frame_to_x(timing.end + 0.5)
-        if left > HEADER_WIDTH:
-            painter.fillRect(QRectF(HEADER_WIDTH, RULER_HEIGHT, left - HEADER_WIDTH, area.height()), pal.OUT_OF_RANGE)
-        if right < self.width():
-            painter.fillRect(QRectF(right, RULER_HEIGHT, self.width() - right, area.height()), pal.OUT_OF_RANGE)
-        painter.restore()
-
-    def _paint_keys(self, painter: QPainter) -> None:
-        project = self.session.project
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setClipRect(QRect(HEADER_WIDTH + 1, ROWS_TOP, self.width() - HEADER_WIDTH,
-                                  self.height() - ROWS_TOP))
-        lo = self.x_to_frame(HEADER_WIDTH - DIAMOND)
-        hi = self.x_to_frame(self.width() + DIAMOND)
-        for row in self._visible_rows():
-            kp = project.keypoints[row]
-            y = self.row_center_y(row)
-            colour = QColor(kp.color)
-            for key in project.track(kp.id).keys:
-                if not lo <= key.frame <= hi:
-                    continue
-                selected = (kp.id, key.frame) in self.selected_keys
-                painter.setPen(QPen(pal.SELECTION if selected else pal.KEY_OUTLINE, 1.5 if selected else 1.0))
-                painter.setBrush(pal.SELECTION if selected else colour)
-                self._draw_key(painter, self.frame_to_x(key.frame), y, key.interpolation)
-        painter.restore()
-
-    def _paint_summary(self, painter: QPainter) -> None:
-        project = self.session.project
-        timing = project.timing
-        top = RULER_HEIGHT
-        painter.save()
-        painter.fillRect(QRect(0, top, self.width(), ROW_HEIGHT), pal.SUMMARY)
-        painter.setPen(pal.TEXT)
-        painter.drawText(QRect(26, top, HEADER_WIDTH - 30, ROW_HEIGHT), Qt.AlignmentFlag.AlignVCenter, "All keys")
-        painter.setClipRect(QRect(HEADER_WIDTH + 1, top, self.width() - HEADER_WIDTH, ROW_HEIGHT))
-        left = self.frame_to_x(timing.start - 0.5)
-        right = self.frame_to_x(timing.end + 0.5)
-        if left > HEADER_WIDTH:
-            painter.fillRect(QRectF(HEADER_WIDTH, top, left - HEADER_WIDTH, ROW_HEIGHT), pal.OUT_OF_RANGE)
-        if right < self.width():
-            painter.fillRect(QRectF(right, top, self.width() - right, ROW_HEIGHT), pal.OUT_OF_RANGE)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        lo = self.x_to_frame(HEADER_WIDTH - DIAMOND)
-        hi = self.x_to_frame(self.width() + DIAMOND)
-        by_frame: dict[int, int] = {}
-        for kp in project.keypoints:
-            for frame in project.track(kp.id).frames():
-                if lo <= frame <= hi:
-                    by_frame[frame] = by_frame.get(frame, 0) + 1
-        chosen: dict[int, int] = {}
-        for _kp_id, frame in self.selected_keys:
-            chosen[frame] = chosen.get(frame, 0) + 1
-        y = self.summary_center_y()
-        for frame, count in by_frame.items():
-            picked = chosen.get(frame, 0)
-            painter.setPen(QPen(pal.SELECTION if picked else pal.KEY_OUTLINE, 1.5 if picked else 1.0))
-            painter.setBrush(pal.SELECTION if picked == count else pal.TEXT_DIM)
-            self._draw_key(painter, self.frame_to_x(frame), y, Interpolation.LINEAR)
-        painter.restore()
-        painter.setPen(pal.GRID_MAJOR)
-        painter.drawLine(0, ROWS_TOP - 1, self.width(), ROWS_TOP - 1)
-
-    @staticmethod
-    def _draw_key(painter: QPainter, x: float, y: float, interpolation: Interpolation) -> None:
-        d = DIAMOND
-        if interpolation == Interpolation.HOLD:
-            painter.drawRect(QRectF(x - d + 1, y - d + 1, 2 * d - 2, 2 * d - 2))
-        elif interpolation == Interpolation.LINEAR:
-            painter.drawPolygon(QPolygonF([QPointF(x, y - d), QPointF(x + d, y), QPointF(x, y + d),
-                                           QPointF(x - d, y)]))
-        else:
-            painter.drawEllipse(QPointF(x, y), d - 0.5, d - 0.5)
-
-    def _paint_ruler(self, painter: QPainter) -> None:
-        timing = self.session.project.timing
-        painter.fillRect(QRect(0, 0, self.width(), RULER_HEIGHT), pal.RULER)
-        painter.fillRect(QRect(0, 0, HEADER_WIDTH, RULER_HEIGHT), pal.HEADER)
-        painter.setPen(pal.TEXT_DIM)
-        painter.drawText(QRect(8, 0, HEADER_WIDTH - 10, RULER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
-                         f"{timing.fps:g} fps  {timing.start}-{timing.end}")
-        painter.save()
-        painter.setClipRect(QRect(HEADER_WIDTH, 0, self.width() - HEADER_WIDTH, RULER_HEIGHT))
-        step = self._tick_step()
-        minor = max(1, step // 5) if step >= 5 else 1
-        first = math.floor(self.x_to_frame(HEADER_WIDTH) / minor) * minor
-        frame = first
-        while self.frame_to_x(frame) < self.width() + 40:
-            x = round(self.frame_to_x(frame))
-            if frame % step == 0:
-                painter.setPen(pal.GRID_MAJOR.lighter(150))
-                painter.drawLine(x, RULER_HEIGHT - 10, x, RULER_HEIGHT)
-                painter.setPen(pal.TEXT)
-                painter.drawText(QRect(x - 40, 0, 80, RULER_HEIGHT - 9),
-                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, str(frame))
-            elif minor * self._ppf >= 4:
-                painter.setPen(pal.GRID_MAJOR)
-                painter.drawLine(x, RULER_HEIGHT - 5, x, RULER_HEIGHT)
-            frame += minor
-        painter.setPen(QPen(pal.PLAYHEAD.darker(130), 2))
-        for edge in (timing.start - 0.5, timing.end + 0.5):
-            x = round(self.frame_to_x(edge))
-            painter.drawLine(x, 2, x, RULER_HEIGHT)
-        painter.restore()
-        painter.setPen(pal.GRID_MAJOR)
-        painter.drawLine(0, RULER_HEIGHT - 1, self.width(), RULER_HEIGHT - 1)
-
-    def _paint_playhead(self, painter: QPainter) -> None:
-        x = self.frame_to_x(self.session.current_frame)
-        if x < HEADER_WIDTH or x > self.width():
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(pal.PLAYHEAD, 1.5))
-        painter.drawLine(QPointF(x, RULER_HEIGHT - 2), QPointF(x, self.height()))
-        label = str(self.session.current_frame)
-        width = max(28, QFontMetrics(self._font).horizontalAdvance(label) + 12)
-        tab = QRectF(x - width / 2, 2, width, RULER_HEIGHT - 6)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(pal.PLAYHEAD)
-        painter.drawRoundedRect(tab, 3, 3)
-        painter.setPen(pal.BACKGROUND)
-        painter.drawText(tab, Qt.AlignmentFlag.AlignCenter, label)
-        painter.restore()

@@ -14,7 +14,7 @@ from studio.core.keypoints import Keypoint
 from studio.core.project import Project
 from studio.core.tracks import Interpolation
 from studio.ui.session import Session
-from studio.ui.timeline_canvas import HEADER_WIDTH, RULER_HEIGHT
+from studio.ui.timeline_geometry import HEADER_WIDTH, RULER_HEIGHT
 from studio.ui.timeline_view import TimelineView
 
 LEFT = Qt.MouseButton.LeftButton
