@@ -37,6 +37,7 @@ class TimelineCanvas(QWidget):
     """Custom-painted ruler and key rows; owns the key selection and the time-axis zoom."""
 
     scroll_range_changed = Signal(int, int)
+    scroll_y_changed = Signal(int)
     key_selection_changed = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -108,22 +109,26 @@ class TimelineCanvas(QWidget):
         return len(self.session.project.keypoints) * ROW_HEIGHT
 
     def set_scroll_y(self, value: int) -> None:
-        """Scroll the rows vertically (the ruler stays put)."""
-        self._scroll_y = max(0, int(value))
-        self.update()
+        """Scroll the rows vertically (the ruler and the "All keys" row stay put)."""
+        maximum = max(0, self.content_height() - max(1, self.height() - ROWS_TOP))
+        value = max(0, min(int(value), maximum))
+        if value != self._scroll_y:
+            self._scroll_y = value
+            self.scroll_y_changed.emit(value)
+            self.update()
 
     def fit_range(self) -> None:
         """Zoom the time axis so the whole frame range fills the width."""
         timing = self.session.project.timing
         width = max(50, self.width() - HEADER_WIDTH - 16)
-        self._ppf = max(0.5, min(60.0, width / max(1, timing.frame_count)))
+        self._ppf = max(0.02, min(60.0, width / max(1, timing.frame_count)))
         self._frame0 = timing.start - 8 / self._ppf
         self.update()
 
     def zoom(self, factor: float, anchor_x: float) -> None:
         """Zoom the time axis by ``factor`` keeping the frame under ``anchor_x`` in place."""
         anchor = self.x_to_frame(anchor_x)
-        self._ppf = max(0.5, min(80.0, self._ppf * factor))
+        self._ppf = max(0.02, min(80.0, self._ppf * factor))
         self._frame0 = anchor - (anchor_x - HEADER_WIDTH) / self._ppf
         self.update()
 
@@ -403,7 +408,6 @@ class TimelineCanvas(QWidget):
         pos = event.position()
         if pos.x() < HEADER_WIDTH and pos.y() >= ROWS_TOP:
             self.set_scroll_y(self._scroll_y - int(steps * ROW_HEIGHT * 2))
-            self._emit_scroll_range()
         elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._frame0 -= steps * 40 / self._ppf
             self.update()

@@ -40,9 +40,10 @@ class TimelineView(QWidget):
         self.playback = playback if playback is not None else PlaybackController(session, self)
         self.setObjectName("timeline")
         self.canvas = TimelineCanvas(session, self)
-        self._scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
-        self._scrollbar.valueChanged.connect(self.canvas.set_scroll_y)
+        self.scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
+        self.scrollbar.valueChanged.connect(self.canvas.set_scroll_y)
         self.canvas.scroll_range_changed.connect(self._on_scroll_range_changed)
+        self.canvas.scroll_y_changed.connect(self.scrollbar.setValue)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
@@ -90,7 +91,7 @@ class TimelineView(QWidget):
         rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(0)
         rows.addWidget(self.canvas, 1)
-        rows.addWidget(self._scrollbar)
+        rows.addWidget(self.scrollbar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -173,10 +174,10 @@ class TimelineView(QWidget):
             self.session.set_frame(self.session.current_frame)
 
     def _on_scroll_range_changed(self, maximum: int, page: int) -> None:
-        self._scrollbar.setRange(0, maximum)
-        self._scrollbar.setPageStep(page)
-        self._scrollbar.setSingleStep(12)
-        self._scrollbar.setVisible(maximum > 0)
+        self.scrollbar.setRange(0, maximum)
+        self.scrollbar.setPageStep(page)
+        self.scrollbar.setSingleStep(12)
+        self.scrollbar.setVisible(maximum > 0)
 
     def _on_project_replaced(self) -> None:
         self._sync_timing()

@@ -263,3 +263,26 @@ def test_clicking_one_of_several_selected_keys_selects_only_it(timeline):
     QTest.mouseClick(canvas, LEFT, NO_MODS, point(canvas.key_position("a", 30)))
     assert canvas.selected_keys == {("a", 30)}
 
+
+
+def test_wheel_over_the_names_scrolls_rows_and_the_scroll_bar_follows(qtbot):
+    project = Project(b"", 64, 64)
+    for i in range(30):
+        project.keypoints.append(Keypoint(f"k{i}", f"point {i}", "#4dabf7", 1.0, 1.0))
+    view = TimelineView(Session(project))
+    qtbot.addWidget(view)
+    view.resize(700, 240)
+    view.show()
+    qtbot.waitExposed(view)
+    canvas = view.canvas
+    assert view.scrollbar.maximum() > 0
+    pos = QPointF(HEADER_WIDTH / 2, canvas.row_center_y(2))
+    event = QWheelEvent(pos, canvas.mapToGlobal(pos), QPoint(), QPoint(0, -240), Qt.MouseButton.NoButton,
+                        NO_MODS, Qt.ScrollPhase.NoScrollPhase, False)
+    canvas.wheelEvent(event)
+    assert canvas.scroll_y > 0
+    assert view.scrollbar.value() == canvas.scroll_y
+    view.scrollbar.setValue(view.scrollbar.maximum())
+    assert canvas.scroll_y == view.scrollbar.maximum()
+    last_row_bottom = canvas.row_center_y(29) + 11
+    assert last_row_bottom <= canvas.height() + 1
