@@ -62,8 +62,9 @@ def write_frames(
 
     The caller's iterator (the renderer) runs on this thread while encoding runs on a worker thread fed
     through a queue of ``QUEUE_FRAMES`` frames. ``progress(done, total)`` counts encoded frames (total 0 when
-    unknown). Cancel aborts and raises CancelledError; any error aborts and is re-raised; either way
-    nothing is left under the target name and no temp file remains.
+    unknown). Frames are copied before queueing, so the iterator may reuse one buffer. Cancel aborts and
+    raises CancelledError; any error aborts and is re-raised; either way nothing is left under the target
+    name and no temp file remains.
     """
     writer = open_writer(spec)
     pipeline = _EncodePipeline(writer)
@@ -71,7 +72,7 @@ def write_frames(
         for frame in frames:
             if cancel is not None and cancel.is_set():
                 raise CancelledError(f"export to {spec.path} cancelled")
-            pipeline.put(frame)
+            pipeline.put(frame.copy())  # the renderer may reuse its output buffer for the next frame
             if progress is not None:
                 progress(pipeline.done, total or 0)
         pipeline.finish()

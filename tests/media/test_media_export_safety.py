@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from studio.core.errors import CancelledError, UserError
 from studio.media import png_sequence_writer, video_writer
+from studio.media.image_io import load_image
 from studio.media.output_spec import OutputSpec, format_for
 from studio.media.writers import open_writer, write_frames
 from tests.media.conftest import make_frames, write_video
@@ -217,3 +219,22 @@ def test_progress_reports_every_frame_and_the_total(tmp_path: Path) -> None:
     assert reports[-1] == (8, 8)
     done = [d for d, _ in reports]
     assert done == sorted(done) and all(t == 8 for _, t in reports)
+
+
+def test_iterator_may_reuse_one_buffer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_encode = png_sequence_writer.encode_png
+
+    def encode_slowly(image: np.ndarray) -> bytes:
+        time.sleep(0.02)  # let the producer run ahead and overwrite its buffer
+        return slow_encode(image)
+
+    monkeypatch.setattr(png_sequence_writer, "encode_png", encode_slowly)
+
+    def frames() -> Iterator[np.ndarray]:
+        buffer = np.zeros((24, 32, 3), np.uint8)
+        for value in range(6):
+            buffer[:] = value * 40
+            yield buffer
+
+    outputs = write_frames(frames(), _spec(tmp_path, "seq/%02d.png"))
+    assert [int(load_image(path)[0, 0, 0]) for path in outputs] == [0, 40, 80, 120, 160, 200]
