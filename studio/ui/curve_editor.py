@@ -139,13 +139,17 @@ class CurveEditor(QWidget):
         layout.addWidget(self.plot, 1)
 
         self._menu = QMenu(self)
+        self._menu_key_actions = []
         for interpolation in (Interpolation.HOLD, Interpolation.LINEAR, Interpolation.SMOOTH):
-            action = self._menu.addAction(interpolation.value.capitalize())
+            action = self._menu.addAction(f"{interpolation.value.capitalize()} interpolation")
             action.triggered.connect(lambda _=False, i=interpolation: self.set_interpolation(i))
-        self._menu.addAction("Auto tangents").triggered.connect(self.reset_tangents)
+            self._menu_key_actions.append(action)
+        self._menu_key_actions.append(self._menu.addAction("Auto tangents"))
+        self._menu_key_actions[-1].triggered.connect(self.reset_tangents)
         self._menu.addSeparator()
-        self._menu.addAction("Delete keys").triggered.connect(self.delete_selected_keys)
-        self._menu.addAction("Frame all").triggered.connect(self.frame_all)
+        self._menu_key_actions.append(self._menu.addAction("Delete keys\tDel"))
+        self._menu_key_actions[-1].triggered.connect(self.delete_selected_keys)
+        self._menu.addAction("Frame all\tF").triggered.connect(self.frame_all)
 
         session.project_replaced.connect(self._on_project_replaced)
         session.document_changed.connect(self._on_document_changed)
@@ -388,6 +392,8 @@ class CurveEditor(QWidget):
             if hit is not None and hit.kind == "key" and (hit.keypoint_id, hit.channel, hit.frame) \
                     not in self.selected_keys:
                 self._select(hit, "only")
+            for action in self._menu_key_actions:
+                action.setEnabled(bool(self.selected_keys))
             self._menu.popup(QCursor.pos())
             return True
         return False
