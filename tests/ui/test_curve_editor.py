@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from studio.core.edits import set_key
 from studio.core.keypoints import Keypoint
@@ -240,3 +240,16 @@ def test_dragging_along_the_frame_axis_scrubs_the_playhead(editor, qtbot):
     assert session.current_frame == 40
     assert seen == sorted(seen)
     assert editor.view_box.viewRange() == before
+
+
+def test_right_click_on_a_key_offers_its_interpolation(editor, qtbot):
+    session = editor.session
+    QTest.mouseClick(editor.plot.viewport(), Qt.MouseButton.RightButton, NO_MODS, editor.view_to_widget(30, 30.0))
+    menu = editor.findChild(QMenu)
+    qtbot.waitUntil(menu.isVisible, timeout=2000)
+    assert editor.selected_keys == {("a", 0, 30)}
+    linear = next(a for a in menu.actions() if a.text().startswith("Linear"))
+    linear.trigger()
+    menu.hide()
+    assert session.project.track("a").key_at(30).interpolation == Interpolation.LINEAR
+    assert x_at(session, 45) == pytest.approx(15.0)
