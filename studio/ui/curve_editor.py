@@ -38,7 +38,7 @@ from studio.ui.curve_view_box import CurveViewBox, FrameAxis, PassiveScatter
 from studio.ui.session import Session
 
 CHANNEL_LABELS = ("X", "Y", "Rot°", "Scale")
-SAMPLES_PER_FRAME = 4
+SAMPLES_PER_FRAME = 3
 MAX_SAMPLES = 20000
 _HIT_PIXELS = 8.0
 _SYMBOLS = {Interpolation.HOLD: "s", Interpolation.LINEAR: "d", Interpolation.SMOOTH: "o"}
@@ -75,7 +75,7 @@ class CurveEditor(QWidget):
         self.plot = pg.PlotWidget(parent=self, viewBox=self.view_box, background=pal.BACKGROUND,
                                   axisItems={"bottom": self.frame_axis})
         self.plot.setObjectName("curvePlot")
-        self.plot.showGrid(x=False, y=True, alpha=0.12)
+        self.plot.showGrid(x=False, y=False)
         self.plot.setLabel("bottom", "frame (click or drag here to scrub)")
         for name in ("bottom", "left"):
             axis = self.plot.getAxis(name)
