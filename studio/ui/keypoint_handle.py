@@ -40,7 +40,9 @@ class KeypointHandle(QGraphicsItem):
         self.setPos(x, y)
 
     def set_style(self, name: str, color: str, radius: float, animated: bool) -> None:
-        """Update what the handle shows of the keypoint itself."""
+        """Update what the handle shows of the keypoint itself (repaints only when something changed)."""
+        if (name, QColor(color), radius, animated) == (self.name, self.color, self.radius, self.animated):
+            return
         self.prepareGeometryChange()
         self.name, self.color, self.radius, self.animated = name, QColor(color), radius, animated
         self.update()

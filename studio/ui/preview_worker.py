@@ -182,10 +182,11 @@ class _RenderState:
 
     def set_up(self, setup: PreviewSetup) -> str:
         """Decode the source and build the generator if they changed; return the device description."""
-        from studio.engine.device import describe_device, resolve_device
+        from studio.engine.device import configure_cpu_threads, describe_device, physical_core_count, resolve_device
         from studio.media.image_io import decode_image
 
         if self._registry is None:
+            configure_cpu_threads(preview_thread_count(physical_core_count()))
             self._registry = self._registry_factory()
         previous = self._setup
         self._setup = setup
@@ -223,6 +224,11 @@ class _RenderState:
         self._source = None
         self._generator = None
         self._renderer = None
+
+
+def preview_thread_count(cores: int) -> int:
+    """CPU threads for preview rendering: all cores but one (at most 8), which stays free for the GUI thread."""
+    return max(1, min(cores - 1, 8))
 
 
 def _same_pose(a: PoseArrays | None, b: PoseArrays) -> bool:
