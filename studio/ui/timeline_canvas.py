@@ -61,7 +61,7 @@ class TimelineCanvas(QWidget):
         self._merge_key = ""
         self._pan_frame0 = 0.0
         self.setObjectName("timelineCanvas")
-        self.setMouseTracking(False)
+        self.setMouseTracking(True)
         self._menu = self._build_menu()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumHeight(ROWS_TOP + 3 * ROW_HEIGHT)
@@ -354,9 +354,11 @@ class TimelineCanvas(QWidget):
         self._begin_move()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        """Continue the gesture started by the press."""
+        """Continue the gesture started by the press; without one, show what a press would grab."""
         pos = event.position()
-        if self._mode == "scrub":
+        if self._mode is None:
+            self._update_cursor(pos)
+        elif self._mode == "scrub":
             self._scrub(max(pos.x(), HEADER_WIDTH))
         elif self._mode == "move":
             self._move_to(round((pos.x() - self._press.x()) / self._ppf))
@@ -367,6 +369,14 @@ class TimelineCanvas(QWidget):
         elif self._mode == "pan":
             self._frame0 = self._pan_frame0 - (pos.x() - self._press.x()) / self._ppf
             self.update()
+
+    def _update_cursor(self, pos: QPointF) -> None:
+        if pos.y() < RULER_HEIGHT and pos.x() >= HEADER_WIDTH:
+            self.setCursor(Qt.CursorShape.SplitHCursor)
+        elif self.keys_at(pos):
+            self.setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            self.unsetCursor()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """End the gesture: a key drag becomes one undo step."""
