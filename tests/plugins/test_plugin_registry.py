@@ -178,7 +178,7 @@ def test_tracker_contribution_is_registered_and_loads_lazily(make_plugin: MakePl
                         'entry = "mtest_tracky:InvertGenerator"\ntitle = "Track"\n')
     install_plugin(folder)
     registry = default_registry()
-    assert registry.names("tracker") == ["tracky-track"]
+    assert registry.names("tracker") == ["face", "pose", "hands", "flow", "tracky-track"]
     assert registry.get("tracker", "tracky-track").plugin == "tracky"
     assert "mtest_tracky" not in sys.modules
     assert registry.load("tracker", "tracky-track").__name__ == "InvertGenerator"
