@@ -1,7 +1,8 @@
 """FOMM generator speed: our cached render against the straightforward per-frame evaluation.
 
 vox-256 configuration, random weights (batch norms calibrated on noise so activations are realistic),
-256x256, 2 CPU threads. Prints one JSON line per case. Run: .venv/bin/python benchmarks/fomm.py [--frames N]
+256x256, 2 CPU threads. Frames of the two paths alternate, so a busy machine slows both alike; "best_ms" is
+the fastest frame of each. Prints one JSON line per case. Run: .venv/bin/python benchmarks/fomm.py [--frames N]
 """
 
 from __future__ import annotations
@@ -106,13 +107,14 @@ def main() -> None:
             theirs.append((ended - middle) * 1000)
         diffs.append(int(np.abs(fast.astype(int) - full).max()))
     common = {"config": "vox-256", "size": 256, "threads": args.threads, "frames": args.frames}
-    ours_ms, theirs_ms = statistics.median(ours), statistics.median(theirs)
     print(json.dumps({"case": "fomm_prepare_once", **common, "ms": round(prepare_ms, 1)}))
-    print(json.dumps({"case": "fomm_cached_render", **common, "ms_per_frame": round(ours_ms, 1)}))
-    print(json.dumps({"case": "fomm_per_frame_full_forward", **common, "ms_per_frame": round(theirs_ms, 1)}))
-    print(json.dumps({"case": "fomm_speedup", **common, "speedup": round(theirs_ms / ours_ms, 2),
+    for case, times in (("fomm_cached_render", ours), ("fomm_per_frame_full_forward", theirs)):
+        print(json.dumps({"case": case, **common, "ms_per_frame": round(statistics.median(times), 1),
+                          "best_ms": round(min(times), 1)}))
+    print(json.dumps({"case": "fomm_speedup", **common,
+                      "speedup_median": round(statistics.median(theirs) / statistics.median(ours), 2),
+                      "speedup_best": round(min(theirs) / min(ours), 2),
                       "max_abs_diff_of_255": max(diffs), "target": 1.5}))
-
 
 if __name__ == "__main__":
     main()

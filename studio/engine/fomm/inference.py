@@ -3,12 +3,14 @@
 What depends only on the source (its features, its keypoints, its downsampled copy, the identity grid,
 its keypoint heat maps) is computed once; batch norms are folded into the convolutions; each
 "nearest 2x upsample + 3x3 conv" is evaluated as four 2x2 convolutions at the low resolution
-(2.25x fewer multiply-adds), which is exact up to float rounding. Keypoint geometry (sparse motions,
+(2.25x fewer multiply-adds), and the final conv runs on those four phase maps instead of the 2x map. All of
+this is exact up to float rounding. Keypoint geometry (sparse motions,
 heat maps, the blended flow) stays float32 under a CUDA float16 autocast.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import torch
@@ -48,6 +50,13 @@ class _Conv:
         return F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
 
 
+def _interleave(phases: torch.Tensor) -> torch.Tensor:
+    """B x 4C x H x W phase maps (phase (a, b) is block 2a+b) -> B x C x 2H x 2W, out[2i+a, 2j+b] = phase_ab[i, j]."""
+    b, c4, h, w = phases.shape
+    c = c4 // 4
+    return phases.view(b, 2, 2, c, h, w).permute(0, 3, 4, 1, 5, 2).reshape(b, c, 2 * h, 2 * w)
+
+
 class _SubpixelUp:
     """Nearest 2x upsampling followed by a 3x3 conv (padding 1) and its batch norm, without upsampling.
 
@@ -63,32 +72,78 @@ class _SubpixelUp:
         self.weight = torch.cat(phases, dim=0).contiguous()
         self.bias = fused.bias.repeat(4).contiguous()
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        b, _, h, w = x.shape
+    def phases(self, x: torch.Tensor) -> torch.Tensor:
+        """The block's output as its four phase maps: B x 4*Cout x H x W (phase (a, b) is block 2a+b)."""
+        h, w = x.shape[2:]
         o = self.out_channels
         out = F.conv2d(F.pad(x, (1, 1, 1, 1)), self.weight, self.bias)
-        rows = [torch.stack([out[:, (2 * a + c) * o:(2 * a + c + 1) * o, a:a + h, c:c + w] for c in (0, 1)], dim=-1)
-                for a in (0, 1)]
-        return F.relu(torch.stack(rows, dim=3).reshape(b, o, 2 * h, 2 * w))
+        crops = [out[:, (2 * a + c) * o:(2 * a + c + 1) * o, a:a + h, c:c + w] for a in (0, 1) for c in (0, 1)]
+        return F.relu(torch.cat(crops, dim=1))
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return _interleave(self.phases(x))
+
+
+class _PhaseFinal:
+    """The last up block and the final conv together, on the up block's four phase maps.
+
+    A k x k conv (padding k//2) of the interleaved 2x map equals, per output phase, a conv of the stacked
+    phase maps with a small kernel, so the 2x map with all its channels is never built.
+    """
+
+    def __init__(self, block: UpBlock2d, final: nn.Conv2d):
+        self.up = _SubpixelUp(block)
+        weight = final.weight.detach()
+        out_c, in_c, k = weight.shape[0], weight.shape[1], weight.shape[2]
+        pad = k // 2
+        reach = (pad + 1) // 2
+        size = 2 * reach + 1
+        phase_weight = weight.new_zeros(4 * out_c, 4 * in_c, size, size)
+        for ao, bo, ai, bi in itertools.product((0, 1), repeat=4):
+            for r, t in itertools.product(range(-reach, reach + 1), repeat=2):
+                dy, dx = 2 * r + ai - ao, 2 * t + bi - bo
+                if abs(dy) <= pad and abs(dx) <= pad:
+                    rows = slice((2 * ao + bo) * out_c, (2 * ao + bo + 1) * out_c)
+                    cols = slice((2 * ai + bi) * in_c, (2 * ai + bi + 1) * in_c)
+                    phase_weight[rows, cols, r + reach, t + reach] = weight[:, :, dy + pad, dx + pad]
+        self.weight = phase_weight.contiguous()
+        self.bias = final.bias.detach().repeat(4).contiguous()
+        self.padding = reach
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        """Input of the last up block -> output of the final conv (before the sigmoid) at 2x."""
+        return _interleave(F.conv2d(self.up.phases(x), self.weight, self.bias, padding=self.padding))
+
+
+def _final_fits(final: nn.Conv2d) -> bool:
+    """Whether the final conv is a plain odd square "same" conv the phase form handles."""
+    k = final.kernel_size
+    return (k[0] == k[1] and k[0] % 2 == 1 and final.padding == (k[0] // 2, k[0] // 2)
+            and final.stride == (1, 1) and final.groups == 1 and final.dilation == (1, 1))
 
 
 def _up(block: UpBlock2d) -> _SubpixelUp | None:
     """The fast form of an up block when its shape allows it."""
     conv = block.conv
-    if conv.kernel_size == (3, 3) and conv.padding == (1, 1) and conv.groups == 1 and conv.stride == (1, 1):
+    if (conv.kernel_size == (3, 3) and conv.padding == (1, 1) and conv.groups == 1 and conv.stride == (1, 1)
+            and conv.dilation == (1, 1)):
         return _SubpixelUp(block)
     return None
 
 
+# Below this many input pixels a conv is bound by reading its weights, which the sub-pixel form grows 16/9x.
+SUBPIXEL_MIN_PIXELS = 64
+
+
 class _UpBlock:
-    """An up block: sub-pixel form when possible, else upsample then the folded conv."""
+    """An up block: sub-pixel form on large inputs when the shape allows, else upsample then the folded conv."""
 
     def __init__(self, block: UpBlock2d):
         self.fast = _up(block)
         self.conv = _Conv(block.conv, block.norm)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        if self.fast is not None:
+        if self.fast is not None and x.shape[2] * x.shape[3] >= SUBPIXEL_MIN_PIXELS:
             return self.fast(x)
         return F.relu(self.conv(F.interpolate(x, scale_factor=2)))
 
@@ -163,7 +218,10 @@ class FastFomm:
         self.down = [_DownBlock(b) for b in generator.down_blocks]
         self.bottleneck = [_ResBlock(b) for b in generator.bottleneck]
         self.up = [_UpBlock(b) for b in generator.up_blocks]
-        self.final = _Conv(generator.final)
+        self.final: _Conv | _PhaseFinal = _Conv(generator.final)
+        if self.up and self.up[-1].fast is not None and _final_fits(generator.final):
+            self.up.pop()
+            self.final = _PhaseFinal(generator.up_blocks[-1], generator.final)
         self.hourglass = _Hourglass(self.motion.hourglass)
         self.mask = _Conv(self.motion.mask)
         self.occlusion = _Conv(self.motion.occlusion) if self.motion.occlusion is not None else None

@@ -11,7 +11,7 @@ import torch
 
 from studio.engine.fomm.checkpoint import build_models
 from studio.engine.fomm.config import parse_config
-from studio.engine.fomm.inference import FastFomm, _SubpixelUp
+from studio.engine.fomm.inference import FastFomm, _PhaseFinal, _SubpixelUp
 from studio.engine.fomm.modules.blocks import UpBlock2d
 
 from .conftest import calibrated_state, tiny_config
@@ -93,3 +93,13 @@ def test_detector_keypoints_lie_in_the_frame_and_jacobians_are_2x2() -> None:
     assert kp["value"].shape == (2, 5, 2) and kp["jacobian"].shape == (2, 5, 2, 2)
     assert kp["value"].abs().max() <= 1
     assert torch.allclose(kp["jacobian"], torch.eye(2).expand(2, 5, 2, 2))
+
+
+@pytest.mark.parametrize("kernel", [1, 3, 5, 7])
+def test_phase_form_final_conv_equals_up_block_then_conv(kernel: int) -> None:
+    torch.manual_seed(kernel)
+    block = UpBlock2d(6, 4, kernel_size=(3, 3), padding=(1, 1)).eval()
+    final = torch.nn.Conv2d(4, 3, kernel_size=(kernel, kernel), padding=(kernel // 2, kernel // 2))
+    with torch.no_grad():
+        x = torch.randn(1, 6, 6, 5)
+        assert torch.allclose(_PhaseFinal(block, final)(x), final(block(x)), atol=1e-5)
