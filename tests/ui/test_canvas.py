@@ -159,3 +159,48 @@ def test_onion_skin_shows_neighbouring_keyframes(qtbot, window) -> None:
     expected = window.session.project.sample([0, 10]).positions
     np.testing.assert_allclose(previous, expected[0])
     np.testing.assert_allclose(following, expected[1])
+
+
+def test_rename_recolour_and_radius_are_undoable_edits(qtbot, window, monkeypatch) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog, QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("  brow  ", True)))
+    monkeypatch.setattr(QInputDialog, "getDouble", staticmethod(lambda *a, **k: (25.5, True)))
+    monkeypatch.setattr(QColorDialog, "getColor", staticmethod(lambda *a, **k: QColor("#123456")))
+    canvas = window.canvas
+    canvas.rename("a")
+    canvas.recolour("a")
+    canvas.set_radius("a")
+    keypoint = window.session.project.keypoint("a")
+    assert (keypoint.name, keypoint.color, keypoint.radius) == ("brow", "#123456", 25.5)
+    assert canvas.handles["a"].radius == 25.5
+    assert window.session.undo.texts() == ["Rename keypoint", "Recolour keypoint", "Change radius"]
+    window.session.undo.set_index(0)
+    assert window.session.project.keypoint("a").name == "alpha"
+
+
+def test_add_tool_click_adds_keypoint_and_clicks_off_the_image_do_not(qtbot, window) -> None:
+    canvas = window.canvas
+    window.add_tool_action.setChecked(True)
+    viewport = canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(QPointF(20, 80)))
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(QPointF(-15, 80)))
+    keypoints = window.session.project.keypoints
+    assert len(keypoints) == 4 and keypoints[-1].name == "point 4"
+    assert abs(keypoints[-1].x - 20) < 1 and abs(keypoints[-1].y - 80) < 1
+    assert "inside" in window.statusBar().currentMessage()
+
+
+def test_middle_drag_pans_the_view(qtbot, window) -> None:
+    canvas = window.canvas
+    canvas.zoom_by(4.0)
+    viewport = canvas.viewport()
+    centre = viewport.rect().center()
+    before = canvas.mapToScene(centre)
+    qtbot.mousePress(viewport, Qt.MouseButton.MiddleButton, pos=centre)
+    qtbot.mouseMove(viewport, centre + QPoint(40, 0))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.MiddleButton, pos=centre + QPoint(40, 0))
+    after = canvas.mapToScene(centre)
+    assert abs((before.x() - after.x()) * canvas.zoom() - 40) < 2
+    assert window.session.undo.index == 0

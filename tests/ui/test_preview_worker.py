@@ -88,3 +88,9 @@ def test_renderer_ready_names_the_device_and_shutdown_joins(qtbot) -> None:
     assert blocker.args[0].startswith("warp on CPU")
     worker.shutdown()
     assert not worker._thread.isRunning()
+
+
+def test_preview_leaves_a_core_for_the_gui() -> None:
+    from studio.ui.preview_worker import preview_thread_count
+
+    assert [preview_thread_count(n) for n in (1, 2, 4, 32)] == [1, 1, 3, 8]
