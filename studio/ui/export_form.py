@@ -121,6 +121,7 @@ class ExportForm(QWidget):
         self.colour_button.clicked.connect(self.choose_colour)
         self.audio_button.clicked.connect(self.browse_audio)
         self.audio_clear_button.clicked.connect(self.audio_edit.clear)
+        self.blur_spin.valueChanged.connect(self._update_enabled)
         self.load_defaults()
 
     def _lay_out(self) -> None:
@@ -195,6 +196,7 @@ class ExportForm(QWidget):
 
     def _update_enabled(self) -> None:
         fmt = self._format
+        self.shutter_spin.setEnabled(self.blur_spin.value() > 1)
         for widget in (self.audio_edit, self.audio_button, self.audio_clear_button):
             widget.setEnabled(fmt.uses_audio)
         self.crf_spin.setEnabled(fmt.uses_crf)

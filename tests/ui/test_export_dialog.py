@@ -109,7 +109,11 @@ def test_defaults_follow_the_project(dialog: ExportDialog, tmp_path: Path) -> No
     assert (form.start_spin.value(), form.end_spin.value()) == (0, FRAMES - 1)
     assert (form.width_spin.value(), form.height_spin.value()) == (WIDTH, HEIGHT)
     assert form.fps_spin.value() == 12.0
+    assert not form.shutter_spin.isEnabled()
+    form.blur_spin.setValue(4)
+    assert form.shutter_spin.isEnabled()
     settings = form.settings()
+    assert settings.motion_blur == 4 and settings.shutter == 180.0
     assert settings.size is None and settings.background is None and settings.audio is None
 
 
@@ -310,3 +314,28 @@ def test_open_export_dialog_from_the_window(qtbot, window: Any) -> None:
     assert dialog.session is window.session
     assert open_export_dialog(window) is dialog
     dialog.close()
+
+
+def test_edits_during_an_export_do_not_reach_it(qtbot, tmp_path: Path) -> None:
+    reference = _make_dialog(qtbot, tmp_path / "a")
+    reference.form.set_format("png-sequence")
+    _export(qtbot, reference)
+    reached, release = threading.Event(), threading.Event()
+    dialog = _make_dialog(qtbot, tmp_path / "b", lambda: _GatedRegistry(reached, release))
+    dialog.form.set_format("png-sequence")
+    dialog.export_button.click()
+    try:
+        qtbot.waitUntil(reached.is_set, timeout=DONE_MS)
+        project = dialog.session.project
+        project.tracks["a"] = Track((Keyframe(0, (5.0, 5.0, 1.0, 2.0)),))
+        project.keypoints[1] = Keypoint("b", "beta", "#4dabf7", 10.0, 50.0, radius=30.0)
+        project.notify("tracks")
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not dialog.is_running, timeout=DONE_MS)
+    assert dialog.outcome == "succeeded", dialog.error_text
+    ours = sorted((tmp_path / "b" / "shot_frames").iterdir())
+    theirs = sorted((tmp_path / "a" / "shot_frames").iterdir())
+    assert len(ours) == len(theirs) == FRAMES
+    for mine, expected in zip(ours, theirs, strict=True):
+        assert np.array_equal(cv2.imread(str(mine)), cv2.imread(str(expected)))
