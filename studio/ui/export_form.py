@@ -87,7 +87,7 @@ class ExportForm(QWidget):
         self.fps_spin = QDoubleSpinBox(self)
         self.fps_spin.setObjectName("fpsSpin")
         self.fps_spin.setRange(1.0, 240.0)
-        self.fps_spin.setDecimals(3)
+        self.fps_spin.setDecimals(2)
         self.transparent_radio = QRadioButton("Transparent", self)
         self.colour_radio = QRadioButton("Colour", self)
         self.colour_button = QPushButton(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -339,3 +340,22 @@ def test_edits_during_an_export_do_not_reach_it(qtbot, tmp_path: Path) -> None:
     assert len(ours) == len(theirs) == FRAMES
     for mine, expected in zip(ours, theirs, strict=True):
         assert np.array_equal(cv2.imread(str(mine)), cv2.imread(str(expected)))
+
+
+def test_mp4_with_an_audio_file(qtbot, dialog: ExportDialog, tmp_path: Path) -> None:
+    sound = tmp_path / "sound.wav"
+    rate = 16000
+    samples = (np.sin(np.arange(2 * rate) * 2 * np.pi * 440 / rate) * 8000).astype("<i2")
+    with wave.open(str(sound), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(samples.tobytes())
+    dialog.form.audio_edit.setText(str(sound))
+    dialog.form.start_spin.setValue(6)
+    _export(qtbot, dialog)
+    assert dialog.outcome == "succeeded", dialog.error_text
+    with av.open(str(tmp_path / "shot.mp4")) as container:
+        audio = container.streams.audio[0]
+        seconds = sum(frame.samples for frame in container.decode(audio)) / audio.rate
+    assert seconds == pytest.approx(0.5, abs=0.05)
