@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtWidgets import QMessageBox
 
 from studio.plugins.api import builtin_registry
@@ -62,3 +64,28 @@ def test_bundled_sample_opens_untitled(qtbot, monkeypatch, project_file) -> None
 def test_theme_is_a_dark_stylesheet() -> None:
     text = launch.THEME.read_text(encoding="utf-8")
     assert "QGraphicsView#canvas" in text and "#1b1c20" in text
+
+
+def test_launch_runs_the_app_and_exits_cleanly(qtbot, monkeypatch, project_file) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from studio.core.paths import autosave_dir
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen: list[MainWindow] = []
+
+    def quit_when_loaded() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if windows and windows[0].session.path == project_file and windows[0].preview.shown_seq:
+            seen.append(windows[0])
+            QApplication.quit()
+        else:
+            QTimer.singleShot(20, quit_when_loaded)
+
+    QTimer.singleShot(0, quit_when_loaded)
+    assert launch.launch(str(project_file)) == 0
+    assert seen and len(seen[0].session.project.keypoints) == 3
+    assert not list(autosave_dir().glob("session-*.json"))
+    seen[0].hide()
+    seen[0].deleteLater()
