@@ -24,13 +24,16 @@ def log_path() -> Path:
 
 
 def start_logging() -> None:
-    """Send warnings and errors to the log file in the user's data folder."""
+    """Send warnings and errors to the log file in the user's data folder (once per process)."""
+    root = logging.getLogger()
+    if any(getattr(h, "studio_log", False) for h in root.handlers):
+        return
     try:
         handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
+    handler.studio_log = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
 
