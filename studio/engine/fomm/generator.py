@@ -34,13 +34,16 @@ def to_model(motion: Motion, box: Box) -> Motion:
     return Motion(positions=positions.astype(np.float32), jacobians=jacobians.astype(np.float32), radii=motion.radii)
 
 
-def to_pixels(motion: Motion, box: Box) -> Motion:
-    """Model coordinates of the crop ``box`` -> source-image pixels (the inverse of ``to_model``)."""
+def to_pixels(motion: Motion, box: Box, kp_variance: float = 0.01) -> Motion:
+    """Model coordinates of the crop ``box`` -> source-image pixels (the inverse of ``to_model``).
+
+    Radii are the standard deviation of the model's keypoint heat maps, in pixels.
+    """
     x, y, w, h = box
     scale = np.array([w / 2.0, h / 2.0], dtype=np.float32)
     positions = (motion.positions + 1) * scale + np.array([x, y], np.float32)
     jacobians = scale[None, :, None] * motion.jacobians / scale[None, None, :]
-    radius = np.full(len(positions), 0.1 * min(w, h), np.float32)
+    radius = np.full(len(positions), np.sqrt(kp_variance) * min(w, h) / 2, np.float32)
     return Motion(positions=positions.astype(np.float32), jacobians=jacobians.astype(np.float32), radii=radius)
 
 
@@ -95,7 +98,7 @@ class FommGenerator:
         data: dict[str, Any] = {
             "box": box,
             "cache": self.runtime.encode(region),
-            "keypoints": to_pixels(self.runtime.detect(region), box),
+            "keypoints": to_pixels(self.runtime.detect(region), box, self.runtime.kp_variance),
             "source": None if full else source,
             "mask": None if full else feather_mask(box, width, height, round(self.feather * w)),
             "alpha": source[y:y + h, x:x + w, 3].copy() if source.shape[2] == 4 else None,

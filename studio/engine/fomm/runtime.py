@@ -50,8 +50,10 @@ class FommRuntime:
         if self.config.common.num_channels != 3:
             raise UserError(f"only RGB models are supported; this config has num_channels "
                             f"{self.config.common.num_channels}")
-        if self.config.generator.dense_motion_params is None:
+        dense = self.config.generator.dense_motion_params
+        if dense is None:
             raise UserError("this config has no dense_motion_params, so the model cannot animate anything")
+        self.kp_variance = dense.kp_variance
         self.device = resolve_device(device)
         generator, kp_detector = load_models(self.config, checkpoint)
         self.generator = generator.to(self.device)

@@ -32,6 +32,7 @@ def test_generator_honours_the_contract(tiny_files: tuple[Path, Path], make_imag
     kp = gen.detect_keypoints(state)
     assert kp.positions.shape == (5, 2) and kp.jacobians.shape == (5, 2, 2)
     assert (kp.positions >= 0).all() and (kp.positions <= [80, 48]).all()
+    np.testing.assert_allclose(kp.radii, 0.1 * 48 / 2)
     frame = gen.render(state, kp, shifted(kp, 6, -3, 0.2))
     assert frame.shape == (48, 80, 3) and frame.dtype == np.uint8
     rest = gen.render(state, kp, kp)
