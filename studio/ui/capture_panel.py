@@ -60,6 +60,7 @@ BUILTIN_TRACKERS = ("face", "pose", "hands", "flow")
 NOT_SEEN = {"face": "No face found: face the camera", "pose": "No body found: step into view",
             "hands": "No hand found: show a hand to the camera", "flow": "Every flow point is lost"}
 LIVE_MIN_INTERVAL_MS = 15
+DOCK_WIDTH = 400
 
 
 class CapturePanel(QWidget):
@@ -153,8 +154,10 @@ class CapturePanel(QWidget):
         bind_row = QHBoxLayout()
         for button in (self.auto_button, self.keypoint_points_button, self.clear_button):
             bind_row.addWidget(button)
-        bindings_box = QGroupBox("Bindings (select a row, then click a landmark in the view)")
+        bindings_box = QGroupBox("Bindings")
+        bindings_box.setToolTip("Select a keypoint row, then type a landmark number or click a landmark in the view")
         bindings_layout = QVBoxLayout(bindings_box)
+        bindings_layout.addWidget(QLabel("Select a row, then click a landmark:", wordWrap=True))
         bindings_layout.addWidget(self.source_view, 2)
         bindings_layout.addWidget(self.bindings, 2)
         bindings_layout.addLayout(bind_row)
@@ -182,10 +185,10 @@ class CapturePanel(QWidget):
         range_row.addWidget(self.start_spin)
         range_row.addWidget(QLabel("to"))
         range_row.addWidget(self.end_spin)
+        range_row.addWidget(self.bake_button)
         bake_row = QHBoxLayout()
         bake_row.addWidget(self.replace_radio)
         bake_row.addWidget(self.store_radio)
-        bake_row.addWidget(self.bake_button)
         takes_box = QGroupBox("Takes")
         takes_layout = QVBoxLayout(takes_box)
         takes_layout.addWidget(self.take_list)
@@ -200,6 +203,7 @@ class CapturePanel(QWidget):
         layout.addLayout(perform_row)
         layout.addWidget(takes_box)
         layout.addWidget(self.status_label)
+        content.setMinimumWidth(DOCK_WIDTH - 40)
         scroll = QScrollArea(widgetResizable=True)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
@@ -341,6 +345,11 @@ class CapturePanel(QWidget):
             self._grab_reference()
         if self.runner.running and not self.runner.recording:
             self._start_capture(record=False)
+
+    @property
+    def reference_size(self) -> tuple[int, int] | None:
+        """(W, H) of the source's first frame once it was read for placing flow points."""
+        return self._reference_size
 
     @property
     def tracker_name(self) -> str:
@@ -755,6 +764,7 @@ def attach_capture_panel(window: MainWindow) -> CapturePanel:
     dock.setObjectName("capturePanel")
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
     menu = window.menuBar().addMenu("&Capture")
     menu.addActions([panel.live_action, panel.calibrate_action])
     menu.addSeparator()

@@ -10,6 +10,7 @@ import av
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from studio.capture.face_preset import FACE_PRESET
 from studio.core.project_file import load_project
@@ -108,7 +109,7 @@ def test_auto_bindings_fill_the_table_for_the_sample_project(open_panel) -> None
     assert "Bound 19 of 19" in panel.status
 
 
-def test_manual_binding_by_typing_and_by_clicking_a_landmark(open_panel) -> None:
+def test_manual_binding_by_typing_and_by_clicking_a_landmark(qtbot, open_panel) -> None:
     panel = open_panel()
     table = panel.bindings
     table.item(2, 1).setText("33")
@@ -119,7 +120,8 @@ def test_manual_binding_by_typing_and_by_clicking_a_landmark(open_panel) -> None
     panel.source_view.show_frame(np.zeros((100, 100, 3), np.uint8), 1.0,
                                  np.array([[10, 10], [50, 50], [90, 20]], np.float32))
     table.selectRow(0)
-    panel._on_view_clicked(48.0, 53.0)
+    click = panel.source_view.widget_position(48.0, 53.0).toPoint()
+    qtbot.mouseClick(panel.source_view, Qt.MouseButton.LeftButton, pos=click)
     assert table.landmarks()[panel.session.project.keypoints[0].id] == 1
     assert table.selected_keypoint() == panel.session.project.keypoints[1].id
 
@@ -175,6 +177,27 @@ def test_store_as_new_take_only_keeps_the_keys_and_bakes_later(qtbot, open_panel
     assert project.tracks != tracks_before and len(project.takes) == 1
     panel.session.undo.undo()
     assert project.tracks == tracks_before and len(project.takes) == 1
+
+
+def test_flow_tracker_on_the_keypoints_records_the_shifts(qtbot, open_panel, shifted_video) -> None:
+    panel = open_panel()
+    project = panel.session.project
+    panel.smoothing_slider.setValue(0)
+    panel.tracker_combo.setCurrentText("flow")
+    panel.set_source(SourceChoice(path=shifted_video))
+    qtbot.waitUntil(lambda: panel.reference_size == (512, 512), timeout=10000)
+    panel.keypoint_points_button.click()
+    assert len(panel.bindings.bindings()) == len(project.keypoints)
+    np.testing.assert_allclose(panel.source_view.points[3], (project.keypoints[3].x, project.keypoints[3].y))
+    with qtbot.waitSignal(panel.take_ready, timeout=20000) as ready:
+        panel.record()
+    panel.session.set_frame(0)
+    panel.take_list.setCurrentRow(0)
+    panel.bake_button.click()
+    rest = np.array([[kp.x, kp.y] for kp in project.keypoints])
+    moved = project.sample_values(np.arange(FRAMES))[:, :, :2] - rest
+    np.testing.assert_allclose(np.median(moved, axis=1), SHIFTS, atol=0.75)
+    assert project.takes == [ready.args[0]]
 
 
 def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shifted_video, monkeypatch) -> None:
