@@ -223,8 +223,13 @@ class FastFomm:
             self.up.pop()
             self.final = _PhaseFinal(generator.up_blocks[-1], generator.final)
         self.hourglass = _Hourglass(self.motion.hourglass)
-        self.mask = _Conv(self.motion.mask)
-        self.occlusion = _Conv(self.motion.occlusion) if self.motion.occlusion is not None else None
+        # The mask and occlusion heads read the same features with the same kernel size: one conv for both.
+        self.heads = _Conv(self.motion.mask)
+        self.has_occlusion = self.motion.occlusion is not None
+        if self.motion.occlusion is not None:
+            occlusion = _Conv(self.motion.occlusion)
+            self.heads.weight = torch.cat([self.heads.weight, occlusion.weight]).contiguous()
+            self.heads.bias = torch.cat([self.heads.bias, occlusion.bias]).contiguous()
 
     def encode(self, image: torch.Tensor) -> SourceCache:
         """Compute the source-only state: 1 x C x H x W in [0, 1] -> SourceCache."""
@@ -261,9 +266,10 @@ class FastFomm:
         warped = F.grid_sample(small, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
         warped = warped.view(b, c, h, n, w).permute(0, 3, 1, 2, 4)
         prediction = self.hourglass(torch.cat([heat, warped], dim=2).reshape(b, -1, h, w))
-        mask = F.softmax(self.mask(prediction).float(), dim=1)
+        heads = self.heads(prediction).float()
+        mask = F.softmax(heads[:, :n], dim=1)
         deformation = (motions * mask.unsqueeze(-1)).sum(dim=1)
-        occlusion = torch.sigmoid(self.occlusion(prediction).float()) if self.occlusion is not None else None
+        occlusion = torch.sigmoid(heads[:, n:]) if self.has_occlusion else None
         return deformation, occlusion
 
     def render(self, cache: SourceCache, kp_driving: Keypoints, kp_source: Keypoints
