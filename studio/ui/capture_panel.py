@@ -60,6 +60,8 @@ BUILTIN_TRACKERS = ("face", "pose", "hands", "flow")
 NOT_SEEN = {"face": "No face found: face the camera", "pose": "No body found: step into view",
             "hands": "No hand found: show a hand to the camera", "flow": "Every flow point is lost"}
 LIVE_MIN_INTERVAL_MS = 15
+# The face preset binds landmarks below 468, so the live face tracker skips the slower iris refinement.
+TRACKER_OPTIONS: dict[str, dict[str, Any]] = {"face": {"refine_landmarks": False}}
 DOCK_WIDTH = 400
 
 
@@ -388,7 +390,7 @@ class CapturePanel(QWidget):
 
         name = self.tracker_name
         registry = getattr(self.main_window, "registry", None)
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = dict(TRACKER_OPTIONS.get(name, {}))
         if name == "flow":
             if not self._flow_points:
                 raise UserError("the flow tracker needs points: click points on the frame or use "
