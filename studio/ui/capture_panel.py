@@ -380,6 +380,9 @@ class CapturePanel(QWidget):
     def _on_tracker_changed(self, name: str) -> None:
         self._neutral = None
         self._seen = None
+        if self.bindings.landmarks():
+            self.bindings.set_landmarks({})
+            self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
         if name == "flow":
             self._grab_reference()
         if self.runner.running and not self.runner.recording:
@@ -547,18 +550,18 @@ class CapturePanel(QWidget):
         if not found:
             self.set_status("No keypoint is named after the face preset: bind them by hand")
             return
-        self.bindings.set_landmarks({keypoints[b.keypoint].id: b.landmark for b in found})
         if self.tracker_name != "face":
             self.tracker_combo.setCurrentText("face")
+        self.bindings.set_landmarks({keypoints[b.keypoint].id: b.landmark for b in found})
         self.set_status(f"Bound {len(found)} of {len(keypoints)} keypoints to face landmarks")
 
     def track_keypoints(self) -> None:
         """Flow tracker: one point on each keypoint's rest position (scaled to the source), bound to it."""
         project = self.session.project
+        if self.tracker_name != "flow":
+            self.tracker_combo.setCurrentText("flow")
         if self._reference_size is None:
             self.set_status("Choose a video or camera first: its first frame must be read to place points")
-            if self.tracker_name != "flow":
-                self.tracker_combo.setCurrentText("flow")
             return
         width, height = self._reference_size
         self._flow_points = [(kp.x * width / project.width, kp.y * height / project.height)

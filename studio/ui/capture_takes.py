@@ -72,9 +72,11 @@ def bake_edit(project: Project, take: Take, start: int, end: int, replace_keys: 
         last = min(end, start + take_frame_count(take, project.timing.fps) - 1)
         if last < start:
             raise UserError(f"the bake range {start}–{end} is empty: choose an end frame after the start")
-        tracks = bake_take(take, project.timing.fps, start, last, tolerance)
+        present = {kp.id for kp in project.keypoints}
+        tracks = {kp_id: track for kp_id, track in bake_take(take, project.timing.fps, start, last, tolerance).items()
+                  if kp_id in present}
         if not tracks:
-            raise UserError(f"{take.name} never saw its keypoints: nothing to bake")
+            raise UserError(f"{take.name} never saw any keypoint of this project: nothing to bake")
         edits.append(replace_tracks(project, tracks, start, last, f"Bake {take.name}"))
     if not edits:
         raise UserError(f"{take.name} is already stored: choose Replace keys to bake it")

@@ -107,6 +107,8 @@ def test_auto_bindings_fill_the_table_for_the_sample_project(open_panel) -> None
         assert table.item(row, 1).text() == str(expected[keypoint.name])
     assert len(table.bindings()) == len(FACE_PRESET)
     assert "Bound 19 of 19" in panel.status
+    panel.tracker_combo.setCurrentText("pose")
+    assert table.bindings() == [] and "Bindings cleared" in panel.status
 
 
 def test_manual_binding_by_typing_and_by_clicking_a_landmark(qtbot, open_panel) -> None:
@@ -249,7 +251,7 @@ def test_a_bad_video_shows_an_error_and_changes_nothing(qtbot, open_panel, tmp_p
     assert project.tracks == tracks_before and project.takes == [] and panel.session.undo.index == 0
 
 
-def test_a_missing_file_or_a_video_without_a_face_records_nothing(qtbot, open_panel, tmp_path: Path) -> None:
+def test_a_missing_file_camera_or_face_records_nothing(qtbot, open_panel, tmp_path: Path) -> None:
     panel = open_panel()
     project = panel.session.project
     tracks_before = dict(project.tracks)
@@ -257,6 +259,10 @@ def test_a_missing_file_or_a_video_without_a_face_records_nothing(qtbot, open_pa
     panel.set_source(SourceChoice(path=tmp_path / "missing.mp4"))
     panel.record()
     qtbot.waitUntil(lambda: "no such file" in panel.status, timeout=10000)
+    panel.set_source(SourceChoice(camera=7))
+    panel.live_action.trigger()
+    qtbot.waitUntil(lambda: "camera 7 cannot be opened" in panel.status, timeout=10000)
+    assert not panel.live_action.isChecked()
     noise = np.random.default_rng(0).integers(0, 255, (6, 128, 128, 3), dtype=np.uint8)
     blank = tmp_path / "blank.mp4"
     with av.open(str(blank), "w") as container:
