@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from studio.engine.contract import Motion
 from studio.engine.fomm.checkpoint import build_models
 from studio.engine.fomm.config import parse_config
+from studio.engine.fomm.generator import FommGenerator, to_model
 from studio.engine.fomm.runtime import FommRuntime
 
 VOX256 = {
@@ -86,21 +87,24 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory() as folder:
-        runtime = FommRuntime(*random_checkpoint(Path(folder)), device="cpu")
+        config, checkpoint = random_checkpoint(Path(folder))
+        generator = FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint))
+    runtime = generator.runtime
     image = source_image()
     started = time.perf_counter()
-    kp_source = runtime.detect(image)
-    cache = runtime.encode(image)
+    state = generator.prepare(image)
     prepare_ms = (time.perf_counter() - started) * 1000
+    kp_source = generator.detect_keypoints(state)
+    box = state.data["box"]
     rng = np.random.default_rng(0)
     ours, theirs, diffs = [], [], []
     for index in range(args.frames + 1):
-        shift = rng.normal(0, 0.05, kp_source.positions.shape).astype(np.float32)
+        shift = rng.normal(0, 6, kp_source.positions.shape).astype(np.float32)
         kp_driving = Motion(positions=kp_source.positions + shift, jacobians=kp_source.jacobians)
         started = time.perf_counter()
-        fast = runtime.render(cache, kp_source, kp_driving)
+        fast = generator.render(state, kp_source, kp_driving)
         middle = time.perf_counter()
-        full = baseline_frame(runtime, image, kp_driving)
+        full = baseline_frame(runtime, image, to_model(kp_driving, box))
         ended = time.perf_counter()
         if index > 0:  # the first frame warms up both paths
             ours.append((middle - started) * 1000)
