@@ -6,66 +6,51 @@ CaptureRunner's threads, take building on a BackgroundJob, and edits go through 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
     QDockWidget,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
     QMenu,
-    QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QSlider,
-    QSpinBox,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
 )
 
 from studio.capture.retarget import face_bindings
 from studio.capture.trackers.base import Tracker
 from studio.core.errors import UserError
-from studio.core.project import PoseArrays
 from studio.core.takes import Take
-from studio.ui.capture_bindings import BindingsTable
+from studio.ui.capture_layout import DOCK_WIDTH, CapturePanelLayout
+from studio.ui.capture_preview import LivePreviewFeed
 from studio.ui.capture_puppet import LivePuppet, PuppetSettings, head_roll
-from studio.ui.capture_runner import CaptureRunner, LiveSample
+from studio.ui.capture_runner import CaptureRunner, LiveSample, shrink_for_view
 from studio.ui.capture_source import SourceChoice, first_frame
-from studio.ui.capture_source_view import CaptureSourceView, nearest_point
+from studio.ui.capture_source_view import nearest_point
 from studio.ui.capture_takes import bake_edit, build_take, next_take_name, take_frame_count
 from studio.ui.threads import BackgroundJob
 
 if TYPE_CHECKING:
     from studio.ui.main_window import MainWindow
 
-RESOLUTIONS: tuple[tuple[str, tuple[int, int] | None], ...] = (
-    ("Camera default", None), ("640 × 480", (640, 480)), ("1280 × 720", (1280, 720)), ("1920 × 1080", (1920, 1080)),
-)
 BUILTIN_TRACKERS = ("face", "pose", "hands", "flow")
 NOT_SEEN = {"face": "No face found: face the camera", "pose": "No body found: step into view",
             "hands": "No hand found: show a hand to the camera", "flow": "Every flow point is lost"}
-LIVE_MIN_INTERVAL_MS = 15
 # The face preset binds landmarks below 468, so the live face tracker skips the slower iris refinement.
 TRACKER_OPTIONS: dict[str, dict[str, Any]] = {"face": {"refine_landmarks": False}}
-DOCK_WIDTH = 400
 
 
-class CapturePanel(QWidget):
+def tracker_names(window: MainWindow) -> list[str]:
+    """The built-in trackers, then any a plugin adds to the window's registry."""
+    registry = getattr(window, "registry", None)
+    names = list(registry.names("tracker")) if registry is not None else []
+    return list(BUILTIN_TRACKERS) + [n for n in names if n not in BUILTIN_TRACKERS]
+
+
+class CapturePanel(CapturePanelLayout):
     """The panel inside the Capture dock. ``status`` is the one-line status; ``live_pose_sent(seq, timestamp)``
     fires for each live preview request (its worker sequence number and the source timestamp of its frame).
     """
@@ -74,12 +59,13 @@ class CapturePanel(QWidget):
     take_ready = Signal(object)
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__()
-        self.setObjectName("capturePanelWidget")
+        super().__init__(tracker_names(window))
         self.main_window = window
         self.session = window.session
         self.countdown_seconds = 3
         self.runner = CaptureRunner(self)
+        self.feed = LivePreviewFeed(window, self)
+        self.countdown_timer = QTimer(self, interval=1000)
         self._choice: SourceChoice | None = None
         self._jobs: set[BackgroundJob] = set()
         self._pending_take: Take | None = None
@@ -87,133 +73,14 @@ class CapturePanel(QWidget):
         self._last_sample: LiveSample | None = None
         self._flow_points: list[tuple[float, float]] = []
         self._reference_size: tuple[int, int] | None = None
-        self._pending_pose: tuple[PoseArrays, float] | None = None
-        self._last_pose: PoseArrays | None = None
-        self._last_sent = 0.0
         self._countdown = 0
         self._seen: bool | None = None
         self._cameras_listed = False
         self.dock: QDockWidget | None = None
         self.menu: QMenu | None = None
-        self._build()
         self._connect()
         self._on_keypoints_changed()
         self._refresh_takes()
-
-    # ----- construction -----------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.live_action = QAction("&Live Puppet", self, checkable=True,
-                                   toolTip="The preview follows the performer live, without recording")
-        self.record_action = QAction("&Record", self, toolTip="Count down 3-2-1, then record a take")
-        self.stop_action = QAction("&Stop", self, toolTip="Stop recording (or the countdown)")
-        self.calibrate_action = QAction("&Calibrate Neutral", self,
-                                        toolTip="Store the performer's current frame as the neutral pose")
-        self.stop_action.setEnabled(False)
-
-        self.camera_combo = QComboBox(objectName="captureCameraCombo")
-        self.refresh_button = QPushButton("↻", toolTip="Look for cameras again", maximumWidth=32)
-        self.resolution_combo = QComboBox(objectName="captureResolution")
-        for text, size in RESOLUTIONS:
-            self.resolution_combo.addItem(text, size)
-        self.mirror_check = QCheckBox("Mirror", toolTip="Flip the camera left-right, like a mirror")
-        self.video_button = QPushButton("Video file…")
-        self.folder_button = QPushButton("Frame folder…")
-        self.source_label = QLabel("No source chosen", objectName="captureSourceLabel", wordWrap=True)
-        camera_row = QHBoxLayout()
-        camera_row.addWidget(self.camera_combo, 1)
-        camera_row.addWidget(self.refresh_button)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.video_button)
-        file_row.addWidget(self.folder_button)
-        option_row = QHBoxLayout()
-        option_row.addWidget(self.resolution_combo, 1)
-        option_row.addWidget(self.mirror_check)
-        source_box = QGroupBox("Source")
-        source_layout = QVBoxLayout(source_box)
-        for row in (camera_row, option_row, file_row):
-            source_layout.addLayout(row)
-        source_layout.addWidget(self.source_label)
-
-        self.tracker_combo = QComboBox(objectName="captureTracker")
-        self.tracker_combo.addItems(self._tracker_names())
-        self.mode_combo = QComboBox(objectName="captureMode")
-        self.mode_combo.addItems(["relative", "absolute"])
-        self.smoothing_slider = QSlider(Qt.Orientation.Horizontal, objectName="captureSmoothing",
-                                        minimum=0, maximum=100, value=30,
-                                        toolTip="One Euro smoothing: left = raw and quick, right = smooth")
-        tracker_box = QGroupBox("Tracking")
-        form = QFormLayout(tracker_box)
-        form.addRow("Tracker", self.tracker_combo)
-        form.addRow("Motion", self.mode_combo)
-        form.addRow("Smoothing", self.smoothing_slider)
-
-        self.source_view = CaptureSourceView()
-        self.bindings = BindingsTable()
-        self.auto_button = QPushButton("Auto (face preset)", objectName="captureAutoBind")
-        self.keypoint_points_button = QPushButton("Flow: track keypoints",
-                                                  toolTip="Flow tracker: follow each keypoint's own position")
-        self.clear_button = QPushButton("Clear")
-        bind_row = QHBoxLayout()
-        for button in (self.auto_button, self.keypoint_points_button, self.clear_button):
-            bind_row.addWidget(button)
-        bindings_box = QGroupBox("Bindings")
-        bindings_box.setToolTip("Select a keypoint row, then type a landmark number or click a landmark in the view")
-        bindings_layout = QVBoxLayout(bindings_box)
-        bindings_layout.addWidget(QLabel("Select a row, then click a landmark:", wordWrap=True))
-        bindings_layout.addWidget(self.source_view, 2)
-        bindings_layout.addWidget(self.bindings, 2)
-        bindings_layout.addLayout(bind_row)
-
-        perform_row = QHBoxLayout()
-        for action in (self.live_action, self.calibrate_action, self.record_action, self.stop_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            perform_row.addWidget(button)
-        self.countdown_label = QLabel("", objectName="captureCountdown")
-        perform_row.addWidget(self.countdown_label, 1)
-
-        self.take_list = QListWidget(objectName="captureTakes")
-        self.start_spin = QSpinBox(objectName="captureBakeStart", minimum=-100000, maximum=100000)
-        self.end_spin = QSpinBox(objectName="captureBakeEnd", minimum=-100000, maximum=100000)
-        self.replace_radio = QRadioButton("Replace keys", checked=True)
-        self.store_radio = QRadioButton("Store as new take only")
-        self.mode_group = QButtonGroup(self)
-        self.mode_group.addButton(self.replace_radio)
-        self.mode_group.addButton(self.store_radio)
-        self.bake_button = QPushButton("Bake", objectName="captureBake")
-        range_row = QHBoxLayout()
-        range_row.addWidget(QLabel("Frames"))
-        range_row.addWidget(self.start_spin)
-        range_row.addWidget(QLabel("to"))
-        range_row.addWidget(self.end_spin)
-        range_row.addWidget(self.bake_button)
-        bake_row = QHBoxLayout()
-        bake_row.addWidget(self.replace_radio)
-        bake_row.addWidget(self.store_radio)
-        takes_box = QGroupBox("Takes")
-        takes_layout = QVBoxLayout(takes_box)
-        takes_layout.addWidget(self.take_list)
-        takes_layout.addLayout(range_row)
-        takes_layout.addLayout(bake_row)
-
-        self.status_label = QLabel("", objectName="captureStatus", wordWrap=True)
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        for box in (source_box, tracker_box, bindings_box):
-            layout.addWidget(box)
-        layout.addLayout(perform_row)
-        layout.addWidget(takes_box)
-        layout.addWidget(self.status_label)
-        content.setMinimumWidth(DOCK_WIDTH - 40)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-
-        self.countdown_timer = QTimer(self, interval=1000)
-        self.live_timer = QTimer(self, singleShot=True)
 
     def _connect(self) -> None:
         self.live_action.toggled.connect(self.set_live)
@@ -238,19 +105,14 @@ class CapturePanel(QWidget):
         self.bake_button.clicked.connect(self.bake)
         self.take_list.currentRowChanged.connect(self._on_take_selected)
         self.countdown_timer.timeout.connect(self._tick)
-        self.live_timer.timeout.connect(self._send_pending_pose)
+        self.feed.sent.connect(self.live_pose_sent)
         self.runner.sample_ready.connect(self._on_sample)
         self.runner.failed.connect(self._on_capture_failed)
         self.runner.ended.connect(self._on_capture_ended)
         self.runner.started.connect(self._on_capture_started)
         self.session.document_changed.connect(self._on_document_changed)
-        self.session.frame_changed.connect(lambda _f: self._reassert_live_pose())
+        self.session.frame_changed.connect(lambda _f: self.feed.reassert())
         self.session.project_replaced.connect(self._on_project_replaced)
-
-    def _tracker_names(self) -> list[str]:
-        registry = getattr(self.main_window, "registry", None)
-        names = list(registry.names("tracker")) if registry is not None else []
-        return list(BUILTIN_TRACKERS) + [n for n in names if n not in BUILTIN_TRACKERS]
 
     # ----- status and jobs --------------------------------------------------------------------------
     @property
@@ -280,16 +142,15 @@ class CapturePanel(QWidget):
     def shutdown(self) -> None:
         """Stop the capture, timers and jobs, and give the preview back to the timeline (idempotent)."""
         self.countdown_timer.stop()
-        self.live_timer.stop()
+        self._countdown = 0
         self.runner.puppet = None
         self.runner.stop()
         self.runner.take_recording()
         self.wait_for_jobs()
-        if self.live_action.isChecked():
-            self.live_action.blockSignals(True)
-            self.live_action.setChecked(False)
-            self.live_action.blockSignals(False)
-            self._release_preview()
+        self.feed.stop()
+        self.live_action.blockSignals(True)
+        self.live_action.setChecked(False)
+        self.live_action.blockSignals(False)
         self._set_recording_ui(False)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -368,8 +229,6 @@ class CapturePanel(QWidget):
         def shown(frame: np.ndarray) -> None:
             if choice != self._choice:
                 return
-            from studio.ui.capture_runner import shrink_for_view
-
             view, scale = shrink_for_view(frame)
             self._reference_size = (frame.shape[1], frame.shape[0])
             self.source_view.show_frame(view, scale, np.array(self._flow_points, np.float32).reshape(-1, 2))
@@ -444,42 +303,8 @@ class CapturePanel(QWidget):
                 self.set_status(NOT_SEEN.get(self.tracker_name, "Nothing tracked in view"))
             elif self.status in NOT_SEEN.values() or self.status.startswith(("Running", "Opening")):
                 self.set_status("Recording…" if self.runner.recording else "Tracking")
-        if sample.pose is not None and self.live_action.isChecked():
-            self._queue_pose(sample.pose, sample.timestamp)
-
-    def _queue_pose(self, pose: PoseArrays, timestamp: float) -> None:
-        """Rate-limit live poses: send at most one per LIVE_MIN_INTERVAL_MS; the newest waiting pose wins."""
-        self._pending_pose = (pose, timestamp)
-        if self.live_timer.isActive():
-            return
-        waited_ms = (time.monotonic() - self._last_sent) * 1000.0
-        if waited_ms >= LIVE_MIN_INTERVAL_MS:
-            self._send_pending_pose()
-        else:
-            self.live_timer.start(max(1, int(LIVE_MIN_INTERVAL_MS - waited_ms)))
-
-    def _send_pending_pose(self) -> None:
-        if self._pending_pose is None or not self.live_action.isChecked():
-            return
-        pose, timestamp = self._pending_pose
-        self._pending_pose = None
-        self._last_pose = pose
-        self._last_sent = time.monotonic()
-        self.live_pose_sent.emit(self._request_preview(pose), timestamp)
-
-    def _request_preview(self, pose: PoseArrays) -> int:
-        project = self.session.project
-        if pose.positions.shape[1] != len(project.keypoints):
-            return 0
-        worker = self.main_window.preview_link.worker
-        return worker.request(self.session.current_frame, project.rest_pose(), pose)
-
-    def _reassert_live_pose(self) -> None:
-        """The timeline's own preview request just went out (frame or document change): send the live pose after
-        it, so the newest request in the worker's one-slot mailbox is the performer's.
-        """
-        if self.live_action.isChecked() and self._last_pose is not None:
-            self._request_preview(self._last_pose)
+        if sample.pose is not None:
+            self.feed.offer(sample.pose, sample.timestamp)
 
     # ----- live puppet ------------------------------------------------------------------------------
     def set_live(self, on: bool) -> None:
@@ -489,34 +314,18 @@ class CapturePanel(QWidget):
             return
         if on:
             self.runner.puppet = LivePuppet(self._puppet_settings())
-            self._hold_preview()
+            self.feed.start()
             if not self.runner.running and not self._start_capture(record=False):
                 self._turn_live_off()
             return
         self.runner.puppet = None
-        self.live_timer.stop()
-        self._pending_pose = None
-        self._last_pose = None
-        self._release_preview()
+        self.feed.stop()
         if not self.runner.recording and self._countdown == 0:
             self.runner.stop()
 
     def _turn_live_off(self) -> None:
         if self.live_action.isChecked():
             self.live_action.setChecked(False)
-
-    def _hold_preview(self) -> None:
-        """Stop the timeline from overriding the live pose (PreviewLink.paused when the link has it)."""
-        link = self.main_window.preview_link
-        if hasattr(link, "paused"):
-            link.paused = True
-
-    def _release_preview(self) -> None:
-        """Give the preview back to the timeline and show the current frame again."""
-        link = self.main_window.preview_link
-        if hasattr(link, "paused"):
-            link.paused = False
-        link.request()
 
     def _puppet_settings(self) -> PuppetSettings:
         project = self.session.project
@@ -740,7 +549,7 @@ class CapturePanel(QWidget):
             self._on_keypoints_changed()
         elif what == "takes":
             self._refresh_takes()
-        self._reassert_live_pose()
+        self.feed.reassert()
 
     def _on_keypoints_changed(self) -> None:
         self.bindings.set_keypoints(self.session.project.keypoints)

@@ -95,11 +95,6 @@ class CaptureRunner(QObject):
         return self._opening is not None or self._capture is not None
 
     @property
-    def choice(self) -> SourceChoice | None:
-        """The source of the current capture."""
-        return self._choice
-
-    @property
     def recording(self) -> bool:
         """True while samples go to the recorder."""
         return self._recorder is not None
