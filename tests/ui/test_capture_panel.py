@@ -222,6 +222,9 @@ def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shi
     panel.live_pose_sent.connect(lambda seq, _t: live.append(seq))
     panel.live_action.trigger()
     qtbot.waitUntil(lambda: len(live) >= 8, timeout=20000)
+    panel.session.set_frame(5)
+    newest = max(sent)
+    np.testing.assert_array_equal(sent[newest], sent[max(live)], err_msg="the timeline overrode the live pose")
     qtbot.waitUntil(lambda: not panel.live_action.isChecked(), timeout=20000)
     assert "video ended" in panel.status
     centres = np.array([sent[seq][0].mean(axis=0) for seq in live])
