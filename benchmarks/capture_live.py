@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from studio.media.video_reader import FrameSource  # noqa: E402
-from studio.ui.capture_source import SourceChoice, open_choice  # noqa: E402
+from studio.ui.capture_open import open_choice  # noqa: E402
+from studio.ui.capture_source import SourceChoice  # noqa: E402
 
 SAMPLE_PROJECT = ROOT / "resources" / "sample.marionette"
 SAMPLE_IMAGE = ROOT / "resources" / "sample.png"

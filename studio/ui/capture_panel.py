@@ -28,7 +28,7 @@ from studio.ui.capture_layout import DOCK_WIDTH, CapturePanelLayout
 from studio.ui.capture_preview import LivePreviewFeed
 from studio.ui.capture_puppet import LivePuppet, PuppetSettings, head_roll
 from studio.ui.capture_runner import CaptureRunner, LiveSample, shrink_for_view
-from studio.ui.capture_source import SourceChoice, first_frame
+from studio.ui.capture_source import SourceChoice
 from studio.ui.capture_source_view import nearest_point
 from studio.ui.capture_takes import bake_edit, build_take, next_take_name, take_frame_count
 from studio.ui.threads import BackgroundJob
@@ -41,6 +41,13 @@ NOT_SEEN = {"face": "No face found: face the camera", "pose": "No body found: st
             "hands": "No hand found: show a hand to the camera", "flow": "Every flow point is lost"}
 # The face preset binds landmarks below 468, so the live face tracker skips the slower iris refinement.
 TRACKER_OPTIONS: dict[str, dict[str, Any]] = {"face": {"refine_landmarks": False}}
+
+
+def probe_cameras() -> list[int]:
+    """The camera indices that give a frame (slow: run it on a worker thread; loads OpenCV there)."""
+    from studio.capture.sources import list_cameras
+
+    return list_cameras()
 
 
 def tracker_names(window: MainWindow) -> list[str]:
@@ -162,13 +169,11 @@ class CapturePanel(CapturePanelLayout):
     # ----- source -----------------------------------------------------------------------------------
     def refresh_cameras(self) -> None:
         """Probe the cameras on a worker thread and fill the camera list."""
-        from studio.capture.sources import list_cameras
-
         self._cameras_listed = True
         self.camera_combo.clear()
         self.camera_combo.addItem("Looking for cameras…")
         self.camera_combo.setEnabled(False)
-        self._run_job(list_cameras, self._on_cameras_listed)
+        self._run_job(probe_cameras, self._on_cameras_listed)
 
     def _on_cameras_listed(self, cameras: list[int]) -> None:
         self.camera_combo.clear()
@@ -221,6 +226,8 @@ class CapturePanel(CapturePanelLayout):
 
     def _grab_reference(self) -> None:
         """Show the source's first frame, so flow points can be placed on it."""
+        from studio.ui.capture_open import first_frame
+
         choice = self._choice
         if choice is None:
             return

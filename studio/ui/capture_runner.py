@@ -9,20 +9,22 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.capture.live import LiveCapture
-from studio.capture.recorder import MotionRecorder
 from studio.capture.trackers.base import TrackedFrame, Tracker
 from studio.core.errors import CancelledError, UserError
 from studio.core.project import PoseArrays
-from studio.media.video_reader import FrameSource
 from studio.ui.capture_puppet import LivePuppet
-from studio.ui.capture_source import SourceChoice, open_choice
+from studio.ui.capture_source import SourceChoice
 from studio.ui.threads import BackgroundJob
+
+if TYPE_CHECKING:
+    from studio.capture.live import LiveCapture
+    from studio.capture.recorder import MotionRecorder
+    from studio.media.video_reader import FrameSource
 
 _log = logging.getLogger(__name__)
 VIEW_SIDE = 320
@@ -44,6 +46,8 @@ class LiveSample:
 
 def shrink_for_view(frame: np.ndarray, side: int = VIEW_SIDE) -> tuple[np.ndarray, float]:
     """The frame scaled so its longer side is at most ``side`` pixels, and the scale used."""
+    import cv2
+
     height, width = frame.shape[:2]
     scale = min(1.0, side / max(height, width))
     if scale == 1.0:
@@ -75,7 +79,7 @@ class CaptureRunner(QObject):
     _finished = Signal(int, str)
 
     def __init__(self, parent: QObject | None = None,
-                 source_opener: Callable[[SourceChoice], FrameSource] = open_choice) -> None:
+                 source_opener: Callable[[SourceChoice], FrameSource] | None = None) -> None:
         super().__init__(parent)
         self.source_opener = source_opener
         self.puppet: LivePuppet | None = None
@@ -108,7 +112,9 @@ class CaptureRunner(QObject):
         self._choice = choice
 
         def open_both() -> tuple[FrameSource, Tracker]:
-            source = self.source_opener(choice)
+            from studio.ui.capture_open import open_choice
+
+            source = (self.source_opener or open_choice)(choice)
             try:
                 return source, make_tracker()
             except BaseException:
@@ -129,6 +135,9 @@ class CaptureRunner(QObject):
             self.failed.emit(message)
 
     def _on_opened(self, generation: int, opened: tuple[FrameSource, Tracker], record: bool) -> None:
+        from studio.capture.live import LiveCapture
+        from studio.capture.recorder import MotionRecorder
+
         source, tracker = opened
         if generation != self._generation:
             source.close()
@@ -150,6 +159,8 @@ class CaptureRunner(QObject):
 
     def start_recording(self) -> bool:
         """Record the samples of the running capture from now on; False when no capture runs yet."""
+        from studio.capture.recorder import MotionRecorder
+
         capture = self._capture
         if capture is None:
             return False
