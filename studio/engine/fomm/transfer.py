@@ -57,9 +57,21 @@ def normalize_kp(kp_source: Motion, kp_driving: Motion, kp_driving_initial: Moti
         return kp_driving
     scale = movement_scale(kp_source, kp_driving_initial) if adapt_scale else 1.0
     positions = kp_source.positions + scale * (kp_driving.positions - kp_driving_initial.positions)
-    jacobians = kp_driving.jacobians @ np.linalg.inv(kp_driving_initial.jacobians) @ kp_source.jacobians
-    return Motion(positions=positions.astype(np.float32), jacobians=jacobians.astype(np.float32),
-                  radii=kp_source.radii)
+    return Motion(positions=positions.astype(np.float32), jacobians=relative_jacobians(
+        kp_source.jacobians, kp_driving.jacobians, kp_driving_initial.jacobians), radii=kp_source.radii)
+
+
+def relative_jacobians(source: np.ndarray, driving: np.ndarray, initial: np.ndarray) -> np.ndarray:
+    """J_d J_d0^-1 J_s for K x 2 x 2 float32 stacks, with torch's float32 kernels so the result is the
+    original implementation's to the bit (the network amplifies last-bit differences on some models)."""
+    import torch
+
+    def tensor(array: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
+
+    with torch.inference_mode():
+        change = torch.matmul(tensor(driving), torch.inverse(tensor(initial)))
+        return torch.matmul(change, tensor(source)).numpy()
 
 
 def normalized_landmarks(landmarks: np.ndarray) -> np.ndarray:
