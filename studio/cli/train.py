@@ -1,0 +1,93 @@
+"""`train DATA_DIR -o RUN_DIR [--config FILE] [--size PX] [--steps N] [--resume]`: train a motion model.
+
+RUN_DIR receives config.yaml, checkpoint.pth.tar, samples/, loss.png and train.log; the result renders
+with ``render --model fomm --config RUN_DIR/config.yaml --checkpoint RUN_DIR/checkpoint.pth.tar``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from typing import TextIO
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the command."""
+    parser = subparsers.add_parser("train", help="train a first-order motion model on your own videos")
+    parser.add_argument("data", metavar="DATA_DIR", help="a folder of videos and/or folders of frames")
+    parser.add_argument("-o", "--output", required=True, metavar="RUN_DIR", help="folder for the run's files")
+    parser.add_argument("--config", help="a first-order-model YAML config (default: a small one for --size)")
+    parser.add_argument("--size", type=int, help="frame side in pixels, a multiple of 16 (default 64)")
+    parser.add_argument("--steps", type=int, help="train until this many optimiser steps (default: the config's)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in RUN_DIR from its checkpoint")
+    parser.add_argument("--device", default="auto", help="auto | cpu | cuda | mps")
+    parser.add_argument("--workers", type=int, help="data loader worker processes (default: the config's)")
+    parser.add_argument("--threads", type=int, help="CPU threads for torch (default: physical cores)")
+    return parser
+
+
+class LossBar:
+    """`train [####....] 120/2000 reconstruction 0.1234 ... eta 5m` on a terminal, a line per report otherwise."""
+
+    def __init__(self, stream: TextIO | None = None, width: int = 24):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.width = width
+        self.start = time.perf_counter()
+        self.first: int | None = None
+        self.losses = ""
+
+    def update(self, done: int, total: int) -> None:
+        """Redraw the bar (terminal only)."""
+        if self.first is None:
+            self.first = done - 1
+        if not self.tty:
+            return
+        filled = int(self.width * done / total) if total else self.width
+        elapsed = time.perf_counter() - self.start
+        steps = done - self.first
+        eta = elapsed / steps * (total - done) if steps > 0 else 0.0
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\rtrain [{bar}] {done}/{total} {self.losses} eta {eta / 60:.1f}m ")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def report(self, step: int, total: int, losses: dict[str, float]) -> None:
+        """Show the latest mean losses (printed as a line when not on a terminal)."""
+        self.losses = " ".join(f"{name} {value:.4f}" for name, value in losses.items())
+        if not self.tty:
+            self.stream.write(f"step {step}/{total} {self.losses}\n")
+            self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train with a progress bar; warnings about skipped files go to stderr and train.log."""
+    from studio.core.errors import UserError
+    from studio.engine.device import configure_cpu_threads, resolve_device
+    from studio.training.trainer import train
+
+    if args.workers is not None and args.workers < 0:
+        raise UserError(f"--workers {args.workers}: give 0 or more worker processes")
+    if resolve_device(args.device).type == "cpu":
+        configure_cpu_threads(args.threads)
+    warnings = logging.StreamHandler(sys.stderr)
+    warnings.setLevel(logging.WARNING)
+    warnings.setFormatter(logging.Formatter("warning: %(message)s"))
+    logger = logging.getLogger("studio.training")
+    logger.addHandler(warnings)
+    bar = LossBar()
+    try:
+        result = train(args.data, args.output, config=args.config, size=args.size, steps=args.steps,
+                       resume=args.resume, device=args.device, num_workers=args.workers,
+                       progress=bar.update, report=bar.report)
+    finally:
+        logger.removeHandler(warnings)
+    print(f"trained to step {result.step}: {result.checkpoint}")
+    if result.held_out:
+        print(f"held out for evaluation: {', '.join(result.held_out)}")
+    print(f"render with: python main.py render --model fomm --config {result.run_dir / 'config.yaml'} "
+          f"--checkpoint {result.checkpoint} ...")
+    return 0

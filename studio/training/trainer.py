@@ -1,0 +1,324 @@
+"""The training job: data, models, optimisers, the step loop, checkpoints, samples, the log and the loss plot.
+
+``train(...)`` is the one implementation behind ``python main.py train`` (and any UI): a plain function
+with ``progress(done, total)``, ``report(step, total, losses)`` and a ``cancel`` event checked between
+steps (a cancelled run saves its checkpoint first, so ``--resume`` continues from there).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import yaml
+from torch.utils.data import DataLoader
+
+from studio.core.atomic import atomic_path
+from studio.core.errors import CancelledError, UserError
+from studio.engine.device import resolve_device
+
+from .checkpointing import (
+    CHECKPOINT_NAME,
+    load_scheduler_state,
+    read_training_checkpoint,
+    save_checkpoint,
+    scheduler_state,
+)
+from .data import load_clips, split_clips
+from .model import StepOutput, TrainingModels
+from .pairs import PairDataset
+from .plots import sample_grid, save_curves, save_sample_grid
+from .settings import TrainingConfig, default_document, load_document, parse_training_config, with_overrides
+
+_log = logging.getLogger("studio.training")
+
+CONFIG_NAME = "config.yaml"
+LOG_NAME = "train.log"
+LOSS_PLOT_NAME = "loss.png"
+SAMPLES_DIR = "samples"
+SAMPLE_ROWS = 4
+
+LossReport = Callable[[int, int, dict[str, float]], None]
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Where a run ended: its folder, last step, checkpoint, last logged losses and held-out clip names."""
+
+    run_dir: Path
+    step: int
+    checkpoint: Path
+    losses: dict[str, float]
+    held_out: tuple[str, ...]
+
+
+def prepare_run(run_dir: Path, config: str | Path | None, size: int | None, steps: int | None,
+                resume: bool) -> TrainingConfig:
+    """The run's config (the run's own config.yaml when resuming), written to RUN_DIR/config.yaml."""
+    config_file = run_dir / CONFIG_NAME
+    if run_dir.exists() and not run_dir.is_dir():
+        raise UserError(f"{run_dir} is a file: give a folder for the run with -o")
+    if resume:
+        if not config_file.is_file():
+            raise UserError(f"{run_dir} holds no {CONFIG_NAME}: nothing to resume, train without --resume")
+        if config is not None:
+            raise UserError("--config cannot be used with --resume: a run keeps the config.yaml it started with")
+        document = load_document(config_file)
+        if size is not None and document.get("dataset_params", {}).get("frame_shape", [None])[0] != size:
+            raise UserError(f"--size {size} differs from the run's frame size: resume without --size")
+        document = with_overrides(document, steps=steps)
+        where = str(config_file)
+    else:
+        if (run_dir / CHECKPOINT_NAME).exists():
+            raise UserError(f"{run_dir} already holds a training run: add --resume to continue it, "
+                            "or choose another folder with -o")
+        document = load_document(config) if config is not None else default_document(size or 64)
+        document = with_overrides(document, size=size if config is not None else None, steps=steps)
+        where = str(config) if config is not None else f"default config for --size {size or 64}"
+    parsed = parse_training_config(document, where)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_path(config_file) as temp:
+        temp.write_text(yaml.safe_dump(parsed.document, sort_keys=False), encoding="utf-8")
+    return parsed
+
+
+def _to_images(batch: torch.Tensor) -> np.ndarray:
+    """N x 3 x H x W in [0, 1] -> N x H x W x 3 uint8."""
+    return batch.detach().float().clamp(0, 1).mul(255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+
+
+class Trainer:
+    """The models, optimisers, schedulers and step counter of one run; ``step_once`` does one optimiser step."""
+
+    def __init__(self, config: TrainingConfig, device: torch.device):
+        train = config.train
+        self.config = config
+        self.device = device
+        torch.manual_seed(train.seed)
+        self.models = TrainingModels(config).to(device)
+        betas = (0.5, 0.999)
+        self.optimizers: dict[str, torch.optim.Optimizer] = {
+            "generator": torch.optim.Adam(self.models.generator.parameters(), lr=train.lr_generator, betas=betas),
+            "kp_detector": torch.optim.Adam(self.models.kp_detector.parameters(), lr=train.lr_kp_detector,
+                                            betas=betas),
+        }
+        discriminator_params = self.models.discriminator_parameters()
+        if discriminator_params:
+            self.optimizers["discriminator"] = torch.optim.Adam(discriminator_params, lr=train.lr_discriminator,
+                                                                betas=betas)
+        self.schedulers = {name: torch.optim.lr_scheduler.MultiStepLR(opt, list(train.step_milestones), gamma=0.1)
+                           for name, opt in self.optimizers.items()}
+        self.amp = device.type == "cuda"
+        self.scaler = torch.amp.GradScaler(device.type, enabled=self.amp)
+        self.step = 0
+        self.history: dict[str, list[float]] = {"step": []}
+
+    def state(self) -> dict[str, Any]:
+        """The checkpoint dict: released layout (generator, kp_detector) plus everything needed to resume."""
+        data: dict[str, Any] = {"generator": self.models.generator.state_dict(),
+                                "kp_detector": self.models.kp_detector.state_dict()}
+        if self.models.discriminator is not None:
+            data["discriminator"] = self.models.discriminator.state_dict()
+        if self.models.temporal is not None:
+            data["temporal_discriminator"] = self.models.temporal.state_dict()
+        for name, optimizer in self.optimizers.items():
+            data[f"optimizer_{name}"] = optimizer.state_dict()
+            data[f"scheduler_{name}"] = scheduler_state(self.schedulers[name])
+        data.update(scaler=self.scaler.state_dict(), step=self.step, epoch=self.step, history=self.history)
+        return data
+
+    def load_state(self, data: dict[str, Any], where: Path) -> None:
+        """Restore a checkpoint written by ``state`` (same config); UserError if it does not fit."""
+        parts = {"generator": self.models.generator, "kp_detector": self.models.kp_detector,
+                 "discriminator": self.models.discriminator, "temporal_discriminator": self.models.temporal}
+        try:
+            for key, module in parts.items():
+                if module is not None:
+                    module.load_state_dict(data[key])
+            for name, optimizer in self.optimizers.items():
+                optimizer.load_state_dict(data[f"optimizer_{name}"])
+                load_scheduler_state(self.schedulers[name], data[f"scheduler_{name}"])
+            if data.get("scaler"):
+                self.scaler.load_state_dict(data["scaler"])
+        except (KeyError, RuntimeError, ValueError) as error:
+            reason = str(error).splitlines()[0][:120]
+            raise UserError(f"{where} does not match the run's config.yaml ({reason}); "
+                            "restore the config it was trained with") from None
+        self.step = int(data["step"])
+        self.history = {key: list(values) for key, values in dict(data.get("history") or {"step": []}).items()}
+
+    def step_once(self, batch: dict[str, torch.Tensor]) -> tuple[dict[str, float], StepOutput]:
+        """One optimiser step of the generator and keypoint detector (and discriminators); the losses as floats."""
+        batch = {key: value.to(self.device, non_blocking=True) for key, value in batch.items()}
+        torch.manual_seed(self.config.train.seed * 1_000_003 + self.step)
+        clip = self.config.train.grad_clip
+        autocast = torch.autocast("cuda", dtype=torch.float16) if self.amp else nullcontext()
+        with autocast:
+            output = self.models.generator_step(batch)
+            loss = torch.stack([value.float() for value in output.losses.values()]).sum()
+        generator_side = (self.optimizers["generator"], self.optimizers["kp_detector"])
+        for optimizer in generator_side:
+            optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(loss).backward()
+        for optimizer in generator_side:
+            self.scaler.unscale_(optimizer)
+        if clip > 0:
+            params = list(self.models.generator.parameters()) + list(self.models.kp_detector.parameters())
+            torch.nn.utils.clip_grad_norm_(params, clip)
+        for optimizer in generator_side:
+            self.scaler.step(optimizer)
+        values = {name: float(value.detach()) for name, value in output.losses.items()}
+        if "discriminator" in self.optimizers:
+            values.update(self._discriminator_step(output, autocast, clip))
+        self.scaler.update()
+        for scheduler in self.schedulers.values():
+            scheduler.step()
+        self.step += 1
+        return values, output
+
+    def _discriminator_step(self, output: StepOutput, autocast: Any, clip: float) -> dict[str, float]:
+        """One optimiser step of the discriminators on the batch the generator just produced."""
+        optimizer = self.optimizers["discriminator"]
+        optimizer.zero_grad(set_to_none=True)
+        with autocast:
+            losses = self.models.discriminator_step(output)
+            loss = torch.stack([value.float() for value in losses.values()]).sum()
+        self.scaler.scale(loss).backward()
+        self.scaler.unscale_(optimizer)
+        if clip > 0:
+            torch.nn.utils.clip_grad_norm_(self.models.discriminator_parameters(), clip)
+        self.scaler.step(optimizer)
+        return {name: float(value.detach()) for name, value in losses.items()}
+
+    def record(self, means: dict[str, float]) -> None:
+        """Append one logged point (the mean losses since the previous one) to the history."""
+        self.history["step"].append(float(self.step))
+        for name, value in means.items():
+            self.history.setdefault(name, []).append(value)
+
+
+def _file_handler(path: Path) -> logging.Handler:
+    """A handler appending to the run's train.log."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setLevel(logging.INFO)
+    return handler
+
+
+def save_samples(run_dir: Path, step: int, output: StepOutput) -> Path:
+    """Write samples/step_<step>.png: source | driving | prediction | keypoints for the first few samples."""
+    rows = min(SAMPLE_ROWS, output.source.shape[0])
+    grid = sample_grid(_to_images(output.source[:rows]), _to_images(output.driving[:rows, 0]),
+                       _to_images(output.prediction[:rows, 0]), output.kp_source[:rows].detach().float().cpu().numpy(),
+                       output.kp_driving[:rows].detach().float().cpu().numpy())
+    path = run_dir / SAMPLES_DIR / f"step_{step:07d}.png"
+    save_sample_grid(path, grid)
+    return path
+
+
+def save_loss_plot(run_dir: Path, history: dict[str, list[float]]) -> None:
+    """Write loss.png from the logged history (nothing before the first logged step)."""
+    steps = [int(s) for s in history.get("step", [])]
+    if steps:
+        curves = {name: values for name, values in history.items() if name != "step"}
+        save_curves(run_dir / LOSS_PLOT_NAME, steps, curves, "training losses (weighted)")
+
+
+def _finish(trainer: Trainer, run_dir: Path, output: StepOutput | None) -> Path:
+    """Checkpoint, loss plot and (when there is a batch) a sample grid, at the current step."""
+    path = run_dir / CHECKPOINT_NAME
+    save_checkpoint(path, trainer.state())
+    save_loss_plot(run_dir, trainer.history)
+    if output is not None:
+        save_samples(run_dir, trainer.step, output)
+    return path
+
+
+def train(data_dir: str | Path, run_dir: str | Path, config: str | Path | None = None, size: int | None = None,
+          steps: int | None = None, resume: bool = False, device: str = "auto", num_workers: int | None = None,
+          progress: Callable[[int, int], None] | None = None, report: LossReport | None = None,
+          cancel: threading.Event | None = None) -> TrainResult:
+    """Train (or with ``resume`` continue) a FOMM model on the clips of ``data_dir``; results go to ``run_dir``."""
+    run_dir = Path(run_dir)
+    settings = prepare_run(run_dir, config, size, steps, resume)
+    handler = _file_handler(run_dir / LOG_NAME)
+    _log.addHandler(handler)
+    previous_level = _log.level
+    _log.setLevel(logging.INFO)
+    try:
+        return _train(Path(data_dir), run_dir, settings, resume, device, num_workers, progress, report, cancel)
+    except (UserError, CancelledError) as error:
+        _log.info("stopped: %s", error or "cancelled")
+        raise
+    finally:
+        _log.removeHandler(handler)
+        _log.setLevel(previous_level)
+        handler.close()
+
+
+def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool, device: str,
+           num_workers: int | None, progress: Callable[[int, int], None] | None, report: LossReport | None,
+           cancel: threading.Event | None) -> TrainResult:
+    """The body of ``train`` once the run folder and its log are set up."""
+    train_params = settings.train
+    _log.info("%s run in %s on %s", "resuming" if resume else "starting", run_dir, data_dir)
+    clips = load_clips(data_dir, settings.size, settings.dataset.max_frames, cancel=cancel)
+    training, held = split_clips(clips, settings.dataset.held_out)
+    _log.info("%d training clips (%d frames), %d held out: %s", len(training),
+              sum(len(c.frames) for c in training), len(held), ", ".join(c.name for c in held) or "none")
+    torch_device = resolve_device(device)
+    trainer = Trainer(settings, torch_device)
+    checkpoint = run_dir / CHECKPOINT_NAME
+    if resume:
+        trainer.load_state(read_training_checkpoint(checkpoint), checkpoint)
+        _log.info("resumed at step %d", trainer.step)
+    total, batch_size = train_params.num_steps, train_params.batch_size
+    held_names = tuple(c.name for c in held)
+    if trainer.step >= total:
+        _log.info("already at step %d of %d: nothing to do (raise --steps to train longer)", trainer.step, total)
+        return TrainResult(run_dir, trainer.step, checkpoint, {}, held_names)
+    clip_length = settings.clip_length()
+    dataset = PairDataset(training, total * batch_size, train_params.seed, clip_length,
+                          settings.dataset.augmentation, with_flow=train_params.loss_weights.motion > 0)
+    workers = train_params.num_workers if num_workers is None else num_workers
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=range(trainer.step * batch_size, total * batch_size),
+                        num_workers=workers, pin_memory=torch_device.type == "cuda")
+    sums: dict[str, float] = {}
+    count = 0
+    means: dict[str, float] = {}
+    output: StepOutput | None = None
+    for batch in loader:
+        if cancel is not None and cancel.is_set():
+            _finish(trainer, run_dir, output)
+            _log.info("cancelled at step %d; the checkpoint is saved, continue with --resume", trainer.step)
+            raise CancelledError()
+        values, output = trainer.step_once(batch)
+        for name, value in values.items():
+            sums[name] = sums.get(name, 0.0) + value
+        count += 1
+        step = trainer.step
+        last = step == total
+        if step % train_params.log_freq == 0 or last:
+            means = {name: value / count for name, value in sums.items()}
+            trainer.record(means)
+            _log.info("step %d/%d %s", step, total, " ".join(f"{k} {v:.4f}" for k, v in means.items()))
+            if report is not None:
+                report(step, total, means)
+            sums, count = {}, 0
+        if step % train_params.sample_freq == 0 and not last:
+            save_samples(run_dir, step, output)
+        if step % train_params.checkpoint_freq == 0 and not last:
+            save_checkpoint(checkpoint, trainer.state())
+            save_loss_plot(run_dir, trainer.history)
+        if progress is not None:
+            progress(step, total)
+    _finish(trainer, run_dir, output)
+    _log.info("finished at step %d; checkpoint %s", trainer.step, checkpoint)
+    return TrainResult(run_dir, trainer.step, checkpoint, means, held_names)
