@@ -125,6 +125,7 @@ class ExportDialog(QDialog):
         self.open_folder_button.clicked.connect(self.open_folder)
         self._timer.timeout.connect(self._show_progress)
         session.project_replaced.connect(self._on_project_replaced)
+        session.document_changed.connect(self._on_document_changed)
         self._show_outcome()
 
     @property
@@ -260,6 +261,10 @@ class ExportDialog(QDialog):
     def _on_project_replaced(self) -> None:
         if self._job is None:
             self.form.load_defaults()
+
+    def _on_document_changed(self, what: str) -> None:
+        if what == "settings" and self._job is None:
+            self.form.follow_timing()
 
     def reject(self) -> None:
         """Escape: cancel a running export (the dialog closes once it has stopped), else close."""

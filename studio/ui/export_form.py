@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.project import Timing
 from studio.jobs.render_plan import MAX_SIDE
 from studio.ui.export_request import ExportSettings
 from studio.ui.export_targets import (
@@ -72,6 +73,7 @@ class ExportForm(QWidget):
         self.colour = QColor(DEFAULT_COLOUR)
         self._format = FORMATS[0]
         self._size_driver: str | None = None
+        self._timing = session.project.timing
 
         self.format_combo = QComboBox(self)
         self.format_combo.setObjectName("formatCombo")
@@ -152,15 +154,28 @@ class ExportForm(QWidget):
     def load_defaults(self) -> None:
         """Fill range, size, rate and target from the session's project and file name."""
         project = self.session.project
-        timing = project.timing
-        self.start_spin.setValue(timing.start)
-        self.end_spin.setValue(timing.end)
-        self.fps_spin.setValue(timing.fps)
+        self._show_timing(project.timing)
         self._set_size(project.width, project.height, None)
         folder = self.session.path.parent if self.session.path is not None else Path.home()
         self.target_edit.setText(str(target_for(self._format, folder, default_stem(self.session.path))))
         self._update_colour_button()
         self._update_enabled()
+
+    def follow_timing(self) -> None:
+        """After a timing edit: range and rate fields still showing the old project values take the new ones."""
+        old, new = self._timing, self.session.project.timing
+        if (self.start_spin.value(), self.end_spin.value()) == (old.start, old.end):
+            self.start_spin.setValue(new.start)
+            self.end_spin.setValue(new.end)
+        if self.fps_spin.value() == round(old.fps, self.fps_spin.decimals()):
+            self.fps_spin.setValue(new.fps)
+        self._timing = new
+
+    def _show_timing(self, timing: Timing) -> None:
+        self.start_spin.setValue(timing.start)
+        self.end_spin.setValue(timing.end)
+        self.fps_spin.setValue(timing.fps)
+        self._timing = timing
 
     def current_format(self) -> ExportFormat:
         """The chosen format."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
+from studio.core.edits import ChangeTiming
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project, Timing
 from studio.core.tracks import Keyframe, Track
@@ -26,7 +27,7 @@ from studio.ui.export_dialog import ExportDialog, open_export_dialog, progress_t
 from studio.ui.session import Session
 
 WIDTH, HEIGHT, FRAMES = 96, 64, 12
-DONE_MS = 20000
+DONE_MS = 60000
 
 
 def tiny_project() -> Project:
@@ -116,6 +117,18 @@ def test_defaults_follow_the_project(dialog: ExportDialog, tmp_path: Path) -> No
     settings = form.settings()
     assert settings.motion_blur == 4 and settings.shutter == 180.0
     assert settings.size is None and settings.background is None and settings.audio is None
+
+
+def test_range_and_rate_follow_timing_edits_the_user_did_not_override(dialog: ExportDialog) -> None:
+    session, form = dialog.session, dialog.form
+    session.push(ChangeTiming(session.project.timing, Timing(fps=24.0, start=0, end=23)))
+    assert (form.start_spin.value(), form.end_spin.value(), form.fps_spin.value()) == (0, 23, 24.0)
+    form.end_spin.setValue(5)
+    session.push(ChangeTiming(session.project.timing, Timing(fps=30.0, start=0, end=40)))
+    assert (form.start_spin.value(), form.end_spin.value(), form.fps_spin.value()) == (0, 5, 30.0)
+    session.replace_project(tiny_project(), None)
+    assert (form.end_spin.value(), form.fps_spin.value()) == (FRAMES - 1, 12.0)
+    assert Path(form.target_edit.text()) == Path.home() / "untitled.mp4"
 
 
 def test_switching_format_renames_the_target(dialog: ExportDialog, tmp_path: Path) -> None:
