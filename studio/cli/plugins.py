@@ -1,4 +1,5 @@
-"""``python main.py plugins list | info NAME | install PATH_OR_ZIP | remove NAME | enable NAME | disable NAME``."""
+"""``python main.py plugins list | info NAME | install PATH_OR_ZIP | remove NAME | enable NAME | disable NAME |
+pack RUN_DIR -o MODEL.zip``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     for action, text in (("remove", "delete a user-installed plugin"), ("enable", "enable a plugin"),
                          ("disable", "disable a plugin (it stays installed)")):
         actions.add_parser(action, help=text).add_argument("name")
+    pack = actions.add_parser("pack", help="turn a training run (train -o RUN_DIR) into an installable plugin .zip")
+    pack.add_argument("run_dir", metavar="RUN_DIR")
+    pack.add_argument("-o", "--output", required=True, metavar="MODEL.zip")
+    pack.add_argument("--name", help="plugin and generator name (default: the zip's name)")
+    pack.add_argument("--version", default="1.0.0", help="plugin version (default 1.0.0)")
+    pack.add_argument("--title", help="the generator's title shown in the studio")
+    pack.add_argument("--overwrite", action="store_true", help="replace an existing zip")
     return parser
 
 
@@ -80,6 +88,18 @@ def _install(path: str, upgrade: bool, yes: bool) -> int:
     return 0
 
 
+def _pack(args: argparse.Namespace) -> int:
+    """Pack a training run into a plugin zip and say how to install it."""
+    from studio.plugins.pack import pack_plugin
+
+    result = pack_plugin(args.run_dir, args.output, name=args.name, version=args.version, title=args.title,
+                         overwrite=args.overwrite)
+    print(f"packed {result.name} {result.version} into {result.path} (weights sha256 {result.sha256[:12]}…)")
+    print(f"install with: python main.py plugins install {result.path} --yes; "
+          f"render with --model {result.name}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one plugin action."""
     from studio.plugins.install import remove_plugin, set_plugin_enabled
@@ -90,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
         return _info(args.name)
     if args.action == "install":
         return _install(args.path, args.upgrade, args.yes)
+    if args.action == "pack":
+        return _pack(args)
     if args.action == "remove":
         remove_plugin(args.name)
         print(f"removed {args.name}")
