@@ -205,6 +205,8 @@ class ExportDialog(QDialog):
         self.outcome = "cancelled"
 
     def _on_job_finished(self) -> None:
+        if self._job is not None:
+            self._job.wait()  # finished is the thread's last signal: returns at once, and the QThread is safe to drop
         self._job = None
         self._timer.stop()
         self._set_running(False)
