@@ -322,11 +322,16 @@ def test_progress_text() -> None:
     assert progress_text(12, 12, 75.0) == "12 / 12 frames · 1:15 elapsed · about 0:00 left"
 
 
-def test_open_export_dialog_from_the_window(qtbot, window: Any) -> None:
+def test_open_export_dialog_from_the_window(qtbot, window: Any, tmp_path: Path) -> None:
     dialog = open_export_dialog(window)
     assert dialog.objectName() == "exportDialog" and dialog.isVisible()
     assert dialog.session is window.session
     assert open_export_dialog(window) is dialog
+    assert Path(dialog.form.target_edit.text()) == tmp_path / "shot.mp4"
+    dialog.form.end_spin.setValue(3)
+    _export(qtbot, dialog)
+    assert dialog.outcome == "succeeded", dialog.error_text
+    assert _decode(tmp_path / "shot.mp4")[:3] == (4, 96, 96)
     dialog.close()
 
 
