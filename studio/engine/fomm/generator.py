@@ -47,6 +47,14 @@ def to_pixels(motion: Motion, box: Box, kp_variance: float = 0.01) -> Motion:
     return Motion(positions=positions.astype(np.float32), jacobians=jacobians.astype(np.float32), radii=radius)
 
 
+def _fraction(options: dict[str, Any], name: str, default: float, high: float) -> float:
+    """A numeric option in [0, high], or a UserError naming it."""
+    value = options.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= high:
+        raise UserError(f"fomm option {name!r} must be a number from 0 to {high}, got {value!r}")
+    return float(value)
+
+
 class FommGenerator:
     """Generator contract over a FOMM config + checkpoint; the network places its own keypoints."""
 
@@ -60,8 +68,8 @@ class FommGenerator:
             raise UserError(f"unknown fomm option {unknown[0]!r}: use one of {', '.join(OPTIONS)}")
         self.crop = options.get("crop")
         self.paste_back = bool(options.get("paste_back", True))
-        self.margin = float(options.get("margin", 0.4))
-        self.feather = float(options.get("feather", 0.08))
+        self.margin = _fraction(options, "margin", 0.4, 2.0)
+        self.feather = _fraction(options, "feather", 0.08, 0.5)
         self.runtime = FommRuntime(config, checkpoint, device)
         height, width = self.runtime.frame_size
         self.capabilities = Capabilities(
@@ -83,7 +91,7 @@ class FommGenerator:
         frame_h, frame_w = self.runtime.frame_size
         if self.paste_back and (height > frame_h or width > frame_w):
             box = detect_face_box(image, self.margin)
-            if box is not None and box[2] < min(width, height):
+            if box is not None:
                 return box
         return (0, 0, width, height)
 
@@ -99,7 +107,7 @@ class FommGenerator:
             "box": box,
             "cache": self.runtime.encode(region),
             "keypoints": to_pixels(self.runtime.detect(region), box, self.runtime.kp_variance),
-            "source": None if full else source,
+            "source": None if full else source.copy(),
             "mask": None if full else feather_mask(box, width, height, round(self.feather * w)),
             "alpha": source[y:y + h, x:x + w, 3].copy() if source.shape[2] == 4 else None,
         }

@@ -132,6 +132,8 @@ def test_bad_construction_is_refused(tiny_files: tuple[Path, Path], make_image: 
         FommGenerator(device="cpu")
     with pytest.raises(UserError, match="unknown fomm option 'speed'"):
         FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint), speed=2)
+    with pytest.raises(UserError, match="'margin' must be a number from 0 to 2.0"):
+        FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint), margin="wide")
     with pytest.raises(UserError, match="unknown device"):
         FommGenerator(device="tpu", config=str(config), checkpoint=str(checkpoint))
     gen = FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint))
