@@ -61,15 +61,20 @@ def calibrated_state(data: dict[str, Any], seed: int = 0) -> dict[str, dict[str,
     return {"generator": generator.eval().state_dict(), "kp_detector": kp_detector.eval().state_dict()}
 
 
-def save_checkpoint(path: Path, state: dict[str, dict[str, torch.Tensor]], prefix: str = "") -> Path:
-    """Write ``state`` as the released .pth.tar files are laid out, with ignored training entries."""
+def save_checkpoint(path: Path, state: dict[str, dict[str, torch.Tensor]], prefix: str = "",
+                    legacy: bool = False) -> Path:
+    """Write ``state`` as the released .pth.tar files are laid out, with ignored training entries.
+
+    ``legacy`` uses torch's pre-1.6 (non-zip) format, which the released checkpoints are in.
+    """
     torch.save({
         "generator": {prefix + k: v for k, v in state["generator"].items()},
         "kp_detector": {prefix + k: v for k, v in state["kp_detector"].items()},
         "discriminator": {prefix + "conv.weight": torch.zeros(2, 2)},
-        "optimizer_generator": {"state": {}, "param_groups": [{"lr": 2e-4, "params": [0, 1]}]},
+        "optimizer_generator": {"state": {}, "param_groups": [
+            {"lr": 2e-4, "betas": (0.5, 0.999), "eps": 1e-8, "weight_decay": 0, "amsgrad": False, "params": [0, 1]}]},
         "epoch": 3,
-    }, path)
+    }, path, _use_new_zipfile_serialization=not legacy)
     return path
 
 

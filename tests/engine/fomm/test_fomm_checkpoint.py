@@ -16,9 +16,10 @@ from studio.engine.fomm.config import parse_config
 from .conftest import TINY, calibrated_state, save_checkpoint, tiny_config
 
 
-@pytest.mark.parametrize("prefix", ["", "module."])
-def test_released_layout_loads_with_or_without_module_prefix(tmp_path: Path, tiny_state: dict, prefix: str) -> None:
-    path = save_checkpoint(tmp_path / "cpk.pth.tar", tiny_state, prefix=prefix)
+@pytest.mark.parametrize(("prefix", "legacy"), [("", False), ("module.", False), ("", True), ("module.", True)])
+def test_released_layout_loads_with_or_without_module_prefix(tmp_path: Path, tiny_state: dict, prefix: str,
+                                                             legacy: bool) -> None:
+    path = save_checkpoint(tmp_path / "cpk.pth.tar", tiny_state, prefix=prefix, legacy=legacy)
     generator, kp_detector = load_models(parse_config(TINY), path)
     assert not generator.training and not kp_detector.training
     for name, model in (("generator", generator), ("kp_detector", kp_detector)):
