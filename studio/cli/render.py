@@ -76,13 +76,17 @@ def run(args: argparse.Namespace) -> int:
     from studio.jobs.render_job import render_project
     from studio.jobs.render_plan import RenderOptions, parse_frames, parse_size, plan_render
     from studio.media.image_io import load_image
-    from studio.media.output_spec import OutputSpec, format_for
+    from studio.media.output_spec import OutputSpec
     from studio.media.video_reader import audio_stream_info
+    from studio.media.writers import check_not_existing
     from studio.plugins.discovery import default_registry
 
     if args.project is None:
         raise UserError("give a project file to render, e.g. python main.py render shot.marionette -o shot.mp4")
     project = load_project(args.project)
+    jobs = batch_targets(args.source, args.output) if args.source else [(None, args.output)]
+    for _, output in jobs:
+        check_not_existing(OutputSpec(output, 1, 1, 1, sprite_sheet=args.sprite_sheet, overwrite=args.overwrite))
     registry = default_registry()
     motion = None
     if args.driving:
@@ -108,7 +112,6 @@ def run(args: argparse.Namespace) -> int:
     audio_start = max(0.0, (start - audio_origin) / project.timing.fps)
     if args.audio and not Path(args.audio).is_file():
         raise UserError(f"audio file {args.audio} does not exist")
-    jobs = batch_targets(args.source, args.output) if args.source else [(None, args.output)]
     for image_path, output in jobs:
         source = load_image(image_path) if image_path is not None else None
         size = None if source is None else (source.shape[1], source.shape[0])
@@ -116,7 +119,6 @@ def run(args: argparse.Namespace) -> int:
         spec = OutputSpec(output, plan.fps, plan.width, plan.height, crf=args.crf, background=background,
                           sprite_sheet=args.sprite_sheet, audio=args.audio, audio_start=audio_start,
                           overwrite=args.overwrite)
-        format_for(spec)
         bar = ProgressBar(f"render {Path(output).name}")
         written = render_project(project, plan, spec, registry, source=source, device=options.device,
                                  generator=options.generator, progress=bar.update, motion=motion)

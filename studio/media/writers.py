@@ -35,7 +35,7 @@ def open_writer(spec: OutputSpec) -> FrameWriter:
     if not spec.fps > 0:
         raise UserError(f"{spec.path}: frame rate {spec.fps} is not positive; set the fps above 0")
     target = Path(spec.path)
-    _check_not_existing(spec, fmt, target)
+    check_not_existing(spec)
     _prepare_folder(target.parent)
     if spec.audio and fmt in _AUDIO_FORMATS:
         _check_audio(spec)
@@ -147,16 +147,19 @@ class _EncodePipeline:
             self.done += 1
 
 
-def _check_not_existing(spec: OutputSpec, fmt: str, target: Path) -> None:
-    """UserError when the export would replace existing files and ``overwrite`` is off."""
-    if spec.overwrite:
-        return
+def existing_outputs(spec: OutputSpec) -> list[Path]:
+    """Files an export to ``spec`` would replace: the file, the atlas and its JSON, or frames of the pattern."""
+    fmt = format_for(spec)
+    target = Path(spec.path)
     if fmt == "png-sequence":
-        existing = existing_sequence_files(target)
-    elif fmt == "sprite-sheet":
-        existing = [path for path in sprite_sheet_paths(target) if path.exists()]
-    else:
-        existing = [target] if target.exists() else []
+        return existing_sequence_files(target)
+    paths = sprite_sheet_paths(target) if fmt == "sprite-sheet" else [target]
+    return [path for path in paths if path.exists()]
+
+
+def check_not_existing(spec: OutputSpec) -> None:
+    """UserError when the export would replace existing files and ``overwrite`` is off."""
+    existing = [] if spec.overwrite else existing_outputs(spec)
     if existing:
         raise UserError(f"{existing[0]} exists: pass --overwrite or choose another name")
 

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import UserError
+from studio.media.writers import existing_outputs
 from studio.ui.export_form import ExportForm
 from studio.ui.export_job import ExportJob
 from studio.ui.export_request import plan_export, snapshot_project
-from studio.ui.export_targets import ExportFormat, existing_targets
+from studio.ui.export_targets import ExportFormat
 from studio.ui.session import Session
 
 SHOWN_PATHS = 3
@@ -145,7 +146,7 @@ class ExportDialog(QDialog):
         except UserError as error:
             self._fail(str(error))
             return False
-        existing = existing_targets(fmt, Path(spec.path))
+        existing = existing_outputs(spec)
         if existing:
             answer = QMessageBox.question(self, "Replace?", replace_question(fmt, existing),
                                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,

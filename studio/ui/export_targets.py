@@ -10,9 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from studio.media.png_sequence_writer import existing_sequence_files
-from studio.media.sprite_sheet_writer import sprite_sheet_paths
-
 SEQUENCE_FIELD = "%04d"
 _FRAME_FIELD = re.compile(r"_?%0?\d*d")
 _SEQUENCE_FOLDER = "_frames"
@@ -80,11 +77,3 @@ def split_target(fmt: ExportFormat, target: Path) -> tuple[Path, str]:
 def sequence_target(folder: Path, stem: str) -> Path:
     """The numbered-frame pattern inside a folder the user picked."""
     return folder / f"{stem}_{SEQUENCE_FIELD}.png"
-
-
-def existing_targets(fmt: ExportFormat, target: Path) -> list[Path]:
-    """Files the export would replace: the file itself, the atlas and its JSON, or frames of the pattern."""
-    if fmt.is_sequence:
-        return existing_sequence_files(target)
-    paths = sprite_sheet_paths(target) if fmt.key == "sprite-sheet" else (target,)
-    return [path for path in paths if path.exists()]

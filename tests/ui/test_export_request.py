@@ -10,11 +10,12 @@ from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Timing
 from studio.core.tracks import Keyframe, Track
+from studio.media.output_spec import OutputSpec
+from studio.media.writers import existing_outputs
 from studio.ui.export_request import ExportSettings, plan_export, snapshot_project
 from studio.ui.export_targets import (
     FORMATS,
     default_stem,
-    existing_targets,
     export_format,
     sequence_target,
     split_target,
@@ -38,16 +39,18 @@ def test_sequence_names(tmp_path: Path) -> None:
     assert default_stem(tmp_path / "my shot.marionette") == "my shot"
 
 
-def test_existing_targets(tmp_path: Path) -> None:
-    assert existing_targets(export_format("mp4"), tmp_path / "a.mp4") == []
+def test_existing_outputs(tmp_path: Path) -> None:
+    def spec(name: str, sprite: bool = False) -> OutputSpec:
+        return OutputSpec(str(tmp_path / name), 30, 8, 8, sprite_sheet=sprite)
+
+    assert existing_outputs(spec("a.mp4")) == []
     (tmp_path / "a.mp4").write_bytes(b"x")
-    assert existing_targets(export_format("mp4"), tmp_path / "a.mp4") == [tmp_path / "a.mp4"]
+    assert existing_outputs(spec("a.mp4")) == [tmp_path / "a.mp4"]
     (tmp_path / "sheet.json").write_text("{}")
-    assert existing_targets(export_format("sprite-sheet"), tmp_path / "sheet.png") == [tmp_path / "sheet.json"]
+    assert existing_outputs(spec("sheet.png", sprite=True)) == [tmp_path / "sheet.json"]
     (tmp_path / "f_0003.png").write_bytes(b"x")
     (tmp_path / "other.png").write_bytes(b"x")
-    found = existing_targets(export_format("png-sequence"), tmp_path / "f_%04d.png")
-    assert found == [tmp_path / "f_0003.png"]
+    assert existing_outputs(spec("f_%04d.png")) == [tmp_path / "f_0003.png"]
 
 
 def test_plan_export_builds_the_spec(tmp_path: Path) -> None:
