@@ -1,0 +1,1 @@
+"""Measuring generators on the user's own footage (``python main.py evaluate``)."""
