@@ -67,24 +67,29 @@ def test_theme_is_a_dark_stylesheet() -> None:
 
 
 def test_launch_runs_the_app_and_exits_cleanly(qtbot, monkeypatch, project_file) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from studio.core.paths import autosave_dir
 
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     seen: list[MainWindow] = []
 
-    def quit_when_loaded() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if windows and windows[0].session.path == project_file and windows[0].preview.shown_seq:
-            seen.append(windows[0])
-            QApplication.quit()
-        else:
-            QTimer.singleShot(20, quit_when_loaded)
+    def run_until_loaded(app: QApplication) -> int:
+        """Stands in for app.exec() (a real exec() inside pytest-qt breaks later tests' queued signals)."""
 
-    QTimer.singleShot(0, quit_when_loaded)
-    assert launch.launch(str(project_file)) == 0
+        def loaded() -> bool:
+            windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+            seen[:] = windows[:1]
+            return bool(windows) and windows[0].session.path == project_file and windows[0].preview.shown_seq > 0
+
+        qtbot.waitUntil(loaded, timeout=30000)
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", run_until_loaded)
+    previous_hook = sys.excepthook
+    try:
+        assert launch.launch(str(project_file)) == 0
+    finally:
+        sys.excepthook = previous_hook
     assert seen and len(seen[0].session.project.keypoints) == 3
     assert not list(autosave_dir().glob("session-*.json"))
     seen[0].hide()

@@ -173,12 +173,15 @@ def test_auto_place_face_without_a_face_reports_it(qtbot, window, monkeypatch) -
     assert len(window.session.project.keypoints) == 3
 
 
-def test_excepthook_logs_and_shows_one_line_once(monkeypatch, caplog) -> None:
+def test_excepthook_logs_and_shows_one_line_once(caplog) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    previous_hook = sys.excepthook
     error_reporting.install_excepthook(shown.append)
     boom = RuntimeError("boom")
-    for _ in range(3):
-        sys.excepthook(RuntimeError, boom, None)
+    try:
+        for _ in range(3):
+            sys.excepthook(RuntimeError, boom, None)
+    finally:
+        sys.excepthook = previous_hook
     assert len(shown) == 1 and "RuntimeError: boom" in shown[0] and "\n" not in shown[0]
     assert sum("unhandled exception" in r.getMessage() for r in caplog.records) == 3
