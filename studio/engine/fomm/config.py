@@ -111,13 +111,15 @@ def _section(cls: type, data: Any, where: str, name: str) -> Any:
 
 
 def _frame_size(data: Any, where: str) -> tuple[int, int]:
-    """dataset_params.frame_shape [H, W, C] -> (H, W); 256 x 256 when absent."""
-    shape = (data or {}).get("frame_shape") if isinstance(data, dict) else None
+    """dataset_params.frame_shape (vox) or image_shape (taichi, mgif) [H, W, C] -> (H, W); 256 x 256 when absent."""
+    data = data if isinstance(data, dict) else {}
+    key = "frame_shape" if "frame_shape" in data else "image_shape"
+    shape = data.get(key)
     if shape is None:
         return (256, 256)
     if (not isinstance(shape, list) or len(shape) < 2
             or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in shape[:2])):
-        raise UserError(f"{where}: 'dataset_params.frame_shape' must be [height, width, channels]")
+        raise UserError(f"{where}: 'dataset_params.{key}' must be [height, width, channels]")
     return (shape[0], shape[1])
 
 

@@ -108,3 +108,11 @@ def test_bad_files_are_refused(tmp_path: Path) -> None:
 
 def test_frame_size_comes_from_frame_shape(tmp_path: Path) -> None:
     assert load_config(write_config(tmp_path / "t.yaml", TINY)).frame_size == (64, 64)
+
+
+def test_image_shape_of_taichi_and_mgif_configs_gives_the_frame_size() -> None:
+    data = tiny_config(kp__single_jacobian_map=True)
+    data["dataset_params"] = {"root_dir": "data/moving-gif", "image_shape": [128, 96, 3]}
+    config = parse_config(data)
+    assert config.frame_size == (128, 96) and config.kp_detector.single_jacobian_map is True
+    assert parse_config({"model_params": TINY["model_params"]}).frame_size == (256, 256)

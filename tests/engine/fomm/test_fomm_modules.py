@@ -103,3 +103,13 @@ def test_phase_form_final_conv_equals_up_block_then_conv(kernel: int) -> None:
     with torch.no_grad():
         x = torch.randn(1, 6, 6, 5)
         assert torch.allclose(_PhaseFinal(block, final)(x), final(block(x)), atol=1e-5)
+
+
+def test_single_jacobian_map_detector_gives_one_jacobian_per_keypoint() -> None:
+    _, kp_detector = build_models(parse_config(tiny_config(kp__single_jacobian_map=True)))
+    assert kp_detector.jacobian is not None and kp_detector.jacobian.out_channels == 4
+    with torch.no_grad():
+        kp_detector.jacobian.weight.normal_(0, 0.05)
+        kp = kp_detector(torch.rand(1, 3, 64, 64))
+    assert kp["jacobian"].shape == (1, 5, 2, 2)
+    assert not torch.allclose(kp["jacobian"][0, 0], kp["jacobian"][0, 1])
