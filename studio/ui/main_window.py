@@ -384,11 +384,20 @@ class MainWindow(QMainWindow):
         self._face_job.finished.connect(finished)
 
     def open_plugin_manager(self) -> None:
-        """Show the plugin manager; refresh the generator list afterwards."""
+        """Show the plugin manager; a changed set of plugins reaches the preview and the generator list."""
         from studio.ui.plugin_manager import PluginManagerDialog
 
-        PluginManagerDialog(self).exec()
+        dialog = PluginManagerDialog(self, self.registry)
+        dialog.registry_changed.connect(self.adopt_registry)
+        dialog.exec()
+
+    def adopt_registry(self, registry: Any) -> None:
+        """Use a rebuilt plugin registry for the preview and the generator list."""
+        self.registry = registry
+        self.worker.use_registry(registry)
         self._sync_render_combos()
+        if self._started:
+            self.preview_link.reconfigure()
 
     # ----- render settings --------------------------------------------------------------------------
     def _sync_render_combos(self) -> None:

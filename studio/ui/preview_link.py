@@ -46,6 +46,12 @@ class PreviewLink(QObject):
         self._configure()
         self.request()
 
+    def reconfigure(self) -> None:
+        """Send the setup again (the generator is rebuilt, e.g. after plugins changed) and re-render."""
+        self._configured = None
+        self._configure()
+        self.request()
+
     def request(self) -> int:
         """Ask for the current frame with the current poses; return the request's sequence number."""
         if self._configured is None:

@@ -89,6 +89,7 @@ class PreviewWorker(QObject):
         self._condition = threading.Condition()
         self._setup: PreviewSetup | None = None
         self._request: PreviewRequest | None = None
+        self._registry: Any = None
         self._stopping = False
         self._generation = 0
         self._seq = 0
@@ -114,6 +115,11 @@ class PreviewWorker(QObject):
             self._condition.notify()
             return self._generation
 
+    def use_registry(self, registry: Any) -> None:
+        """Render with another plugin registry (after plugins changed) from the next setup on."""
+        with self._condition:
+            self._registry = registry
+
     def request(self, frame: float, rest: PoseArrays, driving: PoseArrays) -> int:
         """Post a frame request (replacing a pending one); return its sequence number."""
         with self._condition:
@@ -132,15 +138,15 @@ class PreviewWorker(QObject):
         if self._thread.isRunning():
             self._thread.wait()
 
-    def _take(self) -> tuple[PreviewSetup | None, PreviewRequest | None] | None:
+    def _take(self) -> tuple[PreviewSetup | None, PreviewRequest | None, Any] | None:
         with self._condition:
             while not self._stopping and self._setup is None and self._request is None:
                 self._condition.wait()
             if self._stopping:
                 return None
-            setup, request = self._setup, self._request
-            self._setup = self._request = None
-            return setup, request
+            setup, request, registry = self._setup, self._request, self._registry
+            self._setup = self._request = self._registry = None
+            return setup, request, registry
 
     def _run(self) -> None:
         state = _RenderState(self._registry_factory)
@@ -148,7 +154,9 @@ class PreviewWorker(QObject):
             taken = self._take()
             if taken is None:
                 return
-            setup, request = taken
+            setup, request, registry = taken
+            if registry is not None:
+                state.use_registry(registry)
             try:
                 if setup is not None:
                     self.renderer_ready.emit(state.set_up(setup))
@@ -174,19 +182,28 @@ class _RenderState:
     def __init__(self, registry_factory: Callable[[], Any]) -> None:
         self._registry_factory = registry_factory
         self._registry: Any = None
+        self._threads_configured = False
         self._setup: PreviewSetup | None = None
         self._source: np.ndarray | None = None
         self._generator: Any = None
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
 
+    def use_registry(self, registry: Any) -> None:
+        """Adopt a new registry; the next setup builds its generator from it."""
+        self._registry = registry
+        self._generator = None
+        self._renderer = None
+
     def set_up(self, setup: PreviewSetup) -> str:
         """Decode the source and build the generator if they changed; return the device description."""
         from studio.engine.device import configure_cpu_threads, describe_device, physical_core_count, resolve_device
         from studio.media.image_io import decode_image
 
-        if self._registry is None:
+        if not self._threads_configured:
             configure_cpu_threads(preview_thread_count(physical_core_count()))
+            self._threads_configured = True
+        if self._registry is None:
             self._registry = self._registry_factory()
         previous = self._setup
         self._setup = setup

@@ -185,3 +185,18 @@ def test_excepthook_logs_and_shows_one_line_once(caplog) -> None:
         sys.excepthook = previous_hook
     assert len(shown) == 1 and "RuntimeError: boom" in shown[0] and "\n" not in shown[0]
     assert sum("unhandled exception" in r.getMessage() for r in caplog.records) == 3
+
+
+def test_a_new_plugin_registry_reaches_the_generator_list_and_the_preview(qtbot, window) -> None:
+    from studio.plugins.api import Contribution
+
+    qtbot.waitUntil(lambda: window.registry is not None, timeout=30000)
+    registry = builtin_registry()
+    registry.register(Contribution("generator", "warp-copy", "studio.engine.warp:WarpGenerator", plugin="copy"))
+    window.adopt_registry(registry)
+    assert window.generator_combo.findText("warp-copy") >= 0
+    window.generator_combo.setCurrentText("warp-copy")
+    with qtbot.waitSignal(window.worker.renderer_ready, timeout=30000) as blocker:
+        window.generator_combo.activated.emit(window.generator_combo.currentIndex())
+    assert blocker.args[0].startswith("warp-copy on CPU")
+    assert window.session.project.render.generator == "warp-copy"
