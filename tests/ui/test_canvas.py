@@ -204,3 +204,21 @@ def test_middle_drag_pans_the_view(qtbot, window) -> None:
     after = canvas.mapToScene(centre)
     assert abs((before.x() - after.x()) * canvas.zoom() - 40) < 2
     assert window.session.undo.index == 0
+
+
+def test_space_drag_pans_without_toggling_playback(qtbot, window) -> None:
+    canvas = window.canvas
+    canvas.zoom_by(4.0)
+    canvas.setFocus()
+    viewport = canvas.viewport()
+    centre = viewport.rect().center()
+    before = canvas.mapToScene(centre)
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(viewport, centre + QPoint(0, 30))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=centre + QPoint(0, 30))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    after = canvas.mapToScene(centre)
+    assert abs((before.y() - after.y()) * canvas.zoom() - 30) < 2
+    assert window.playback is None or not window.playback.is_playing
+    assert window.session.undo.index == 0
