@@ -237,7 +237,7 @@ class FastFomm:
         for block in self.down:
             features = block(features)
         small = self.motion.downsample(image)
-        identity = make_coordinate_grid(small.shape[2], small.shape[3], small)
+        identity = make_coordinate_grid(small.shape[2], small.shape[3], small.float())
         return SourceCache(image=image, features=features, small=small, identity=identity)
 
     def _source_gaussians(self, cache: SourceCache, kp_source: Keypoints) -> torch.Tensor:
