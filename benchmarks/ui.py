@@ -140,11 +140,9 @@ def drag_to_preview(app: QApplication, window: object, events: int) -> dict[str,
             "latency_ms_max": round(max(latencies), 2), "undo_steps": undo.index, "target_p95_ms": 50}
 
 
-def playback(app: QApplication, window: object, frames: int) -> dict[str, object] | None:
+def playback(app: QApplication, window: object, frames: int) -> dict[str, object]:
     """Play ``frames`` frames; measure dropped playhead frames, painted previews and event-loop gaps."""
     controller = window.playback  # type: ignore[attr-defined]
-    if controller is None:
-        return None
     session = window.session  # type: ignore[attr-defined]
     preview = window.preview  # type: ignore[attr-defined]
     fps = session.project.timing.fps
@@ -191,9 +189,7 @@ def main() -> int:
     window = _open_sample(app)
     try:
         print(json.dumps(drag_to_preview(app, window, args.events)), flush=True)
-        result = playback(app, window, args.frames)
-        if result is not None:
-            print(json.dumps(result), flush=True)
+        print(json.dumps(playback(app, window, args.frames)), flush=True)
     finally:
         window.shutdown()  # type: ignore[attr-defined]
     return 0

@@ -5,7 +5,6 @@ It wires gestures and menu actions to the session and the file controller; it ho
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,9 @@ from PySide6.QtWidgets import (
 from studio.core.edits import ChangeRenderSettings, set_keys_from_current
 from studio.core.project import Project
 from studio.ui.canvas_view import CanvasView
+from studio.ui.curve_editor import CurveEditor
 from studio.ui.face_placement import start_face_placement
+from studio.ui.playback import PlaybackController
 from studio.ui.preview_link import PreviewLink
 from studio.ui.preview_view import PreviewView
 from studio.ui.preview_worker import PreviewWorker
@@ -40,6 +41,7 @@ from studio.ui.project_files import ProjectFiles
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage, blank_project
 from studio.ui.threads import BackgroundJob
+from studio.ui.timeline_view import TimelineView
 from studio.ui.undo_history import UndoHistoryView
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -54,10 +56,6 @@ def make_registry() -> Any:
 
         return builtin_registry()
     return default_registry()
-
-
-def _module_exists(name: str) -> bool:
-    return importlib.util.find_spec(name) is not None
 
 
 def _dropped_path(mime: QMimeData) -> Path | None:
@@ -104,9 +102,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.splitter if project is not None else self.start_page)
         self.setCentralWidget(self.stack)
 
-        self.playback: Any = None
-        self.timeline: QWidget | None = None
-        self.curve_editor: QWidget | None = None
+        self.playback = PlaybackController(self.session, self)
         self.undo_view = UndoHistoryView(self.session)
         self._build_docks()
         self._build_actions()
@@ -131,29 +127,17 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
-        docks: list[QDockWidget] = []
-        if _module_exists("studio.ui.playback"):
-            from studio.ui.playback import PlaybackController
-
-            self.playback = PlaybackController(self.session, self)
-        if _module_exists("studio.ui.timeline_view"):
-            from studio.ui.timeline_view import TimelineView
-
-            self.timeline = TimelineView(self.session, self.playback)
-            docks.append(self._dock("Timeline", "timeline", self.timeline, bottom))
-        if _module_exists("studio.ui.curve_editor"):
-            from studio.ui.curve_editor import CurveEditor
-
-            self.curve_editor = CurveEditor(self.session)
-            docks.append(self._dock("Curves", "curveEditor", self.curve_editor, bottom))
-        if len(docks) == 2:
-            self.tabifyDockWidget(docks[0], docks[1])
-            docks[0].raise_()
+        self.timeline = TimelineView(self.session, self.playback)
+        self.curve_editor = CurveEditor(self.session)
+        timeline_dock = self._dock("Timeline", "timeline", self.timeline, bottom)
+        curves_dock = self._dock("Curves", "curveEditor", self.curve_editor, bottom)
+        self.tabifyDockWidget(timeline_dock, curves_dock)
+        timeline_dock.raise_()
         self.undo_dock = self._dock("History", "undoHistory", self.undo_view,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks(docks[:1], [260], Qt.Orientation.Vertical)
+        self.resizeDocks([timeline_dock], [260], Qt.Orientation.Vertical)
         self.resizeDocks([self.undo_dock], [220], Qt.Orientation.Horizontal)
-        self.docks = [*docks, self.undo_dock]
+        self.docks = [timeline_dock, curves_dock, self.undo_dock]
 
     def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
                 checkable: bool = False, tip: str = "") -> QAction:
@@ -233,10 +217,8 @@ class MainWindow(QMainWindow):
         playback_menu = bar.addMenu("&Playback")
         playback_menu.addActions([self.play_action, self.previous_frame_action, self.next_frame_action,
                                   self.first_frame_action, self.last_frame_action])
-        self.plugin_action: QAction | None = None
-        if _module_exists("studio.ui.plugin_manager"):
-            plugins_menu = bar.addMenu("P&lugins")
-            self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
+        plugins_menu = bar.addMenu("P&lugins")
+        self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Tools")
@@ -305,8 +287,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop every thread and timer this window started (idempotent)."""
-        if self.playback is not None:
-            self.playback.pause()
+        self.playback.pause()
         if self._face_job is not None:
             self._face_job.wait()
             self._face_job = None
@@ -345,23 +326,19 @@ class MainWindow(QMainWindow):
 
     def toggle_playback(self) -> None:
         """Play or pause."""
-        if self.playback is not None:
-            self.playback.toggle()
+        self.playback.toggle()
 
     def step(self, delta: int) -> None:
-        """Move the playhead by ``delta`` frames."""
-        if self.playback is not None:
-            self.playback.step(delta)
-        else:
-            self.session.set_frame(self.session.current_frame + delta)
+        """Pause and move the playhead by ``delta`` frames."""
+        self.playback.step(delta)
 
     def go_to_start(self) -> None:
         """Playhead to the first frame."""
-        self.session.set_frame(self.session.project.timing.start)
+        self.playback.go_to_start()
 
     def go_to_end(self) -> None:
-        """Playhead to the last frame."""
-        self.session.set_frame(self.session.project.timing.end)
+        """Playhead to the last frame (pauses)."""
+        self.playback.go_to_end()
 
     def auto_place_face(self) -> None:
         """Detect a face on a worker thread and add the face keypoints as one undo step."""
