@@ -72,8 +72,11 @@ class FommRuntime:
         return torch.from_numpy(frame).to(self.device).permute(2, 0, 1).unsqueeze(0).float().div_(255)
 
     def detect(self, image: np.ndarray) -> Motion:
-        """Keypoints of an RGB image (resized to the frame size first), in model coordinates."""
-        with precision(self.device):
+        """Keypoints of an RGB image (resized to the frame size first), in model coordinates.
+
+        Always float32: half precision would move keypoints by a fraction of a pixel, and the detector is cheap.
+        """
+        with torch.inference_mode():
             kp = self.kp_detector(self.to_tensor(image))
         return self._motion(kp)
 
