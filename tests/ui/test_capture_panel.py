@@ -238,6 +238,51 @@ def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shi
     assert project.takes == [] and panel.session.undo.index == 0
 
 
+def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_video, monkeypatch) -> None:
+    panel = open_panel()
+    sent: dict[int, np.ndarray] = {}
+    worker = panel.main_window.preview_link.worker
+    original = worker.request
+
+    def spy(frame, rest, driving):
+        seq = original(frame, rest, driving)
+        sent[seq] = driving.positions[0].mean(axis=0)
+        return seq
+
+    monkeypatch.setattr(worker, "request", spy)
+    panel.calibrate()
+    assert "No performer in view" in panel.status
+    panel.smoothing_slider.setValue(0)
+    panel.auto_bind()
+    panel.set_source(SourceChoice(path=shifted_video))
+    live: list[int] = []
+    panel.live_pose_sent.connect(lambda seq, _t: live.append(seq))
+    panel.set_live(True)
+    qtbot.waitUntil(lambda: len(live) >= 12, timeout=20000)
+    rest = panel.session.project.rest_pose().positions[0].mean(axis=0)
+    before = len(live)
+    panel.calibrate()
+    assert "Neutral pose stored" in panel.status
+    qtbot.waitUntil(lambda: len(live) >= before + 2, timeout=20000)
+    assert np.linalg.norm(sent[live[before - 1]] - rest) > 4.0
+    assert np.linalg.norm(sent[live[before + 1]] - rest) < 2.0
+    panel.set_live(False)
+    assert not panel.runner.running
+
+
+def test_countdown_then_stop_cancels_the_recording(open_panel, shifted_video) -> None:
+    panel = open_panel()
+    panel.countdown_seconds = 3
+    panel.auto_bind()
+    panel.set_source(SourceChoice(path=shifted_video))
+    panel.record_action.trigger()
+    assert panel.countdown_label.text() == "3" and panel.stop_action.isEnabled()
+    assert not panel.record_action.isEnabled() and not panel.runner.running
+    panel.stop_action.trigger()
+    assert panel.status == "Recording cancelled" and panel.countdown_label.text() == ""
+    assert panel.record_action.isEnabled() and not panel.countdown_timer.isActive()
+
+
 def test_a_bad_video_shows_an_error_and_changes_nothing(qtbot, open_panel, tmp_path: Path) -> None:
     panel = open_panel()
     project = panel.session.project
