@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,17 +19,27 @@ from studio.media.image_io import encode_png
 
 @pytest.fixture(autouse=True)
 def _no_thread_left_running() -> Iterator[None]:
-    """Fail a test that leaves one of the studio's QThreads running."""
-    yield
+    """Fail a test that leaves a QThread (the studio's, or the global pool's) or a Python thread running."""
+    from PySide6.QtCore import QThreadPool
+
     from studio.ui.threads import running_threads
 
+    before = set(threading.enumerate())
+    yield
+
+    def leaks() -> list[object]:
+        python = [t for t in threading.enumerate() if t not in before and t.is_alive()
+                  and not isinstance(t, threading._DummyThread)]
+        pool = QThreadPool.globalInstance().activeThreadCount()
+        return [*running_threads(), *python, *([f"{pool} QThreadPool job(s)"] if pool else [])]
+
     deadline = time.monotonic() + 2.0
-    while running_threads() and time.monotonic() < deadline:
+    while leaks() and time.monotonic() < deadline:
         time.sleep(0.01)
-    leaked = running_threads()
-    for thread in leaked:
+    leaked = leaks()
+    for thread in running_threads():
         thread.wait(5000)
-    assert not leaked, f"test left {len(leaked)} QThread(s) running: {leaked}"
+    assert not leaked, f"test left threads running: {leaked}"
 
 
 def pattern_image(size: int = 96) -> np.ndarray:
