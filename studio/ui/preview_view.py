@@ -22,7 +22,11 @@ def image_from_array(image: np.ndarray) -> QImage:
 
 
 class PreviewView(QWidget):
-    """Paints the newest preview result scaled to fit; ``painted(seq)`` fires after a frame reaches the screen."""
+    """Paints the newest preview result scaled to fit; ``painted(seq)`` fires after a frame reaches the screen.
+
+    A new frame is painted at once (``repaint``), not at the next turn of the event loop: while dragging,
+    the GUI thread is busy with the following mouse events and a deferred paint would wait behind them.
+    """
 
     painted = Signal(int)
 
@@ -31,6 +35,7 @@ class PreviewView(QWidget):
         self.setObjectName("preview")
         self.setMinimumSize(160, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._image: QImage | None = None
         self._seq = 0
         self._frame: float | None = None
@@ -73,7 +78,7 @@ class PreviewView(QWidget):
         self._render_ms = result.render_ms
         self._message = ""
         self._shown_at.append(time.perf_counter())
-        self.update()
+        self.repaint()
         return True
 
     def set_device(self, description: str) -> None:
