@@ -22,7 +22,7 @@ from studio.training.data import Clip, load_clips, split_clips
 from studio.training.settings import DatasetParams, load_document
 
 from . import metrics
-from .motion import detected_motion, tracked_motion
+from .motion import detected_motion, fomm_motion, tracked_motion
 
 REPORT_NAME = "report.json"
 DEFAULT_SIZE = 256
@@ -78,13 +78,26 @@ def measure_video(name: str, truth: list[np.ndarray], generated: list[np.ndarray
                        distance, temporal, reference, per_frame, mean_mse)
 
 
-def reconstruct(generator: Any, frames: list[np.ndarray], cancel: threading.Event | None = None) -> list[np.ndarray]:
-    """Every frame of a clip rendered from its first frame with the clip's own motion."""
-    capabilities = generator.capabilities
-    if capabilities.detects_keypoints:
+def keypoint_source(generator: Any, detector: tuple[str, str] | None) -> str:
+    """Where driving keypoints come from: "generator", "fomm-detector" or "tracked-grid"."""
+    if generator.capabilities.detects_keypoints:
+        return "generator"
+    return "fomm-detector" if detector is not None else "tracked-grid"
+
+
+def reconstruct(generator: Any, frames: list[np.ndarray], cancel: threading.Event | None = None,
+                detector: tuple[str, str] | None = None, device: str = "auto") -> list[np.ndarray]:
+    """Every frame of a clip rendered from its first frame with the clip's own motion.
+
+    ``detector`` (config, checkpoint) of a FOMM model supplies keypoints to a generator that finds none.
+    """
+    source = keypoint_source(generator, detector)
+    if source == "generator":
         motions = detected_motion(generator, frames)
+    elif detector is not None:
+        motions = fomm_motion(detector[0], detector[1], device, frames)
     else:
-        motions = tracked_motion(frames, capabilities.keypoint_count or 25)
+        motions = tracked_motion(frames, generator.capabilities.keypoint_count or 25)
     state = generator.prepare(frames[0])
     out = []
     for motion in motions:
@@ -95,13 +108,17 @@ def reconstruct(generator: Any, frames: list[np.ndarray], cancel: threading.Even
 
 
 def create_generator(model: str, device: str, config: str | None, checkpoint: str | None) -> Any:
-    """The named generator from the plugin registry (the fomm network directly when no plugin provides it)."""
+    """The named generator from the plugin registry (the fomm network directly when no plugin provides it).
+
+    Only fomm takes the config and checkpoint; other generators are built without options.
+    """
     from studio.plugins.discovery import default_registry
 
-    options = {key: value for key, value in (("config", config), ("checkpoint", checkpoint)) if value}
     registry = default_registry()
-    if registry.has("generator", model) or model != "fomm":
-        return registry.create_generator(model, device, **options)
+    if model != "fomm":
+        return registry.create_generator(model, device)
+    if registry.has("generator", model):
+        return registry.create_generator(model, device, config=config, checkpoint=checkpoint)
     from studio.engine.fomm.generator import FommGenerator
 
     return FommGenerator(device, config=config, checkpoint=checkpoint)
@@ -199,7 +216,10 @@ def evaluate(model: str, data_dir: str | Path, output: str | Path, config: str |
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise UserError(f"{output} is a file: give a folder for the report with -o")
+    if model != "fomm" and bool(config) != bool(checkpoint):
+        raise UserError("give both --config and --checkpoint to drive this generator with a FOMM keypoint detector")
     generator = create_generator(model, device, config, checkpoint)
+    detector = (config, checkpoint) if model != "fomm" and config and checkpoint else None
     side = _frame_size(generator, size)
     clips = load_clips(data_dir, side, max_frames, cancel=cancel)
     held: list[Clip] = [] if all_clips else split_clips(clips, _held_out_share(config))[1]
@@ -209,11 +229,12 @@ def evaluate(model: str, data_dir: str | Path, output: str | Path, config: str |
         if progress is not None:
             progress(done, len(chosen))
         truth = list(clip.frames)
-        videos.append(measure_video(clip.name, truth, reconstruct(generator, truth, cancel), akd))
+        videos.append(measure_video(clip.name, truth, reconstruct(generator, truth, cancel, detector, device), akd))
     if progress is not None:
         progress(len(chosen), len(chosen))
     report = {"model": model, "config": config, "checkpoint": checkpoint, "data": str(data_dir), "size": side,
-              "split": split, "overall": summarise(videos), "videos": [asdict(v) for v in videos]}
+              "split": split, "keypoints": keypoint_source(generator, detector), "overall": summarise(videos),
+              "videos": [asdict(v) for v in videos]}
     for video in report["videos"]:
         video.pop("mse")
     output.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,11 @@
 """Driving keypoints for reconstructing a video from its first frame, for any generator.
 
 A generator that detects keypoints (fomm, packed models) finds them on the first frame (the source)
-and on every driving frame itself. For one that cannot (warp, tps, most plugins), a grid of points
-is placed on the first frame and followed through the video with the Lucas-Kanade flow tracker; a
-point the tracker loses stays where it was last seen. Jacobians are then the identity.
+and on every driving frame itself. For one that cannot (warp, tps, most plugins): with a FOMM config
+and checkpoint given, that model's keypoint detector finds keypoints and jacobians on every frame;
+otherwise a grid of points is placed on the first frame and followed through the video with the
+Lucas-Kanade flow tracker (a point the tracker loses stays where it was last seen; jacobians are
+the identity).
 """
 
 from __future__ import annotations
@@ -54,4 +56,17 @@ def detected_motion(generator: object, frames: list[np.ndarray]) -> list[Motion]
         if motion is None:
             raise ValueError("the generator returned no keypoints")
         motions.append(motion)
+    return motions
+
+
+def fomm_motion(config: str, checkpoint: str, device: str, frames: list[np.ndarray]) -> list[Motion]:
+    """Keypoints and jacobians of a FOMM keypoint detector on every frame, in frame pixels."""
+    from studio.engine.fomm.generator import to_pixels
+    from studio.engine.fomm.runtime import FommRuntime
+
+    runtime = FommRuntime(config, checkpoint, device)
+    motions = []
+    for frame in frames:
+        height, width = frame.shape[:2]
+        motions.append(to_pixels(runtime.detect(frame), (0, 0, width, height), runtime.kp_variance))
     return motions

@@ -60,6 +60,7 @@ def test_evaluate_writes_a_report_and_plots(model, eval_data, tmp_path):
     report = evaluation.evaluate(model, eval_data, out, size=32, all_clips=True, akd=False, device="cpu")
     saved = json.loads((out / "report.json").read_text())
     assert saved["overall"]["videos"] == 3 and saved["split"] == "all" and saved["size"] == 32
+    assert saved["keypoints"] == "tracked-grid"
     assert [v["name"] for v in saved["videos"]] == ["clip0", "clip1", "clip2"]
     for video in saved["videos"]:
         assert len(video["per_frame"]["l1"]) == 6 and video["per_frame"]["l1"][0] < 0.05
@@ -78,7 +79,12 @@ def test_evaluate_a_trained_model_on_its_held_out_videos(tmp_path):
                                  checkpoint=str(run / "checkpoint.pth.tar"), akd=True, device="cpu")
     assert report["split"] == "held-out" and report["size"] == 32
     assert [v["name"] for v in report["videos"]] == list(result.held_out)
-    assert report["videos"][0]["akd"] is None
+    assert report["videos"][0]["akd"] is None and report["keypoints"] == "generator"
+    driven = evaluation.evaluate("warp", data, tmp_path / "warp", config=str(run / "config.yaml"),
+                                 checkpoint=str(run / "checkpoint.pth.tar"), akd=False, device="cpu")
+    assert driven["keypoints"] == "fomm-detector" and driven["size"] == 256
+    with pytest.raises(UserError, match="both --config and --checkpoint"):
+        evaluation.evaluate("warp", data, tmp_path / "warp", config=str(run / "config.yaml"), akd=False)
 
 
 def test_cli_bad_inputs_exit_2_with_one_line(eval_data, tmp_path, capsys):

@@ -14,6 +14,7 @@ import yaml
 from studio.cli import main
 from studio.core.errors import UserError
 from studio.engine.contract import Motion
+from studio.evaluation.evaluate import evaluate
 from studio.plugins.discovery import default_registry
 from studio.plugins.install import install_plugin
 from studio.plugins.pack import pack_plugin, plugin_name
@@ -65,6 +66,8 @@ def test_packed_plugin_installs_and_renders(run_dir, tmp_path):
     kp = generator.detect_keypoints(state)
     frame = generator.render(state, kp, Motion(kp.positions + np.float32([1.5, -1.0]), kp.jacobians))
     assert frame.shape == (40, 40, 3) and frame.dtype == np.uint8 and frame.std() > 0
+    report = evaluate("my-actor", run_dir.parent / "data", tmp_path / "report", all_clips=True, akd=False)
+    assert report["keypoints"] == "generator" and report["size"] == 32 and report["overall"]["videos"] == 2
 
 
 def test_packed_weights_hold_only_the_released_layout(run_dir, tmp_path):
