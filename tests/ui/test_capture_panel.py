@@ -20,7 +20,7 @@ from studio.ui.capture_source import SourceChoice
 
 ROOT = Path(__file__).resolve().parents[2]
 FPS = 30
-FRAMES = 24
+FRAMES = 40
 SHIFTS = np.array([(0.5 * i, -0.25 * i) for i in range(FRAMES)])
 
 
@@ -44,7 +44,7 @@ def write_shifted_video(path: Path, shifts: np.ndarray, fps: int = FPS) -> Path:
 
 @pytest.fixture(scope="module")
 def shifted_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample portrait drifting right and up at a constant speed, 24 frames at 30 fps."""
+    """The sample portrait drifting right and up at a constant speed, 40 frames at 30 fps."""
     return write_shifted_video(tmp_path_factory.mktemp("capture") / "drift.mp4", SHIFTS)
 
 
@@ -221,12 +221,12 @@ def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shi
     live: list[int] = []
     panel.live_pose_sent.connect(lambda seq, _t: live.append(seq))
     panel.live_action.trigger()
-    qtbot.waitUntil(lambda: len(live) >= 8, timeout=20000)
+    qtbot.waitUntil(lambda: len(live) >= 3, timeout=20000)
     panel.session.set_frame(5)
     newest = max(sent)
     np.testing.assert_array_equal(sent[newest], sent[max(live)], err_msg="the timeline overrode the live pose")
     qtbot.waitUntil(lambda: not panel.live_action.isChecked(), timeout=20000)
-    assert "video ended" in panel.status
+    assert "video ended" in panel.status and len(live) >= 5
     centres = np.array([sent[seq][0].mean(axis=0) for seq in live])
     rest = project.rest_pose().positions[0].mean(axis=0)
     np.testing.assert_allclose(centres[0], rest, atol=0.5)
@@ -256,9 +256,10 @@ def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_vi
     panel.auto_bind()
     panel.set_source(SourceChoice(path=shifted_video))
     live: list[int] = []
-    panel.live_pose_sent.connect(lambda seq, _t: live.append(seq))
+    stamps: list[float] = []
+    panel.live_pose_sent.connect(lambda seq, t: (live.append(seq), stamps.append(t)))
     panel.set_live(True)
-    qtbot.waitUntil(lambda: len(live) >= 12, timeout=20000)
+    qtbot.waitUntil(lambda: bool(stamps) and stamps[-1] >= 12 / FPS, timeout=20000)
     rest = panel.session.project.rest_pose().positions[0].mean(axis=0)
     before = len(live)
     panel.calibrate()
