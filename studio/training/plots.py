@@ -33,7 +33,7 @@ def draw_keypoints(image: np.ndarray, points: np.ndarray, filled: bool = True) -
 
 def motion_panel(driving: np.ndarray, kp_source: np.ndarray, kp_driving: np.ndarray) -> np.ndarray:
     """The keypoint panel: a dimmed driving frame with a line from each source keypoint to its driving one."""
-    out = (driving.astype(np.float32) * 0.4 + 60).astype(np.uint8)
+    out = np.ascontiguousarray(driving.astype(np.float32) * 0.4 + 60).astype(np.uint8)
     size = driving.shape[0]
     for index, (a, b) in enumerate(zip(to_pixels(kp_source, size), to_pixels(kp_driving, size), strict=True)):
         colour = tuple(int(c) for c in PALETTE[index % len(PALETTE)])

@@ -91,7 +91,8 @@ def prepare_run(run_dir: Path, config: str | Path | None, size: int | None, step
 
 def _to_images(batch: torch.Tensor) -> np.ndarray:
     """N x 3 x H x W in [0, 1] -> N x H x W x 3 uint8."""
-    return batch.detach().float().clamp(0, 1).mul(255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    images = batch.detach().float().clamp(0, 1).mul(255).round().to(torch.uint8).permute(0, 2, 3, 1)
+    return np.ascontiguousarray(images.cpu().numpy())
 
 
 class Trainer:
