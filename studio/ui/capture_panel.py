@@ -246,6 +246,8 @@ class CapturePanel(CapturePanelLayout):
     def _on_tracker_changed(self, name: str) -> None:
         self._neutral = None
         self._seen = None
+        self._flow_points = []
+        self.source_view.set_points(np.zeros((0, 2), np.float32))
         if self.bindings.landmarks():
             self.bindings.set_landmarks({})
             self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
@@ -288,6 +290,7 @@ class CapturePanel(CapturePanelLayout):
 
     def _on_capture_failed(self, message: str) -> None:
         self.countdown_timer.stop()
+        self._countdown = 0
         self.runner.take_recording()
         self._set_recording_ui(False)
         self._turn_live_off()
@@ -481,8 +484,6 @@ class CapturePanel(CapturePanelLayout):
         mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
         neutral, roll = self._neutral if self._neutral is not None else (None, None)
         name = next_take_name(project)
-        if self._pending_take is not None and self._pending_take.name == name:
-            name = f"{name}b"
         self.set_status(f"Building {name}…")
 
         def build() -> Take:
@@ -491,7 +492,7 @@ class CapturePanel(CapturePanelLayout):
         def built(take: Take) -> None:
             if self.session.project is not project:
                 return
-            self._pending_take = take
+            self._pending_take = take  # a new recording replaces one that was never stored
             self._refresh_takes()
             self.take_list.setCurrentRow(0)
             frames = take_frame_count(take, project.timing.fps)
