@@ -90,6 +90,7 @@ class CanvasView(QGraphicsView):
         self.add_mode = False
         self._auto_fit = True
         self._drag: KeypointDrag | None = None
+        self._click_target: str | None = None
         self._pan_from: QPoint | None = None
         self._space_down = False
         self._space_panned = False
@@ -338,6 +339,7 @@ class CanvasView(QGraphicsView):
             selected = [i for i in selected if i != kp_id] if kp_id in selected else [*selected, kp_id]
             self.session.set_selection(selected)
             return
+        self._click_target = kp_id if kp_id in selected and len(selected) > 1 else None
         if kp_id not in selected:
             selected = [kp_id]
             self.session.set_selection(selected)
@@ -375,6 +377,9 @@ class CanvasView(QGraphicsView):
         if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
             drag, self._drag = self._drag, None
             drag.finish()
+            if not drag.moved and self._click_target is not None:
+                self.session.set_selection([self._click_target])
+            self._click_target = None
             event.accept()
             return
         super().mouseReleaseEvent(event)

@@ -99,7 +99,6 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.splitter)
-        self.stack.setCurrentWidget(self.splitter if project is not None else self.start_page)
         self.setCentralWidget(self.stack)
 
         self.playback = PlaybackController(self.session, self)
@@ -110,6 +109,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        self._show_editor(project is not None)
         self._update_title()
 
     # ----- construction -----------------------------------------------------------------------------
@@ -185,10 +185,11 @@ class MainWindow(QMainWindow):
         self.previous_frame_action = self._action("P&revious Frame", lambda: self.step(-1), "Left")
         self.first_frame_action = self._action("&First Frame", self.go_to_start, "Home")
         self.last_frame_action = self._action("&Last Frame", self.go_to_end, "End")
-        for action in (self.play_action, self.next_frame_action, self.previous_frame_action,
-                       self.first_frame_action, self.last_frame_action, self.set_key_action, self.delete_action,
-                       self.fit_action, self.add_tool_action, self.onion_action):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self._editing_actions = [
+            self.save_action, self.save_as_action, self.set_key_action, self.delete_action, self.add_tool_action,
+            self.face_action, self.fit_action, self.actual_size_action, self.zoom_in_action, self.zoom_out_action,
+            self.onion_action, self.play_action, self.next_frame_action, self.previous_frame_action,
+            self.first_frame_action, self.last_frame_action]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -221,7 +222,7 @@ class MainWindow(QMainWindow):
         self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Tools")
+        bar = self.tools_bar = QToolBar("Tools")
         bar.setObjectName("toolsToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
         self.session.undo_changed.connect(self._update_undo_actions)
         self.files.state_changed.connect(self._update_title)
         self.files.message.connect(self.show_message)
-        self.files.loaded.connect(lambda: self.stack.setCurrentWidget(self.splitter))
+        self.files.loaded.connect(lambda: self._show_editor(True))
         self.canvas.message.connect(self.show_message)
         self.canvas.space_tapped.connect(self.toggle_playback)
         self.preview_link.error.connect(self.show_message)
@@ -274,6 +275,15 @@ class MainWindow(QMainWindow):
         self.start_page.new_requested.connect(lambda: self.files.new_from_image())
         self.start_page.open_requested.connect(lambda: self.files.open())
         self._update_undo_actions()
+
+    def _show_editor(self, shown: bool) -> None:
+        """The editor (canvas, preview, docks, tools) once a project is open; the start page before."""
+        self.stack.setCurrentWidget(self.splitter if shown else self.start_page)
+        for dock in self.docks:
+            dock.setVisible(shown)
+        for action in self._editing_actions:
+            action.setEnabled(shown)
+        self.tools_bar.setEnabled(shown)
 
     # ----- lifecycle --------------------------------------------------------------------------------
     def start(self) -> None:

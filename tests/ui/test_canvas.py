@@ -222,3 +222,10 @@ def test_space_drag_pans_without_toggling_playback(qtbot, window) -> None:
     assert abs((before.y() - after.y()) * canvas.zoom() - 30) < 2
     assert not window.playback.is_playing
     assert window.session.undo.index == 0
+
+
+def test_click_without_drag_on_one_of_several_selected_selects_only_it(qtbot, window) -> None:
+    window.session.set_selection(["a", "b", "c"])
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, pos=handle_point(window, "b"))
+    assert window.session.selected_ids == ["b"]
+    assert window.session.undo.index == 0

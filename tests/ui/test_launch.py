@@ -45,6 +45,7 @@ def test_broken_project_path_shows_the_reason_and_the_app_keeps_working(qtbot, t
         assert "does not exist" in warnings[0] and "\n" not in warnings[0]
         assert window.stack.currentWidget() is window.start_page
         assert window.isVisible()
+        assert not window.save_action.isEnabled() and not any(d.isVisible() for d in window.docks)
     finally:
         close_window(window)
 
@@ -56,6 +57,7 @@ def test_bundled_sample_opens_untitled(qtbot, monkeypatch, project_file) -> None
         launch.open_at_start(window, None)
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.splitter, timeout=30000)
         assert len(window.session.project.keypoints) == 3
+        assert window.save_action.isEnabled() and all(d.isVisible() for d in window.docks)
         assert window.session.path is None
     finally:
         close_window(window)
