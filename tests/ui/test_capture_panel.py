@@ -17,6 +17,7 @@ from studio.core.project_file import load_project
 from studio.plugins.api import builtin_registry
 from studio.ui.capture_panel import CapturePanel, attach_capture_panel
 from studio.ui.capture_source import SourceChoice
+from tests.ui.conftest import make_project
 
 ROOT = Path(__file__).resolve().parents[2]
 FPS = 30
@@ -109,6 +110,10 @@ def test_auto_bindings_fill_the_table_for_the_sample_project(open_panel) -> None
     assert "Bound 19 of 19" in panel.status
     panel.tracker_combo.setCurrentText("pose")
     assert table.bindings() == [] and "Bindings cleared" in panel.status
+    panel.session.replace_project(make_project(), None)
+    assert table.rowCount() == 3 and table.bindings() == [] and table.item(0, 0).text() == "alpha"
+    panel.auto_bind()
+    assert "No keypoint is named after the face preset" in panel.status
 
 
 def test_manual_binding_by_typing_and_by_clicking_a_landmark(qtbot, open_panel) -> None:
