@@ -45,7 +45,49 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                       "displacement from the first frame, scaled to the image (default)")
     mode.add_argument("--absolute", dest="absolute", action="store_true", help="copy the performer's positions")
     driving.add_argument("--smooth", type=float, default=0.3, help="jitter smoothing 0 (raw) .. 1 (heavy)")
+    fomm = parser.add_argument_group("first-order motion model", "--model fomm: run a released FOMM checkpoint")
+    fomm.add_argument("--config", help="the model's YAML config (e.g. vox-256.yaml)")
+    fomm.add_argument("--checkpoint", help="the model's checkpoint (e.g. vox-cpk.pth.tar)")
+    fomm.add_argument("--no-adapt-scale", action="store_true",
+                      help="relative mode: do not scale the movement by the ratio of the keypoints' hull areas")
+    fomm.add_argument("--find-best-frame", action="store_true",
+                      help="start from the driving frame whose face is closest to the source's")
     return parser
+
+
+def _run_fomm_demo(args: argparse.Namespace) -> int:
+    """The classic demo: --source IMAGE --driving VIDEO with --config and --checkpoint, no project."""
+    from studio.cli._progress import ProgressBar
+    from studio.jobs.fomm_demo import animate_to_file
+    from studio.media.output_spec import OutputSpec
+    from studio.media.writers import check_not_existing
+
+    missing = [flag for flag, value in (("--config", args.config), ("--checkpoint", args.checkpoint),
+                                        ("--source", args.source), ("--driving", args.driving)) if not value]
+    if missing:
+        raise UserError(f"--model fomm without a project needs {', '.join(missing)}: "
+                        "render --model fomm --config C --checkpoint K --source IMAGE --driving VIDEO -o OUT")
+    for flag, value in (("--config", args.config), ("--checkpoint", args.checkpoint), ("--source", args.source),
+                        ("--driving", args.driving)):
+        if not Path(value).exists():
+            raise UserError(f"{flag} {value} does not exist")
+    spec = OutputSpec(args.output, args.fps or 0.0, 1, 1, crf=args.crf, background=parse_background(args.background),
+                      sprite_sheet=args.sprite_sheet, overwrite=args.overwrite,
+                      audio=args.audio if args.audio is not None else _audio_of(args.driving))
+    check_not_existing(spec)
+    written = animate_to_file(args.config, args.checkpoint, args.source, args.driving, spec,
+                              relative=not args.absolute, adapt_scale=not args.no_adapt_scale,
+                              find_best=args.find_best_frame, device=args.device or "auto",
+                              progress=ProgressBar(f"render {Path(args.output).name}").update)
+    print(f"wrote {', '.join(str(p) for p in written[:3])}{' ...' if len(written) > 3 else ''}")
+    return 0
+
+
+def _audio_of(video: str) -> str | None:
+    """The driving video itself when it is a file with sound (its audio is kept), else None."""
+    from studio.media.video_reader import audio_stream_info
+
+    return video if Path(video).is_file() and audio_stream_info(video) else None
 
 
 def parse_background(text: str) -> tuple[int, int, int] | None:
@@ -77,10 +119,11 @@ def run(args: argparse.Namespace) -> int:
     from studio.jobs.render_plan import RenderOptions, parse_frames, parse_size, plan_render
     from studio.media.image_io import load_image
     from studio.media.output_spec import OutputSpec
-    from studio.media.video_reader import audio_stream_info
     from studio.media.writers import check_not_existing
     from studio.plugins.discovery import default_registry
 
+    if args.project is None and args.model == "fomm":
+        return _run_fomm_demo(args)
     if args.project is None:
         raise UserError("give a project file to render, e.g. python main.py render shot.marionette -o shot.mp4")
     project = load_project(args.project)
@@ -99,8 +142,8 @@ def run(args: argparse.Namespace) -> int:
                                    ProgressBar(f"tracking ({args.tracker})").update)
         if not args.frames:
             args.frames = f"0:{motion.frame_count - 1}"
-        if args.audio is None and Path(args.driving).is_file() and audio_stream_info(args.driving):
-            args.audio = args.driving
+        if args.audio is None:
+            args.audio = _audio_of(args.driving)
     options = RenderOptions(
         frames=parse_frames(args.frames) if args.frames else None,
         size=parse_size(args.size) if args.size else None,
