@@ -330,3 +330,15 @@ def test_a_missing_file_camera_or_face_records_nothing(qtbot, open_panel, tmp_pa
     qtbot.waitUntil(lambda: "no face found in the recording" in panel.status, timeout=15000)
     assert panel.record_action.isEnabled() and not panel.runner.running
     assert project.tracks == tracks_before and project.takes == [] and panel.take_list.count() == 0
+
+
+def test_a_camera_that_stops_giving_frames_is_reported_as_lost(qtbot, open_panel, shifted_video) -> None:
+    from studio.ui.capture_open import open_choice
+
+    panel = open_panel()
+    panel.runner.source_opener = lambda _choice: open_choice(SourceChoice(path=shifted_video))
+    panel.auto_bind()
+    panel.set_source(SourceChoice(camera=0))
+    panel.set_live(True)
+    qtbot.waitUntil(lambda: panel.status.startswith("Camera lost"), timeout=20000)
+    assert not panel.live_action.isChecked() and not panel.runner.running
