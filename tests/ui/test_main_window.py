@@ -195,3 +195,21 @@ def test_a_new_plugin_registry_reaches_the_generator_list_and_the_preview(qtbot,
         window.generator_combo.activated.emit(window.generator_combo.currentIndex())
     assert blocker.args[0].startswith("warp-copy on CPU")
     assert window.session.project.render.generator == "warp-copy"
+
+
+def test_scrubbing_the_timeline_ruler_renders_as_you_drag(qtbot, window) -> None:
+    from PySide6.QtCore import QPoint
+
+    ruler = window.timeline.canvas
+    y = 10
+    project = window.session.project
+    renderer = renderer_for_project(project, pattern_image(), builtin_registry(),
+                                    preview_size(project.width, project.height), "cpu")
+    qtbot.mousePress(ruler, Qt.MouseButton.LeftButton, pos=QPoint(round(ruler.frame_to_x(2)), y))
+    qtbot.mouseMove(ruler, QPoint(round(ruler.frame_to_x(4)), y))
+    assert window.session.current_frame == 4
+    wait_for_frame(qtbot, window, 4)
+    qtbot.mouseMove(ruler, QPoint(round(ruler.frame_to_x(9)), y))
+    qtbot.mouseRelease(ruler, Qt.MouseButton.LeftButton, pos=QPoint(round(ruler.frame_to_x(9)), y))
+    wait_for_frame(qtbot, window, 9)
+    np.testing.assert_array_equal(image_array(window.preview.image), renderer.render_frame(project, 9))
