@@ -13,8 +13,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser("new", help="create a project from an image")
     parser.add_argument("image", help="source image (PNG, JPEG, ...)")
     parser.add_argument("-o", "--output", required=True, help="project file to write (.marionette)")
-    parser.add_argument("--keypoints", choices=("none", "grid", "face"), default="grid",
-                        help="initial keypoints: none, an even 3x3 grid, or placed on a detected face")
+    parser.add_argument("--keypoints", choices=("none", "grid", "face", "model"), default="grid",
+                        help="initial keypoints: none, an even 3x3 grid, placed on a detected face, or detected "
+                             "by the model (--model fomm --config C --checkpoint K)")
+    parser.add_argument("--model", default="warp", help="the project's generator (default warp; fomm, tps, ...)")
+    parser.add_argument("--config", help="--model fomm: the model's YAML config")
+    parser.add_argument("--checkpoint", help="--model fomm: the model's checkpoint")
+    parser.add_argument("--device", default="auto", help="auto | cpu | cuda | mps, for --keypoints model")
     parser.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     parser.add_argument("--frames", type=int, default=120, help="number of frames (default 120)")
     parser.add_argument("--max-pixels", type=int, default=50_000_000,
@@ -46,12 +51,19 @@ def run(args: argparse.Namespace) -> int:
         project.timing = Timing(args.fps, 0, args.frames - 1)
     except ValueError as error:
         raise UserError(str(error)) from None
+    options = {k: str(Path(v).resolve()) for k, v in (("config", args.config), ("checkpoint", args.checkpoint)) if v}
+    project.render = project.render.with_changes(generator=args.model, options=options)
     if args.keypoints == "grid":
         project.keypoints = grid_keypoints(width, height)
     elif args.keypoints == "face":
         from studio.capture.face_preset import place_face_keypoints
 
         project.keypoints = named_keypoints(place_face_keypoints(image))
+    elif args.keypoints == "model":
+        from studio.jobs.model_keypoints import model_keypoints
+        from studio.plugins.discovery import default_registry
+
+        project.keypoints = model_keypoints(default_registry(), args.model, image, args.device, options)
     save_project(project, output)
     print(f"wrote {output}: {width}x{height}, {len(project.keypoints)} keypoints, "
           f"{project.timing.frame_count} frames at {project.timing.fps:g} fps")

@@ -127,6 +127,9 @@ def run(args: argparse.Namespace) -> int:
     if args.project is None:
         raise UserError("give a project file to render, e.g. python main.py render shot.marionette -o shot.mp4")
     project = load_project(args.project)
+    overrides = {k: str(Path(v).resolve()) for k, v in (("config", args.config), ("checkpoint", args.checkpoint)) if v}
+    if overrides:
+        project.render = project.render.with_changes(options={**project.render.options, **overrides})
     jobs = batch_targets(args.source, args.output) if args.source else [(None, args.output)]
     for _, output in jobs:
         check_not_existing(OutputSpec(output, 1, 1, 1, sprite_sheet=args.sprite_sheet, overwrite=args.overwrite))

@@ -216,6 +216,8 @@ BUILTIN_CONTRIBUTIONS = (
         "Local-affine warp",
         "The analytic first-order motion warp: works on any image, no weights.",
     ),
+    Contribution("generator", "fomm", "studio.engine.fomm.generator:FommGenerator", "First-order motion model",
+                 "Runs released first-order-motion-model checkpoints (options: config, checkpoint)."),
     Contribution("tracker", "face", "studio.capture.trackers.face:FaceTracker", "Face",
                  "mediapipe face mesh: 478 landmarks and head pose."),
     Contribution("tracker", "pose", "studio.capture.trackers.pose:PoseTracker", "Body pose",

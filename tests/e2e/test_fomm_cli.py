@@ -65,3 +65,21 @@ def test_fomm_demo_bad_inputs(main_py, model_files, inputs, tmp_path, case):
                                  "--driving", str(driving)),
             "missing flags": ("--config", str(config))}[case]
     user_error_line(main_py("render", "--model", "fomm", *args, "-o", str(tmp_path / "x.mp4")))
+
+
+def test_project_with_model_keypoints_renders_through_the_network(main_py, model_files, inputs, tmp_path):
+    config, checkpoint = model_files
+    source, _ = inputs
+    project = tmp_path / "net.marionette"
+    result = main_py("new", str(source), "-o", str(project), "--keypoints", "model", "--model", "fomm",
+                     "--config", str(config), "--checkpoint", str(checkpoint), "--device", "cpu", "--frames", "4")
+    assert result.returncode == 0, result.stderr
+    info = main_py("info", str(project)).stdout
+    assert f"keypoints: {TINY['model_params']['common_params']['num_kp']} " in info
+    assert "generator fomm" in info
+    out = tmp_path / "net.mp4"
+    result = main_py("render", str(project), "-o", str(out), "--device", "cpu")
+    assert result.returncode == 0, result.stderr
+    with av.open(str(out)) as container:
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(frames) == 4 and frames[0].shape == (80, 80, 3)
