@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core.edits import ChangeRenderSettings, set_keys_from_current
 from studio.core.project import Project
 from studio.ui.canvas_view import CanvasView
+from studio.ui.capture_panel import attach_capture_panel
 from studio.ui.curve_editor import CurveEditor
 from studio.ui.face_placement import start_face_placement
 from studio.ui.playback import PlaybackController
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
+        self.capture_panel = attach_capture_panel(self)
         self._show_editor(project is not None)
         self._update_title()
 
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open…", lambda: self.files.open(), std.Open)
         self.save_action = self._action("&Save", self.files.save, std.Save)
         self.save_as_action = self._action("Save &As…", lambda: self.files.save_as(), "Ctrl+Shift+S")
+        self.export_action = self._action("&Export…", self.open_export_dialog, "Ctrl+E")
         self.quit_action = self._action("&Quit", self.close, std.Quit)
         self.undo_action = self._action("&Undo", self._undo, "Ctrl+Z")
         self.redo_action = self._action("&Redo", self._redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
@@ -199,6 +202,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -298,6 +303,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every thread and timer this window started (idempotent)."""
         self.playback.pause()
+        self.capture_panel.shutdown()
         if self._face_job is not None:
             self._face_job.wait()
             self._face_job = None
@@ -369,6 +375,12 @@ class MainWindow(QMainWindow):
 
         self._face_job = start_face_placement(self.session, done, failed, self)
         self._face_job.finished.connect(finished)
+
+    def open_export_dialog(self) -> None:
+        """Show the export dialog (one per window); exports run in the background."""
+        from studio.ui.export_dialog import open_export_dialog
+
+        open_export_dialog(self)
 
     def open_plugin_manager(self) -> None:
         """Show the plugin manager; a changed set of plugins reaches the preview and the generator list."""

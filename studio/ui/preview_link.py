@@ -29,6 +29,7 @@ class PreviewLink(QObject):
     def __init__(self, session: Session, worker: PreviewWorker, view: PreviewView) -> None:
         super().__init__()
         self.session = session
+        self.paused = False
         self.worker = worker
         self.view = view
         self.last_seq = 0
@@ -53,8 +54,11 @@ class PreviewLink(QObject):
         self.request()
 
     def request(self) -> int:
-        """Ask for the current frame with the current poses; return the request's sequence number."""
-        if self._configured is None:
+        """Ask for the current frame with the current poses; return the request's sequence number.
+
+        While ``paused`` (live puppet mode owns the preview) nothing is requested.
+        """
+        if self._configured is None or self.paused:
             return self.last_seq
         project = self.session.project
         frame = self.session.current_frame
