@@ -6,6 +6,8 @@ in grid coordinates (x first, [-1, 1]).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -80,7 +82,10 @@ def feature_matching(real_maps: dict[str, object], fake_maps: dict[str, object],
     return torch.stack(terms).sum()
 
 
-def equivariance(kp_detector: nn.Module, frames: torch.Tensor, kp: dict[str, torch.Tensor],
+Detector = Callable[[torch.Tensor], dict[str, torch.Tensor]]
+
+
+def equivariance(kp_detector: Detector, frames: torch.Tensor, kp: dict[str, torch.Tensor],
                  transform: RandomTps) -> tuple[torch.Tensor, torch.Tensor | None]:
     """(value, jacobian) equivariance errors under a random warp T (paper eq. 10-11):
     mean|kp(X) - T(kp(T^-1 X))| and mean|I - J(X)^-1 dT J(T^-1 X)|; jacobian is None without jacobians."""

@@ -74,14 +74,20 @@ class TrainingModels(nn.Module):
                 params += list(module.parameters())
         return params
 
+    def detect(self, frames: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Keypoints of B x 3 x H x W frames, always in float32 (outside autocast): the jacobians get inverted,
+        which half precision cannot do."""
+        with torch.autocast(frames.device.type, enabled=False):
+            return self.kp_detector(frames.float())
+
     def generator_step(self, batch: dict[str, torch.Tensor]) -> StepOutput:
         """Forward the generator on a batch and compute its weighted losses."""
         weights = self.config.train.loss_weights
         source, driving = batch["source"], batch["driving"]
         b, length = driving.shape[:2]
         frames = driving.flatten(0, 1)
-        kp_source = self.kp_detector(source)
-        kp_driving = self.kp_detector(frames)
+        kp_source = self.detect(source)
+        kp_driving = self.detect(frames)
         generated = self.generator(source.repeat_interleave(length, dim=0), kp_driving=kp_driving,
                                    kp_source=_repeat(kp_source, length))
         prediction = generated["prediction"]
@@ -104,7 +110,7 @@ class TrainingModels(nn.Module):
             first = {key: value.view(b, length, *value.shape[1:])[:, 0] for key, value in kp_driving.items()}
             params = self.config.train.transform_params
             transform = RandomTps(b, params.sigma_affine, params.sigma_tps, params.points_tps, source.device)
-            value, jacobian = losses.equivariance(self.kp_detector, driving[:, 0], first, transform)
+            value, jacobian = losses.equivariance(self.detect, driving[:, 0], first, transform)
             if weights.equivariance_value:
                 values["equivariance_value"] = weights.equivariance_value * value
             if weights.equivariance_jacobian and jacobian is not None:

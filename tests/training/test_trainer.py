@@ -109,3 +109,20 @@ def test_run_folder_mistakes_are_user_errors(data_dir, write_config, tmp_path):
         train(data_dir, tmp_path / "run", config=config, resume=True)
     with pytest.raises(UserError, match="holds no videos"):
         train(tmp_path / "run" / "samples", tmp_path / "other", config=config)
+
+
+def test_a_step_runs_under_low_precision_autocast():
+    """CUDA trains under float16 autocast; bfloat16 on the CPU exercises the same casts (keypoints stay float32)."""
+    from studio.training.model import TrainingModels
+    from studio.training.settings import parse_training_config
+    from tests.training.synthetic_clips import tiny_config
+
+    models = TrainingModels(parse_training_config(tiny_config(loss_weights={"generator_gan": 1.0, "motion": 1.0})))
+    batch = {"source": torch.rand(2, 3, 32, 32), "driving": torch.rand(2, 2, 3, 32, 32),
+             "flow": torch.zeros(2, 1, 32, 32, 2)}
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        output = models.generator_step(batch)
+        critic = models.discriminator_step(output)
+    assert output.kp_source.dtype == torch.float32
+    torch.stack([v.float() for v in output.losses.values()]).sum().backward()
+    assert all(torch.isfinite(v.detach()).all() for v in [*output.losses.values(), *critic.values()])
