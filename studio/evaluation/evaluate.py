@@ -124,14 +124,21 @@ def create_generator(model: str, device: str, config: str | None, checkpoint: st
     return FommGenerator(device, config=config, checkpoint=checkpoint)
 
 
-def _frame_size(generator: Any, size: int | None) -> int:
-    """The square side videos are evaluated at: --size, else the generator's native size, else 256."""
+def _frame_size(generator: Any, size: int | None, config: str | None) -> int:
+    """The square side videos are evaluated at: --size, else the generator's native size, else the frame size
+    of the FOMM config driving it, else 256."""
     if size is not None:
         if size < 16:
             raise UserError(f"--size {size}: give at least 16 pixels")
         return size
     native = generator.capabilities.native_size
-    return int(min(native)) if native else DEFAULT_SIZE
+    if native:
+        return int(min(native))
+    if config:
+        from studio.engine.fomm.config import load_config
+
+        return int(min(load_config(config).frame_size))
+    return DEFAULT_SIZE
 
 
 def _held_out_share(config: str | None) -> float:
@@ -220,7 +227,7 @@ def evaluate(model: str, data_dir: str | Path, output: str | Path, config: str |
         raise UserError("give both --config and --checkpoint to drive this generator with a FOMM keypoint detector")
     generator = create_generator(model, device, config, checkpoint)
     detector = (config, checkpoint) if model != "fomm" and config and checkpoint else None
-    side = _frame_size(generator, size)
+    side = _frame_size(generator, size, config if detector is not None else None)
     clips = load_clips(data_dir, side, max_frames, cancel=cancel)
     held: list[Clip] = [] if all_clips else split_clips(clips, _held_out_share(config))[1]
     chosen, split = (held, "held-out") if held else (clips, "all")

@@ -82,7 +82,7 @@ def test_evaluate_a_trained_model_on_its_held_out_videos(tmp_path):
     assert report["videos"][0]["akd"] is None and report["keypoints"] == "generator"
     driven = evaluation.evaluate("warp", data, tmp_path / "warp", config=str(run / "config.yaml"),
                                  checkpoint=str(run / "checkpoint.pth.tar"), akd=False, device="cpu")
-    assert driven["keypoints"] == "fomm-detector" and driven["size"] == 256
+    assert driven["keypoints"] == "fomm-detector" and driven["size"] == 32
     with pytest.raises(UserError, match="both --config and --checkpoint"):
         evaluation.evaluate("warp", data, tmp_path / "warp", config=str(run / "config.yaml"), akd=False)
 
