@@ -7,6 +7,7 @@ radius is scaled by the same factor. The preview worker and the exporter share t
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,12 @@ class Renderer:
         return Motion(np.asarray(pose.positions, np.float32) * self.scale,
                       np.asarray(pose.jacobians, np.float32),
                       np.asarray(pose.radii, np.float32) * radius_scale)
+
+    def with_rest(self, rest: Pose) -> Renderer:
+        """The same prepared source with another rest pose: moving a keypoint's rest never re-prepares."""
+        twin = copy.copy(self)
+        twin.rest = self._to_motion(rest)
+        return twin
 
     def render(self, driving: Pose) -> np.ndarray:
         """The frame for a driving pose (same keypoints as the rest pose): HxWxC uint8."""

@@ -225,13 +225,16 @@ class _RenderState:
                 and self._generator is not None)
 
     def render(self, request: PreviewRequest) -> np.ndarray:
-        """Render a request, rebuilding the renderer when the rest pose changed."""
+        """Render a request; a changed rest pose reuses the prepared source."""
         from studio.engine.renderer import Pose, Renderer
 
-        if self._renderer is None or not _same_pose(self._rest, request.rest):
+        if self._renderer is None:
             assert self._setup is not None and self._source is not None
             self._renderer = Renderer(self._generator, self._source, Pose.from_arrays(request.rest),
                                       self._setup.size)
+            self._rest = request.rest
+        elif not _same_pose(self._rest, request.rest):
+            self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
         return self._renderer.render(Pose.from_arrays(request.driving))
 
