@@ -61,18 +61,18 @@ def save_sample_grid(path: Path, grid: np.ndarray) -> None:
     save_image(path, grid)
 
 
-def save_curves(path: Path, steps: list[int], curves: dict[str, list[float]], title: str,
+def save_curves(path: Path, curves: dict[str, tuple[list[float], list[float]]], title: str,
                 ylabel: str = "loss", log_scale: bool = True) -> None:
-    """Plot one line per named series against ``steps`` into a PNG (matplotlib Agg, imported here)."""
+    """Plot one line per named (steps, values) series into a PNG (matplotlib Agg, imported here)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(7, 4), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot(1, 1, 1)
-    for name, values in curves.items():
-        axes.plot(steps[:len(values)], values, label=name, linewidth=1.2)
-    if log_scale and all(v > 0 for values in curves.values() for v in values):
+    for name, (steps, values) in curves.items():
+        axes.plot(steps[:len(values)], values, label=name, linewidth=1.2, marker="o" if len(values) < 3 else None)
+    if log_scale and all(v > 0 for _, values in curves.values() for v in values):
         axes.set_yscale("log")
     axes.set_xlabel("step")
     axes.set_ylabel(ylabel)

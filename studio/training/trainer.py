@@ -44,6 +44,7 @@ LOG_NAME = "train.log"
 LOSS_PLOT_NAME = "loss.png"
 SAMPLES_DIR = "samples"
 SAMPLE_ROWS = 4
+VALIDATION_PAIRS = 16
 
 LossReport = Callable[[int, int, dict[str, float]], None]
 
@@ -198,6 +199,32 @@ class Trainer:
         self.scaler.step(optimizer)
         return {name: float(value.detach()) for name, value in losses.items()}
 
+    def validate(self, held_out: PairDataset | None) -> float | None:
+        """Mean L1 of the predictions on the held-out pairs with the networks in eval mode (as they render),
+        recorded in the history; None without held-out clips. Draws no random numbers."""
+        if held_out is None:
+            return None
+        self.models.eval()
+        errors = []
+        size = self.config.train.batch_size
+        try:
+            with torch.no_grad():
+                for start in range(0, len(held_out), size):
+                    items = [held_out[i] for i in range(start, min(len(held_out), start + size))]
+                    source = torch.stack([item["source"] for item in items]).to(self.device)
+                    driving = torch.stack([item["driving"][0] for item in items]).to(self.device)
+                    generated = self.models.generator(source, kp_driving=self.models.detect(driving),
+                                                      kp_source=self.models.detect(source))
+                    errors.append((generated["prediction"].float() - driving).abs().mean(dim=(1, 2, 3)))
+        finally:
+            self.models.train()
+            if self.models.vgg is not None:
+                self.models.vgg.eval()
+        value = float(torch.cat(errors).mean())
+        self.history.setdefault("held_out_step", []).append(float(self.step))
+        self.history.setdefault("held_out_l1", []).append(value)
+        return value
+
     def record(self, means: dict[str, float]) -> None:
         """Append one logged point (the mean losses since the previous one) to the history."""
         self.history["step"].append(float(self.step))
@@ -225,11 +252,21 @@ def save_samples(run_dir: Path, step: int, output: StepOutput) -> Path:
 
 
 def save_loss_plot(run_dir: Path, history: dict[str, list[float]]) -> None:
-    """Write loss.png from the logged history (nothing before the first logged step)."""
-    steps = [int(s) for s in history.get("step", [])]
+    """Write loss.png from the logged history: the weighted training losses and the held-out L1."""
+    steps = history.get("step", [])
     if steps:
-        curves = {name: values for name, values in history.items() if name != "step"}
-        save_curves(run_dir / LOSS_PLOT_NAME, steps, curves, "training losses (weighted)")
+        curves = {name: (steps, values) for name, values in history.items()
+                  if not name.startswith(("step", "held_out"))}
+        if history.get("held_out_l1"):
+            curves["held-out L1 (unweighted)"] = (history["held_out_step"], history["held_out_l1"])
+        save_curves(run_dir / LOSS_PLOT_NAME, curves, "training losses (weighted)")
+
+
+def _validate(trainer: Trainer, validation: PairDataset | None) -> None:
+    """Measure and log the held-out L1."""
+    value = trainer.validate(validation)
+    if value is not None:
+        _log.info("step %d held-out L1 %.4f (%d pairs)", trainer.step, value, len(validation))
 
 
 def _finish(trainer: Trainer, run_dir: Path, output: StepOutput | None) -> Path:
@@ -291,6 +328,9 @@ def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool
     workers = train_params.num_workers if num_workers is None else num_workers
     loader = DataLoader(dataset, batch_size=batch_size, sampler=range(trainer.step * batch_size, total * batch_size),
                         num_workers=workers, pin_memory=torch_device.type == "cuda")
+    validation = None
+    if held:
+        validation = PairDataset(held, VALIDATION_PAIRS, train_params.seed + 1, 1, None, with_flow=False)
     sums: dict[str, float] = {}
     count = 0
     means: dict[str, float] = {}
@@ -316,10 +356,12 @@ def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool
         if step % train_params.sample_freq == 0 and not last:
             save_samples(run_dir, step, output)
         if step % train_params.checkpoint_freq == 0 and not last:
+            _validate(trainer, validation)
             save_checkpoint(checkpoint, trainer.state())
             save_loss_plot(run_dir, trainer.history)
         if progress is not None:
             progress(step, total)
+    _validate(trainer, validation)
     _finish(trainer, run_dir, output)
     _log.info("finished at step %d; checkpoint %s", trainer.step, checkpoint)
     return TrainResult(run_dir, trainer.step, checkpoint, means, held_names)

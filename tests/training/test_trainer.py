@@ -57,7 +57,9 @@ def test_the_run_folder_renders_with_the_fomm_generator(data_dir, write_config, 
         assert (run / name).is_file(), name
     assert list((run / "samples").glob("step_*.png"))
     log = (run / "train.log").read_text()
-    assert "step 2/2" in log and "held out" in log
+    assert "step 2/2" in log and "held out" in log and "held-out L1" in log
+    history = read_training_checkpoint(run / "checkpoint.pth.tar")["history"]
+    assert history["held_out_step"] == [2.0] and 0 < history["held_out_l1"][0] < 1
     assert result.held_out == ("clip1",)
     config = load_config(run / "config.yaml")
     load_models(config, run / "checkpoint.pth.tar")

@@ -23,6 +23,6 @@ def test_sample_grid_has_four_panels_per_row_and_takes_strided_frames():
 
 def test_loss_curves_are_saved_as_png(tmp_path):
     path = tmp_path / "plots" / "loss.png"
-    save_curves(path, [1, 2, 3], {"reconstruction": [3.0, 2.0, 1.0], "motion": [0.0, 0.1, 0.2]}, "losses")
+    save_curves(path, {"reconstruction": ([1, 2, 3], [3.0, 2.0, 1.0]), "held-out l1": ([3], [0.2])}, "losses")
     image = cv2.imread(str(path))
     assert image is not None and image.shape[0] > 100
