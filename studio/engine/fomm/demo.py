@@ -24,8 +24,9 @@ def animate(config: str | Path, checkpoint: str | Path, source_image: np.ndarray
     driving frame (with ``find_best``, of the frame whose face is closest to the source's) are the
     reference for relative motion; relative mode moves the source keypoints by the driving displacement
     (scaled by the convex-hull rule when ``adapt_scale``) and composes jacobians; absolute mode uses the
-    driving keypoints as they are. ``progress(done, total)`` counts frames (twice over with find_best);
-    ``cancel`` is checked between frames.
+    driving keypoints as they are. The original renders forward and backward from the best frame; every frame
+    depends only on itself and that reference, so rendering in order against it gives the same frames.
+    ``progress(done, total)`` counts frames (twice over with find_best); ``cancel`` is checked between frames.
     """
     runtime = FommRuntime(config, checkpoint, device)
     size = runtime.frame_size
