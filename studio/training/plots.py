@@ -42,12 +42,22 @@ def motion_panel(driving: np.ndarray, kp_source: np.ndarray, kp_driving: np.ndar
     return draw_keypoints(draw_keypoints(out, kp_source, filled=False), kp_driving)
 
 
+def enlarge(frames: np.ndarray, side: int) -> np.ndarray:
+    """N x S x S x 3 frames scaled up by a whole factor (nearest) to at least ``side`` pixels, so small
+    training frames stay readable in the sample grids."""
+    factor = max(1, -(-side // frames.shape[1]))
+    if factor == 1:
+        return frames
+    return np.ascontiguousarray(frames.repeat(factor, axis=1).repeat(factor, axis=2))
+
+
 def sample_grid(source: np.ndarray, driving: np.ndarray, prediction: np.ndarray, kp_source: np.ndarray,
-                kp_driving: np.ndarray) -> np.ndarray:
-    """Rows of source | driving | prediction | keypoints for N samples.
+                kp_driving: np.ndarray, min_side: int = 128) -> np.ndarray:
+    """Rows of source | driving | prediction | keypoints for N samples, panels at least ``min_side`` pixels.
 
     source, driving, prediction: N x S x S x 3 uint8; kp_*: N x K x 2 grid coordinates.
     """
+    source, driving, prediction = (enlarge(frames, min_side) for frames in (source, driving, prediction))
     rows = []
     for i in range(len(source)):
         rows.append(np.concatenate([draw_keypoints(source[i], kp_source[i]), draw_keypoints(driving[i], kp_driving[i]),
