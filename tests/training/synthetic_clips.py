@@ -79,9 +79,7 @@ TINY_MODEL = {
 def tiny_config(size: int = 32, steps: int = 10, **train: object) -> dict:
     """A tiny training config document (seconds per dozen steps on a CPU)."""
     train_params = {"num_steps": steps, "batch_size": 4, "num_workers": 0, "log_freq": 1, "sample_freq": 1000,
-                    "checkpoint_freq": 1000, "scales": [1, 0.5], "reconstruction": None}
-    train_params.pop("reconstruction")
-    train_params.update(train)
+                    "checkpoint_freq": 1000, "scales": [1, 0.5], **train}
     return {"dataset_params": {"frame_shape": [size, size, 3], "held_out": 0.25},
             "model_params": TINY_MODEL, "train_params": train_params,
             "discriminator_params": {"num_blocks": 2, "block_expansion": 8, "max_features": 32}}
