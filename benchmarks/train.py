@@ -4,8 +4,9 @@ Cases (each in its own process, so peak memory is its own):
 - default: the default --size 64 config (L1 pyramid + equivariance losses).
 - adversarial: plus the multi-scale patch discriminator (generator GAN + feature matching).
 - motion: plus the optical-flow motion loss (2 driving frames per sample, Farneback in the loader).
-Steps per second are measured over the steps after a warm-up, with the data loader in the main
-process (num_workers 0) so the figure is the model's; peak memory is ru_maxrss of the process.
+Steps per second (median and best single step, after a warm-up) are measured with the data loader in the
+main process (num_workers 0) so the figure is the model's; peak memory is ru_maxrss of the process. The
+machine's load average is printed too: on a shared machine the median suffers first.
 
 Run: .venv/bin/python benchmarks/train.py [--steps 12] [--case default]
 """
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,14 +56,16 @@ def run_case(name: str, steps: int, warmup: int = 2) -> dict:
     batches = iter(DataLoader(data, batch_size=8, num_workers=0))
     for _ in range(warmup):
         trainer.step_once(next(batches))
-    start = time.perf_counter()
+    times = []
     for _ in range(steps):
+        start = time.perf_counter()
         trainer.step_once(next(batches))
-    elapsed = time.perf_counter() - start
+        times.append(time.perf_counter() - start)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    median, best = statistics.median(times), min(times)
     return {"case": name, "size": 64, "batch": 8, "threads": torch.get_num_threads(), "steps": steps,
-            "steps_per_second": round(steps / elapsed, 3), "seconds_per_step": round(elapsed / steps, 3),
-            "peak_rss_mb": round(peak_mb, 1), "samples_per_second": round(8 * steps / elapsed, 2),
+            "steps_per_second_median": round(1 / median, 3), "steps_per_second_best": round(1 / best, 3),
+            "samples_per_second_median": round(8 / median, 2), "peak_rss_mb": round(peak_mb, 1),
             "load_average": round(os.getloadavg()[0], 2)}
 
 
