@@ -34,6 +34,7 @@ from studio.ui.canvas_view import CanvasView
 from studio.ui.capture_panel import attach_capture_panel
 from studio.ui.curve_editor import CurveEditor
 from studio.ui.face_placement import start_face_placement
+from studio.ui.model_setup import ModelSetup
 from studio.ui.playback import PlaybackController
 from studio.ui.preview_link import PreviewLink
 from studio.ui.preview_view import PreviewView
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._registry_factory = registry_factory
         self._face_job: BackgroundJob | None = None
         self._started = False
+        self.model_setup = ModelSetup(self.session, self._registry, self)
 
         self.canvas = CanvasView(self.session)
         self.preview = PreviewView()
@@ -175,6 +177,10 @@ class MainWindow(QMainWindow):
             tip="Click on the image to add keypoints (A); double-click also adds")
         self.face_action = self._action("Auto-Place &Face Keypoints", self.auto_place_face,
                                         tip="Detect the face and add the face keypoint preset")
+        self.model_keypoints_action = self._action(
+            "Place Keypoints from &Model…", lambda: self.model_setup.place_keypoints(),
+            tip="The learned model places its keypoints on the image (replaces the current keypoints)")
+        self.model_setup.track_action(self.model_keypoints_action)
         self.fit_action = self._action("&Frame All", self.canvas.fit, "F")
         self.actual_size_action = self._action("Actual Size (100%)", self.canvas.actual_size, "Ctrl+1")
         self.zoom_in_action = self._action("Zoom &In", lambda: self.canvas.zoom_by(1.25), std.ZoomIn)
@@ -211,7 +217,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.set_key_action, self.auto_key_action, self.delete_action])
         keypoint_menu = bar.addMenu("&Keypoints")
-        keypoint_menu.addActions([self.add_tool_action, self.face_action])
+        keypoint_menu.addActions([self.add_tool_action, self.face_action, self.model_keypoints_action])
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.fit_action, self.actual_size_action, self.zoom_in_action,
                               self.zoom_out_action])
@@ -272,6 +278,7 @@ class MainWindow(QMainWindow):
         self.files.message.connect(self.show_message)
         self.files.loaded.connect(lambda: self._show_editor(True))
         self.canvas.message.connect(self.show_message)
+        self.model_setup.message.connect(self.show_message)
         self.canvas.space_tapped.connect(self.toggle_playback)
         self.preview_link.error.connect(self.show_message)
         self.preview_link.device_changed.connect(self.device_label.setText)
@@ -304,6 +311,7 @@ class MainWindow(QMainWindow):
         """Stop every thread and timer this window started (idempotent)."""
         self.playback.pause()
         self.capture_panel.shutdown()
+        self.model_setup.shutdown()
         if self._face_job is not None:
             self._face_job.wait()
             self._face_job = None
@@ -424,7 +432,11 @@ class MainWindow(QMainWindow):
 
     def _on_generator_chosen(self, _index: int) -> None:
         name = self.generator_combo.currentText()
-        if name != self.session.project.render.generator:
+        if name == self.session.project.render.generator:
+            return
+        if self.model_setup.needs_setup(name):
+            self.model_setup.choose(name, self._sync_render_combos)
+        else:
             self._change_render(generator=name, options={})
 
     def _on_device_chosen(self, _index: int) -> None:
