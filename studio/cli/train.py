@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -79,11 +82,26 @@ def run(args: argparse.Namespace) -> int:
     logger = logging.getLogger("studio.training")
     logger.addHandler(warnings)
     bar = LossBar()
+    cancel = threading.Event()
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        """First Ctrl-C: finish the step, save the checkpoint, stop. Second: abort at once.
+        Data loader workers (forked with this handler) ignore it; the loader shuts them down."""
+        if os.getpid() != owner:
+            return
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+        print("\nstopping after this step; the checkpoint will be saved (Ctrl-C again to abort)", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, interrupt)
     try:
         result = train(args.data, args.output, config=args.config, size=args.size, steps=args.steps,
                        resume=args.resume, device=args.device, num_workers=args.workers,
-                       progress=bar.update, report=bar.report)
+                       progress=bar.update, report=bar.report, cancel=cancel)
     finally:
+        signal.signal(signal.SIGINT, previous)
         logger.removeHandler(warnings)
     print(f"trained to step {result.step}: {result.checkpoint}")
     if result.held_out:

@@ -293,12 +293,21 @@ def train(data_dir: str | Path, run_dir: str | Path, config: str | Path | None =
     try:
         return _train(Path(data_dir), run_dir, settings, resume, device, num_workers, progress, report, cancel)
     except (UserError, CancelledError) as error:
-        _log.info("stopped: %s", error or "cancelled")
+        _log.info("stopped: %s", str(error) or "cancelled")
         raise
     finally:
         _log.removeHandler(handler)
         _log.setLevel(previous_level)
         handler.close()
+
+
+def _stop_if_cancelled(trainer: Trainer, run_dir: Path, output: StepOutput | None,
+                       cancel: threading.Event | None) -> None:
+    """Between steps (never while fetching the next batch): on cancel save the checkpoint and stop."""
+    if cancel is not None and cancel.is_set():
+        _finish(trainer, run_dir, output)
+        _log.info("cancelled at step %d; the checkpoint is saved, continue with --resume", trainer.step)
+        raise CancelledError()
 
 
 def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool, device: str,
@@ -335,11 +344,8 @@ def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool
     count = 0
     means: dict[str, float] = {}
     output: StepOutput | None = None
+    _stop_if_cancelled(trainer, run_dir, None, cancel)
     for batch in loader:
-        if cancel is not None and cancel.is_set():
-            _finish(trainer, run_dir, output)
-            _log.info("cancelled at step %d; the checkpoint is saved, continue with --resume", trainer.step)
-            raise CancelledError()
         values, output = trainer.step_once(batch)
         for name, value in values.items():
             sums[name] = sums.get(name, 0.0) + value
@@ -361,6 +367,8 @@ def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool
             save_loss_plot(run_dir, trainer.history)
         if progress is not None:
             progress(step, total)
+        if not last:
+            _stop_if_cancelled(trainer, run_dir, output, cancel)
     _validate(trainer, validation)
     _finish(trainer, run_dir, output)
     _log.info("finished at step %d; checkpoint %s", trainer.step, checkpoint)
