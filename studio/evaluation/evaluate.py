@@ -108,20 +108,11 @@ def reconstruct(generator: Any, frames: list[np.ndarray], cancel: threading.Even
 
 
 def create_generator(model: str, device: str, config: str | None, checkpoint: str | None) -> Any:
-    """The named generator from the plugin registry (the fomm network directly when no plugin provides it).
-
-    Only fomm takes the config and checkpoint; other generators are built without options.
-    """
+    """The named generator from the plugin registry; only fomm takes the config and checkpoint."""
     from studio.plugins.discovery import default_registry
 
-    registry = default_registry()
-    if model != "fomm":
-        return registry.create_generator(model, device)
-    if registry.has("generator", model):
-        return registry.create_generator(model, device, config=config, checkpoint=checkpoint)
-    from studio.engine.fomm.generator import FommGenerator
-
-    return FommGenerator(device, config=config, checkpoint=checkpoint)
+    options = {"config": config, "checkpoint": checkpoint} if model == "fomm" else {}
+    return default_registry().create_generator(model, device, **options)
 
 
 def _frame_size(generator: Any, size: int | None, config: str | None) -> int:
