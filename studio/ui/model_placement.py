@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from studio.core.edits import AddKeypoint, ChangeRenderSettings, DeleteKeypoints, Edit, Macro
+from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project, RenderSettings
 
@@ -24,15 +25,19 @@ def detects_keypoints(generator: str) -> bool:
 
 
 def load_model_keypoints(registry_factory: Callable[[], Any], generator: str, source_png: bytes, device: str,
-                         options: dict[str, Any], place: bool) -> list[Keypoint] | None:
+                         options: dict[str, Any], place: bool, keypoint_count: int = 0) -> list[Keypoint] | None:
     """Build the generator (loading its weights) and, when ``place``, the keypoints it detects on the source.
 
     Runs on a worker thread: loading a large checkpoint takes seconds. A bad config or checkpoint raises the
-    generator's one-line UserError. Without ``place`` the generator is only built, to check the files.
+    generator's one-line UserError. Without ``place`` the generator is only built, to check the files and
+    that the project's ``keypoint_count`` keypoints are as many as the model needs.
     """
     registry = registry_factory()
     if not place:
-        registry.create_generator(generator, device, **options)
+        needed = registry.create_generator(generator, device, **options).capabilities.keypoint_count
+        if needed is not None and needed != keypoint_count:
+            raise UserError(f"this model needs {needed} keypoints and the project has {keypoint_count}: "
+                            "let the model place its keypoints")
         return None
     from studio.jobs.model_keypoints import model_keypoints
     from studio.media.image_io import decode_image

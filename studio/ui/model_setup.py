@@ -116,8 +116,9 @@ class ModelSetup(QObject):
             dialog.show_error(reason)
             restore()
 
+        count = len(project.keypoints)
         self._run(lambda: load_model_keypoints(self._registry_factory, generator, project.source_png,
-                                               project.render.device, options, place), done, failed)
+                                               project.render.device, options, place, count), done, failed)
 
     # ----- placing keypoints again ------------------------------------------------------------------
     def place_keypoints(self) -> None:

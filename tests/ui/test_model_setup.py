@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
-from studio.core.edits import ChangeKeypoint, DeleteKeypoints, set_key
+from studio.core.edits import AddKeypoint, ChangeKeypoint, DeleteKeypoints, set_key
+from studio.core.keypoints import Keypoint
 from studio.engine.fomm.generator import FommGenerator
 from studio.engine.renderer import renderer_for_project
 from studio.plugins.api import builtin_registry
@@ -169,6 +170,18 @@ def test_cancel_puts_the_previous_generator_back(qtbot, window) -> None:
     assert window.model_setup.dialog is None
 
 
+def test_cancel_while_the_model_loads_drops_its_result(qtbot, window, model_files) -> None:
+    dialog = open_dialog(qtbot, window)
+    answer(dialog, model_files["config"], model_files["checkpoint"])
+    assert window.model_setup.is_busy
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    wait_idle(qtbot, window)
+    qtbot.wait(50)
+    assert window.generator_combo.currentText() == "warp"
+    assert window.session.undo.texts() == []
+    assert len(window.session.project.keypoints) == 3
+
+
 def test_place_keypoints_from_model_runs_the_detection_again_as_one_step(qtbot, window, model_files) -> None:
     session = window.session
     answer(open_dialog(qtbot, window), model_files["config"], model_files["checkpoint"])
@@ -179,13 +192,15 @@ def test_place_keypoints_from_model_runs_the_detection_again_as_one_step(qtbot, 
     session.push(DeleteKeypoints((session.project.keypoints[0].id,)))
     assert len(session.project.keypoints) == NUM_KP - 1
 
+    messages: list[str] = []
+    window.model_setup.message.connect(messages.append)
     window.model_keypoints_action.trigger()
     assert not window.model_keypoints_action.isEnabled()
     wait_idle(qtbot, window)
     again = [(kp.x, kp.y, kp.rotation, kp.scale) for kp in session.project.keypoints]
     np.testing.assert_allclose(again, detected, atol=1e-5)
     assert session.undo.texts()[-1] == "Place keypoints from model"
-    assert "Placed 5 keypoints" in window.statusBar().currentMessage()
+    assert messages == ["Placing keypoints from the fomm model…", f"Placed {NUM_KP} keypoints from the fomm model"]
     session.undo.undo()
     assert len(session.project.keypoints) == NUM_KP - 1
 
@@ -195,3 +210,26 @@ def test_place_keypoints_from_model_runs_the_detection_again_as_one_step(qtbot, 
     assert dialog.region_combo.currentData() == "whole"
     dialog.reject()
 
+
+
+
+def test_keeping_the_keypoints_needs_as_many_as_the_model_has(qtbot, window, model_files) -> None:
+    session = window.session
+    dialog = open_dialog(qtbot, window)
+    dialog.place_check.setChecked(False)
+    answer(dialog, model_files["config"], model_files["checkpoint"])
+    wait_idle(qtbot, window)
+    assert dialog.error_label.text() == (f"this model needs {NUM_KP} keypoints and the project has 3: "
+                                         "let the model place its keypoints")
+    assert session.undo.texts() == [] and session.project.render.generator == "warp"
+
+    for number in range(3, NUM_KP):
+        session.push(AddKeypoint(Keypoint(f"extra{number}", f"extra {number}", "#ffffff", 10.0 * number, 50.0)))
+    before = list(session.project.keypoints)
+    answer(dialog, model_files["config"], model_files["checkpoint"])
+    wait_idle(qtbot, window)
+    assert session.project.keypoints == before
+    assert session.project.render.generator == "fomm"
+    assert session.undo.texts()[-1] == "Use the fomm model"
+    qtbot.waitUntil(lambda: window.device_label.text().startswith("fomm on CPU")
+                    and window.preview.shown_seq >= window.preview_link.last_seq, timeout=TIMEOUT)
