@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from studio.core.atomic import atomic_path
 from studio.core.errors import CancelledError, UserError
 from studio.training.data import Clip, load_clips, split_clips
-from studio.training.files import atomic_file
 from studio.training.settings import DatasetParams, load_document
 
 from . import metrics
@@ -236,7 +236,7 @@ def evaluate(model: str, data_dir: str | Path, output: str | Path, config: str |
     for video in report["videos"]:
         video.pop("mse")
     output.mkdir(parents=True, exist_ok=True)
-    with atomic_file(output / REPORT_NAME) as temp:
+    with atomic_path(output / REPORT_NAME) as temp:
         temp.write_text(json.dumps(_plain(report), indent=2), encoding="utf-8")
     write_plots(output, videos)
     return report

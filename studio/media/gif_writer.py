@@ -16,7 +16,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from studio.media.atomic import replace_atomically, temp_path_beside
+from studio.core.atomic import replace_atomically, temp_path_beside
 from studio.media.frame_writer import FrameWriter
 from studio.media.gif_palette import ColourHistogram, dither_pattern, dithered_keys, lookup_table
 from studio.media.output_spec import OutputSpec

@@ -12,8 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from studio.core.atomic import write_bytes_atomically
 from studio.core.errors import UserError
-from studio.media.atomic import write_bytes_atomically
 
 DEFAULT_MAX_PIXELS = 50_000_000
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.media.atomic import fsync_dir, temp_path_beside
+from studio.core.atomic import fsync_dir, temp_path_beside
 from studio.media.frame_writer import FrameWriter
 from studio.media.image_io import encode_png
 from studio.media.output_spec import OutputSpec

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.media.atomic import temp_path_beside
+from studio.core.atomic import temp_path_beside
 
 
 class FrameSpool:

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from studio import __version__ as studio_version
+from studio.core.atomic import write_bytes_atomically
 from studio.core.errors import UserError
-from studio.media.atomic import write_bytes_atomically
 from studio.media.compose import with_alpha
 from studio.media.frame_writer import FrameWriter
 from studio.media.output_spec import OutputSpec

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
-from studio.media.atomic import replace_atomically, temp_path_beside
+from studio.core.atomic import replace_atomically, temp_path_beside
 from studio.media.audio_mux import AudioTrack
 from studio.media.frame_writer import FrameWriter
 from studio.media.output_spec import OutputSpec

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.atomic import atomic_path
 from studio.core.errors import CancelledError, UserError
 from studio.plugins.manifest import parse_manifest
-from studio.training.files import atomic_file
 
 RESERVED_NAMES = frozenset({"warp", "tps", "fomm", "builtin"})
 WEIGHTS_PATH = "weights/model.pth.tar"
@@ -131,7 +131,7 @@ def pack_plugin(run_dir: str | Path, output: str | Path, name: str | None = None
         WEIGHTS_PATH: weights,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(output) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as bundle:
+    with atomic_path(output) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as bundle:
         for done, (relative, data) in enumerate(files.items(), 1):
             if cancel is not None and cancel.is_set():
                 raise CancelledError()

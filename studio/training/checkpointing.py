@@ -15,9 +15,8 @@ from typing import Any
 
 import torch
 
+from studio.core.atomic import atomic_path
 from studio.core.errors import UserError
-
-from .files import atomic_file
 
 CHECKPOINT_NAME = "checkpoint.pth.tar"
 
@@ -36,7 +35,7 @@ def load_scheduler_state(scheduler: torch.optim.lr_scheduler.MultiStepLR, state:
 
 def save_checkpoint(path: Path, data: dict[str, Any]) -> None:
     """Write a checkpoint atomically: a reader sees the old file or the new one, never half of one."""
-    with atomic_file(path) as temp:
+    with atomic_path(path) as temp:
         torch.save(data, temp)
 
 

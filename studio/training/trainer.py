@@ -20,6 +20,7 @@ import torch
 import yaml
 from torch.utils.data import DataLoader
 
+from studio.core.atomic import atomic_path
 from studio.core.errors import CancelledError, UserError
 from studio.engine.device import resolve_device
 
@@ -31,7 +32,6 @@ from .checkpointing import (
     scheduler_state,
 )
 from .data import load_clips, split_clips
-from .files import atomic_file
 from .model import StepOutput, TrainingModels
 from .pairs import PairDataset
 from .plots import sample_grid, save_curves, save_sample_grid
@@ -85,7 +85,7 @@ def prepare_run(run_dir: Path, config: str | Path | None, size: int | None, step
         where = str(config) if config is not None else f"default config for --size {size or 64}"
     parsed = parse_training_config(document, where)
     run_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_file(config_file) as temp:
+    with atomic_path(config_file) as temp:
         temp.write_text(yaml.safe_dump(parsed.document, sort_keys=False), encoding="utf-8")
     return parsed
 
