@@ -432,11 +432,9 @@ class MainWindow(QMainWindow):
 
     def _on_generator_chosen(self, _index: int) -> None:
         name = self.generator_combo.currentText()
-        if name == self.session.project.render.generator:
-            return
         if self.model_setup.needs_setup(name):
             self.model_setup.choose(name, self._sync_render_combos)
-        else:
+        elif name != self.session.project.render.generator:
             self._change_render(generator=name, options={})
 
     def _on_device_chosen(self, _index: int) -> None:

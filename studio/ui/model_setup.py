@@ -17,6 +17,7 @@ from studio.core.keypoints import Keypoint
 from studio.ui.model_dialog import ModelSetupDialog
 from studio.ui.model_memory import remember_model_options, remembered_model_options
 from studio.ui.model_placement import (
+    MODEL_GENERATORS,
     detects_keypoints,
     load_model_keypoints,
     needs_model_files,
@@ -54,11 +55,13 @@ class ModelSetup(QObject):
         """True while a model is loading or detecting."""
         return bool(self._jobs)
 
-    def needs_setup(self, generator: str) -> bool:
-        """Whether choosing ``generator`` for the project has to ask for its model files first."""
-        settings = self.session.project.render
-        options = settings.options if settings.generator == generator else {}
-        return needs_model_files(generator, options)
+    @staticmethod
+    def needs_setup(generator: str) -> bool:
+        """Whether choosing ``generator`` opens the "Learned model" dialog (a learned model needs its files).
+
+        Choosing the project's own learned generator again reopens it, pre-filled, to change the files.
+        """
+        return generator in MODEL_GENERATORS
 
     def track_action(self, action: QAction) -> None:
         """Keep ``action`` (which runs ``place_keypoints``) enabled only for generators that detect keypoints."""

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from studio.core.edits import AddKeypoint, ChangeKeypoint, DeleteKeypoints, set_key
 from studio.core.keypoints import Keypoint
@@ -48,8 +49,9 @@ def choose_generator(qtbot, window, name: str) -> None:
 
 def open_dialog(qtbot, window) -> ModelSetupDialog:
     choose_generator(qtbot, window, "fomm")
-    dialog = window.findChild(QDialog, "modelSetupDialog")
-    assert dialog is not None and dialog.isVisible()
+    dialog = window.model_setup.dialog
+    assert dialog is not None and dialog.isVisible() and dialog.objectName() == "modelSetupDialog"
+    assert dialog.parent() is window and dialog.windowModality() == Qt.WindowModality.WindowModal
     return dialog
 
 
@@ -203,6 +205,12 @@ def test_place_keypoints_from_model_runs_the_detection_again_as_one_step(qtbot, 
     assert messages == ["Placing keypoints from the fomm model…", f"Placed {NUM_KP} keypoints from the fomm model"]
     session.undo.undo()
     assert len(session.project.keypoints) == NUM_KP - 1
+
+    again = open_dialog(qtbot, window)
+    assert again.checkpoint_edit.text() == session.project.render.options["checkpoint"]
+    again.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert window.generator_combo.currentText() == "fomm"
+    assert session.project.render.generator == "fomm"
 
     session.undo.set_index(0)
     dialog = open_dialog(qtbot, window)
