@@ -117,13 +117,15 @@ def test_choosing_fomm_places_its_keypoints_in_one_step_and_the_preview_runs_the
     session.set_frame(2)
     qtbot.waitUntil(lambda: window.preview.shown_frame == 2
                     and window.preview.shown_seq >= window.preview_link.last_seq, timeout=TIMEOUT)
-    # One prepare by the placement job, one by the preview's renderer, one by the direct render above.
+    still = project.keypoints[2]
+    session.push(ChangeKeypoint(still, still.with_changes(x=still.x + 3)))
+    qtbot.waitUntil(lambda: window.preview.shown_seq >= window.preview_link.last_seq, timeout=TIMEOUT)
+    # One prepare by the placement job, one by the preview's renderer, one by the direct render above:
+    # neither frames nor a moved rest pose encode the source again.
     assert len(prepared) == 3
 
-    assert session.undo.texts() == ["Use the fomm model", "Set key", "Set key"]
-    session.undo.undo()
-    session.undo.undo()
-    session.undo.undo()
+    assert session.undo.texts() == ["Use the fomm model", "Set key", "Set key", "Change keypoint"]
+    session.undo.set_index(0)
     assert project.keypoints == old_keypoints
     assert project.tracks == old_tracks
     assert project.render == old_render
