@@ -160,20 +160,26 @@ class PreviewWorker(QObject):
             try:
                 if setup is not None:
                     self.renderer_ready.emit(state.set_up(setup))
+            except Exception as error:  # a generator that fails to build must not kill the preview thread
+                state.reset()
+                self._report(error)
+                continue
+            try:
                 if request is not None and state.accepts(request):
                     started = time.perf_counter()
                     image = state.render(request)
                     elapsed = (time.perf_counter() - started) * 1000.0
                     self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
-            except UserError as error:
-                if setup is not None:
-                    state.reset()
-                self.failed.emit(str(error))
-            except Exception as error:  # a generator bug must not kill the preview thread
-                _log.exception("preview render failed")
-                if setup is not None:
-                    state.reset()
-                self.failed.emit(f"preview failed: {type(error).__name__}: {error}")
+            except Exception as error:  # a failed frame keeps the setup: the next request may render
+                self._report(error)
+
+    def _report(self, error: Exception) -> None:
+        """Send a failure to the GUI: a UserError as it is, anything else logged and named."""
+        if isinstance(error, UserError):
+            self.failed.emit(str(error))
+        else:
+            _log.exception("preview render failed", exc_info=error)
+            self.failed.emit(f"preview failed: {type(error).__name__}: {error}")
 
 
 class _RenderState:

@@ -94,3 +94,16 @@ def test_preview_leaves_a_core_for_the_gui() -> None:
     from studio.ui.preview_worker import preview_thread_count
 
     assert [preview_thread_count(n) for n in (1, 2, 4, 32)] == [1, 1, 3, 8]
+
+
+def test_a_failed_frame_keeps_the_setup_so_the_next_request_renders(qtbot, worker) -> None:
+    project = make_project()
+    rest = project.rest_pose()
+    bad = project.sample([2])
+    bad = type(bad)(bad.positions[:, :1], bad.jacobians[:, :1], bad.radii[:1])
+    with qtbot.waitSignal(worker.failed, timeout=30000):
+        configure(worker, project)
+        worker.request(2, rest, bad)
+    with qtbot.waitSignal(worker.result_ready, timeout=30000) as blocker:
+        seq = worker.request(3, rest, project.sample([3]))
+    assert blocker.args[0].seq == seq
