@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) main.py resources/sample.marionette
+	$(PY) main.py
 
 test: $(STAMP)
 	$(PY) -m ruff check .
