@@ -13,6 +13,7 @@ import numpy as np
 from studio.core.tracks import CHANNELS, Interpolation, Track
 
 _HOLD, _LINEAR, _SMOOTH = 0, 1, 2
+MIN_SCALE = 1e-3
 _CODES = {Interpolation.HOLD: _HOLD, Interpolation.LINEAR: _LINEAR, Interpolation.SMOOTH: _SMOOTH}
 
 
@@ -95,5 +96,6 @@ class MotionSampler:
         smooth = ((2 * u3 - 3 * u2 + 1) * v0 + (u3 - 2 * u2 + u) * m0
                   + (-2 * u3 + 3 * u2) * v1 + (u3 - u2) * m1)
         result = np.where(code == _HOLD, v0, np.where(code == _LINEAR, linear, smooth))
+        result[..., 3] = np.maximum(result[..., 3], MIN_SCALE)  # a Bezier overshoot must not flip or collapse a frame
         out[:, keyed] = result
         return out

@@ -92,3 +92,10 @@ def test_cache_is_dropped_after_a_change():
     project.tracks["kp0"] = Track((Keyframe(0, (3.0, 0.0, 0.0, 1.0)),))
     project.notify("tracks")
     assert project.sample_values(0)[0, 0, 0] == 3
+
+
+def test_overshooting_scale_curves_stay_positive():
+    track = Track((Keyframe(0, (0.0, 0.0, 0.0, 0.05), Interpolation.SMOOTH, out_tangent=(0.0, 0.0, 0.0, -1.0)),
+                   Keyframe(10, (0.0, 0.0, 0.0, 0.05))))
+    scales = _sample(track, np.linspace(0, 10, 41))[:, 3]
+    assert scales.min() > 0
