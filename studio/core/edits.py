@@ -242,11 +242,12 @@ def delete_keys(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]
     return _tracks_edit(project, after, "Delete keys")
 
 
-def move_keys(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]], offset: int) -> ChangeTracks:
-    """Edit that shifts keys in time by ``offset`` frames."""
+def move_keys(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]], offset: int,
+              merge_key: str | None = None) -> ChangeTracks:
+    """Edit that shifts keys in time by ``offset`` frames (a drag passes one merge_key for all its steps)."""
     after = {kp_id: project.track(kp_id).with_frames_moved({f: f + offset for f in frames})
              for kp_id, frames in frames_by_keypoint.items()}
-    return _tracks_edit(project, after, "Move keys")
+    return _tracks_edit(project, after, "Move keys", merge_key)
 
 
 def replace_key(project: Project, keypoint_id: str, old_frame: int, key: Keyframe,

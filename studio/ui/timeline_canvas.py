@@ -298,8 +298,7 @@ class TimelineCanvas(QWidget):
             if any(f + offset in self._drag_blocked[kp_id] for f in frames):
                 return
         current = {kp_id: [f + self._drag_offset for f in frames] for kp_id, frames in self._drag_frames.items()}
-        edit = move_keys(self.session.project, current, offset - self._drag_offset)
-        edit.merge_key = self._merge_key
+        edit = move_keys(self.session.project, current, offset - self._drag_offset, self._merge_key)
         self._drag_offset = offset
         self._drag_pushed = True
         self.selected_keys = {(kp_id, f + offset) for kp_id, frames in self._drag_frames.items() for f in frames}
