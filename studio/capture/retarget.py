@@ -147,17 +147,19 @@ def retarget_take(
     mode: str = "relative",
     scale: str | float = "auto",
     name: str = "take",
+    neutral_roll: float | None = None,
 ) -> Take:
     """The document take (studio.core.takes.Take) of the bound keypoints driven by ``motion``.
 
-    Channel values are absolute: retargeted x, y; the keypoint's rest rotation plus the head roll; its
-    rest scale. A sample is valid where the tracker saw the bound landmark (filled gaps are not valid).
+    Channel values are absolute: retargeted x, y; the keypoint's rest rotation plus the head roll (relative to
+    ``neutral_roll`` when given, as for calibrated landmarks); its rest scale. A sample is valid where the tracker
+    saw the bound landmark (filled gaps are not valid).
     """
     bound = sorted({b.keypoint for b in bindings})
     if not bound:
         raise UserError("no keypoint is bound to a tracked landmark: bind keypoints before recording")
     rest = np.array([kp.rest_values for kp in keypoints], dtype=np.float64)
-    positions, rotations = retarget(motion, bindings, rest[:, :2], neutral, mode, scale)
+    positions, rotations = retarget(motion, bindings, rest[:, :2], neutral, mode, scale, neutral_roll=neutral_roll)
     values = np.empty((motion.frame_count, len(bound), 4))
     values[:, :, :2] = positions[:, bound]
     values[:, :, 2] = rest[bound, 2] + rotations[:, bound]

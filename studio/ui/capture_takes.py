@@ -44,9 +44,8 @@ def build_take(motion: TrackedMotion, keypoints: Sequence[Keypoint], bindings: S
         raise UserError(NOTHING_SEEN.get(motion.tracker, "the tracker lost every point: place points again"))
     motion = smooth_motion(motion, strength)
     neutral_ref: int | np.ndarray = int(np.argmax(seen)) if neutral is None else neutral
-    if neutral is not None and neutral_roll is not None and motion.head_rotation is not None:
-        motion = motion.with_arrays(head_rotation=motion.head_rotation - neutral_roll)
-    return retarget_take(motion, keypoints, bound, neutral=neutral_ref, mode=mode, name=name)
+    roll = neutral_roll if neutral is not None else None
+    return retarget_take(motion, keypoints, bound, neutral=neutral_ref, mode=mode, name=name, neutral_roll=roll)
 
 
 def next_take_name(project: Project) -> str:
