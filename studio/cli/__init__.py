@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from studio.core.errors import CancelledError, UserError
 
 EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
 EXIT_INTERRUPTED = 130
 
 
@@ -62,3 +63,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: one line for the user, the traceback in a log file
+        log = _log_traceback()
+        print(f"error: unexpected {type(error).__name__}: {error} (details in {log}; please report it)",
+              file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+def _log_traceback() -> str:
+    """Append the current exception's traceback to the user's cli.log and return the log's path."""
+    import traceback
+
+    from studio.core.paths import data_dir
+
+    path = data_dir() / "cli.log"
+    with open(path, "a", encoding="utf-8") as log:
+        log.write(traceback.format_exc())
+    return str(path)
