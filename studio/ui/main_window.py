@@ -321,7 +321,8 @@ class MainWindow(QMainWindow):
         self._started = False
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Ask about unsaved changes, then shut down cleanly."""
+        """Let a running save finish, ask about unsaved changes, then shut down cleanly."""
+        self.files.wait_for_saves()
         if not self.files.maybe_save():
             event.ignore()
             return

@@ -2,21 +2,27 @@
 
 Images and projects are read on a worker thread and only replace the open project once they loaded
 without error, so bad input never touches the open project; problems appear in a message box with
-their one-line reason. Saves are atomic (``save_project``). Autosave writes to the platform's data
-folder every 60 s when there are unsaved changes; crash recovery builds on it (``crash_recovery``).
+their one-line reason. Saves snapshot the project on the GUI thread and write it atomically
+(``save_project``) on a worker, one write at a time. Autosave writes to the platform's data folder
+every 60 s when there are unsaved changes; crash recovery builds on it (``crash_recovery``).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from studio.core.errors import UserError
 from studio.core.project import Project
-from studio.core.project_file import load_project, save_project
+from studio.core.project_file import load_project, project_to_dict, save_project
+from studio.core.takes import Take
+from studio.core.undo import UndoStack
 from studio.ui.crash_recovery import SessionMarker, describe, find_crashed_sessions
 from studio.ui.recent_files import recent_files, remember_recent
 from studio.ui.session import Session
@@ -36,16 +42,48 @@ def project_from_image(path: Path) -> Project:
     return Project(encode_png(image), width, height)
 
 
+def snapshot_project(project: Project) -> Project:
+    """A detached copy of the project's saved data, so a worker can write it while editing goes on."""
+    copied = Project(project.source_png, project.width, project.height)
+    copied.keypoints, copied.tracks, copied.takes, copied.timing, copied.render = copy.deepcopy(
+        (project.keypoints, project.tracks, project.takes, project.timing, project.render))
+    return copied
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One queued write: the snapshot, where it goes, and what the project looked like when taken."""
+
+    snapshot: Project
+    target: Path
+    autosave: bool
+    undo: UndoStack
+    index: int
+    document: dict[str, Any]
+    takes: tuple[Take, ...]
+
+    def still_matches(self, undo: UndoStack) -> bool:
+        """True when ``undo`` is the snapshot's stack, at the same index, with the same document."""
+        project = undo.project
+        return (undo is self.undo and undo.index == self.index
+                and project.source_png is self.snapshot.source_png
+                and len(project.takes) == len(self.takes)
+                and all(a is b for a, b in zip(project.takes, self.takes, strict=True))
+                and project_to_dict(project) == self.document)
+
+
 class ProjectFiles(QObject):
     """Opens and saves the session's project on behalf of the main window.
 
     Signals: ``message(str)`` for the status bar, ``state_changed()`` when the path, the
-    modified flag or the recent list changed (the window updates its title and menus).
+    modified flag or the recent list changed (the window updates its title and menus),
+    ``writes_finished()`` when the last queued save or autosave is done.
     """
 
     message = Signal(str)
     state_changed = Signal()
     loaded = Signal()
+    writes_finished = Signal()
 
     def __init__(self, session: Session, window: QWidget) -> None:
         super().__init__(window)
@@ -54,6 +92,9 @@ class ProjectFiles(QObject):
         self.marker = SessionMarker()
         self._recovered = False
         self._job: BackgroundJob | None = None
+        self._writing: tuple[_Write, BackgroundJob] | None = None
+        self._queued: list[_Write] = []
+        self._write_failures = 0
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -70,6 +111,11 @@ class ProjectFiles(QObject):
         """True while an image or project is being read."""
         return self._job is not None
 
+    @property
+    def saving(self) -> bool:
+        """True while a save or autosave is being written or waits to be."""
+        return self._writing is not None
+
     def recent(self) -> list[Path]:
         """Recently used project files, newest first."""
         return recent_files()
@@ -80,10 +126,11 @@ class ProjectFiles(QObject):
         self.autosave_timer.start()
 
     def shutdown(self) -> None:
-        """A clean exit: stop autosaving, wait for a pending read, remove the marker and autosave."""
+        """A clean exit: stop autosaving, wait for a pending read and writes, remove the marker and autosave."""
         self.autosave_timer.stop()
         if self._job is not None:
             self._job.wait()
+        self.wait_for_saves()
         self.marker.remove()
 
     def _write_marker(self) -> None:
@@ -112,7 +159,7 @@ class ProjectFiles(QObject):
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
-            return self.save()
+            return self.save() and self.wait_for_saves()
         return answer == QMessageBox.StandardButton.Discard
 
     def _refuse(self, title: str, reason: str) -> None:
@@ -166,15 +213,19 @@ class ProjectFiles(QObject):
 
     # ----- writing ----------------------------------------------------------------------------------
     def save(self) -> bool:
-        """Save to the project's file (Save As when it has none); False when it did not happen."""
-        if self.session.path is None:
+        """Start saving to the project's file (Save As when it has none); False when it was not started.
+
+        The write happens on a worker; ``wait_for_saves`` tells whether it succeeded.
+        """
+        target = self._save_target()
+        if target is None:
             return self.save_as()
-        return self._write(self.session.path)
+        return self._write(target)
 
     def save_as(self, path: str | Path | None = None) -> bool:
-        """Save under a new name (asks for it when ``path`` is None)."""
+        """Start saving under a new name (asks for it when ``path`` is None); False when not started."""
         if path is None:
-            suggestion = str(self.session.path or "untitled.marionette")
+            suggestion = str(self._save_target() or "untitled.marionette")
             path, _ = QFileDialog.getSaveFileName(self.window, "Save project as", suggestion, PROJECT_FILTER)
             if not path:
                 return False
@@ -183,32 +234,89 @@ class ProjectFiles(QObject):
             target = target.with_name(target.name + ".marionette")
         return self._write(target)
 
-    def _write(self, target: Path) -> bool:
-        try:
-            save_project(self.session.project, target)
-        except UserError as error:
-            QMessageBox.critical(self.window, "Save failed", str(error))
-            return False
-        self.session.path = target
-        self.session.undo.set_clean()
-        self._recovered = False
-        self._write_marker()
-        remember_recent(target)
-        self.message.emit(f"Saved {target.name}")
-        self.state_changed.emit()
+    def _save_target(self) -> Path | None:
+        """Where Save writes: the newest queued Save As of this project, else the project's file."""
+        writes = [self._writing[0]] if self._writing else []
+        targets = [w.target for w in [*writes, *self._queued] if not w.autosave and w.undo is self.session.undo]
+        return targets[-1] if targets else self.session.path
+
+    def _write(self, target: Path, autosave: bool = False) -> bool:
+        """Snapshot the project now and queue its write to ``target``."""
+        undo = self.session.undo
+        project = self.session.project
+        write = _Write(snapshot_project(project), target, autosave, undo, undo.index, project_to_dict(project),
+                       tuple(project.takes))
+        self._queued = [w for w in self._queued if w.target != target]
+        self._queued.append(write)
+        if self._writing is None:
+            self._start_next_write()
+        if not autosave:
+            self.message.emit(f"Saving {target.name}…")
         return True
 
+    def _start_next_write(self) -> None:
+        if not self._queued:
+            self._writing = None
+            self.writes_finished.emit()
+            return
+        write = self._queued.pop(0)
+        job = BackgroundJob(lambda: save_project(write.snapshot, write.target), self)
+        job.succeeded.connect(self._on_write_succeeded)
+        job.failed.connect(self._on_write_failed)
+        job.finished.connect(job.deleteLater)
+        self._writing = (write, job)
+        job.start()
+
+    def _finish_write(self) -> _Write:
+        assert self._writing is not None
+        write, job = self._writing
+        job.wait()
+        return write
+
+    def _on_write_succeeded(self, _result: object) -> None:
+        write = self._finish_write()
+        if write.autosave:
+            self.message.emit("Autosaved")
+        else:
+            if write.undo is self.session.undo:
+                self.session.path = write.target
+                if write.still_matches(self.session.undo):
+                    self.session.undo.set_clean()
+                    self._recovered = False
+                self._write_marker()
+            remember_recent(write.target)
+            self.message.emit(f"Saved {write.target.name}")
+            self.state_changed.emit()
+        self._start_next_write()
+
+    def _on_write_failed(self, reason: str) -> None:
+        write = self._finish_write()
+        self._write_failures += 1
+        if write.autosave:
+            self.message.emit(f"Autosave failed: {reason}")
+        else:
+            self.message.emit(f"Save failed: {reason}")
+            QMessageBox.critical(self.window, "Save failed", reason)
+        self._start_next_write()
+
+    def wait_for_saves(self) -> bool:
+        """Wait until every queued write is done (events run, user input waits); False if one failed."""
+        failures = self._write_failures
+        while self._writing is not None:
+            loop = QEventLoop()
+            self.writes_finished.connect(loop.quit)
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            self.writes_finished.disconnect(loop.quit)
+        return self._write_failures == failures
+
     def autosave(self) -> bool:
-        """Write the project to the autosave file when it has unsaved changes; return whether it wrote."""
+        """Start writing the autosave file when there are unsaved changes; return whether it started."""
         if not self.is_modified:
             return False
-        try:
-            save_project(self.session.project, self.marker.autosave)
-        except UserError as error:
-            self.message.emit(f"Autosave failed: {error}")
+        writes = [self._writing[0]] if self._writing else []
+        if any(w.autosave for w in [*writes, *self._queued]):
             return False
-        self.message.emit("Autosaved")
-        return True
+        return self._write(self.marker.autosave, autosave=True)
 
     # ----- recovery ---------------------------------------------------------------------------------
     def offer_recovery(self) -> bool:

@@ -73,6 +73,7 @@ def test_save_close_reopen_gives_the_identical_project(qtbot, window, tmp_path, 
     assert window.isWindowModified()
     target = tmp_path / "saved"
     assert window.files.save_as(target)
+    assert window.files.wait_for_saves()
     saved = window.session.path
     assert saved == tmp_path / "saved.marionette"
     assert not window.isWindowModified() and window.windowTitle().startswith("saved.marionette")
@@ -144,6 +145,7 @@ def test_autosave_writes_only_when_modified(qtbot, window, boxes) -> None:
     assert not autosave.exists()
     edit(window)
     window.files.autosave_timer.timeout.emit()
+    assert window.files.wait_for_saves()
     assert autosave.is_file()
     assert project_to_dict(load_project(autosave)) == project_to_dict(window.session.project)
     assert window.files.autosave_timer.interval() == 60_000 and window.files.autosave_timer.isActive()
@@ -153,6 +155,7 @@ def simulate_crash(window) -> tuple[Path, Path]:
     """Leave the window's marker and autosave behind as if its process had died."""
     edit(window)
     assert window.files.autosave()
+    assert window.files.wait_for_saves()
     marker = autosave_dir() / f"session-{DEAD_PID}.json"
     autosave = autosave_dir() / f"autosave-{DEAD_PID}.marionette"
     window.files.marker.autosave.rename(autosave)
@@ -194,6 +197,7 @@ def test_declined_recovery_discards_the_autosave(qtbot, window, boxes) -> None:
 def test_clean_exit_removes_marker_and_autosave(qtbot, window, boxes) -> None:
     edit(window)
     window.files.autosave()
+    window.files.wait_for_saves()
     files = window.files.marker
     assert files.marker.exists() and files.autosave.exists()
     boxes["answers"].append(QMessageBox.StandardButton.Discard)
@@ -213,6 +217,6 @@ def test_unsaved_changes_prompt_can_cancel_close(qtbot, window, boxes) -> None:
 
 def test_save_failure_is_reported_and_keeps_changes(qtbot, window, tmp_path, boxes) -> None:
     edit(window)
-    assert not window.files.save_as(tmp_path / "missing-folder" / "x.marionette")
+    assert not (window.files.save_as(tmp_path / "missing-folder" / "x.marionette") and window.files.wait_for_saves())
     assert len(boxes["critical"]) == 1 and "missing-folder" in boxes["critical"][0]
     assert window.files.is_modified
