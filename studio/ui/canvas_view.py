@@ -3,6 +3,7 @@
 Zoom with the wheel (``fit``, ``actual_size``), pan with a middle drag or Space+drag, add keypoints with
 the add tool or a double-click, drag handles (Alt+drag turns and scales a keypoint's local frame),
 select with clicks, Shift+click and a rubber band, and edit a keypoint from its context menu.
+The preview overlay draws the latest generated frame over the source image, under the handles.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from studio.core.keypoints import PALETTE, Keypoint, new_keypoint_id
 from studio.ui.keypoint_drag import MOVE, ROTATE, KeypointDrag, clamp_to_image
 from studio.ui.keypoint_handle import KeypointHandle
 from studio.ui.onion_skin_item import OnionSkinItem
+from studio.ui.preview_overlay_item import PreviewOverlayItem
 from studio.ui.session import Session
 
 ZOOM_STEP = 1.25
@@ -86,6 +88,8 @@ class CanvasView(QGraphicsView):
         self._onion = OnionSkinItem()
         self._onion.setVisible(False)
         self.scene().addItem(self._onion)
+        self.preview_overlay = PreviewOverlayItem()
+        self.scene().addItem(self.preview_overlay)
         self.handles: dict[str, KeypointHandle] = {}
         self.add_mode = False
         self._auto_fit = True
@@ -143,6 +147,14 @@ class CanvasView(QGraphicsView):
         """Whether onion skin is on."""
         return self._onion.isVisible()
 
+    def set_preview_overlay(self, enabled: bool) -> None:
+        """Show or hide the latest generated frame over the source image (under the handles)."""
+        self.preview_overlay.set_shown(enabled)
+
+    def set_preview_image(self, image: QImage) -> None:
+        """The newest preview frame, for the overlay (the preview panel's results, no extra render)."""
+        self.preview_overlay.set_image(image)
+
     def _on_zoom_changed(self) -> None:
         scale = self.zoom()
         for handle in self.handles.values():
@@ -154,6 +166,8 @@ class CanvasView(QGraphicsView):
         project = self.session.project
         image = QImage.fromData(project.source_png, "PNG")
         self._image_item.setPixmap(QPixmap.fromImage(image))
+        self.preview_overlay.set_image(None)
+        self.preview_overlay.set_source_size(project.width, project.height)
         self.scene().setSceneRect(QRectF(-project.width, -project.height, 3 * project.width, 3 * project.height))
         for handle in self.handles.values():
             self.scene().removeItem(handle)

@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
                                          tip="Ghosts of the previous and next keyframe poses (O)")
         self.preview_action = self._action("&Preview Panel", self.preview.setVisible, checkable=True)
         self.preview_action.setChecked(True)
+        self.overlay_action = self._action(
+            "Preview &Overlay", self.canvas.set_preview_overlay, "Shift+O", checkable=True,
+            tip="Draw the generated frame over the source image on the canvas (Shift+O)")
         self.play_action = self._action("&Play / Pause", self.toggle_playback, "Space")
         self.next_frame_action = self._action("&Next Frame", lambda: self.step(1), "Right")
         self.previous_frame_action = self._action("P&revious Frame", lambda: self.step(-1), "Left")
@@ -197,8 +200,8 @@ class MainWindow(QMainWindow):
         self._editing_actions = [
             self.save_action, self.save_as_action, self.set_key_action, self.delete_action, self.add_tool_action,
             self.face_action, self.fit_action, self.actual_size_action, self.zoom_in_action, self.zoom_out_action,
-            self.onion_action, self.play_action, self.next_frame_action, self.previous_frame_action,
-            self.first_frame_action, self.last_frame_action]
+            self.onion_action, self.overlay_action, self.play_action, self.next_frame_action,
+            self.previous_frame_action, self.first_frame_action, self.last_frame_action]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -222,7 +225,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions([self.fit_action, self.actual_size_action, self.zoom_in_action,
                               self.zoom_out_action])
         view_menu.addSeparator()
-        view_menu.addActions([self.onion_action, self.preview_action])
+        view_menu.addActions([self.onion_action, self.overlay_action, self.preview_action])
         view_menu.addSeparator()
         for dock in self.docks:
             view_menu.addAction(dock.toggleViewAction())
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         self.preview_link.error.connect(self.show_message)
         self.preview_link.device_changed.connect(self.device_label.setText)
         self.preview_link.device_changed.connect(lambda _text: self._sync_render_combos())
+        self.preview.image_shown.connect(self.canvas.set_preview_image)
         self.worker.result_ready.connect(lambda r: self.render_label.setText(f"{r.render_ms:.0f} ms"))
         self.start_page.new_requested.connect(lambda: self.files.new_from_image())
         self.start_page.open_requested.connect(lambda: self.files.open())

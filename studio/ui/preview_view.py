@@ -24,11 +24,14 @@ def image_from_array(image: np.ndarray) -> QImage:
 class PreviewView(QWidget):
     """Paints the newest preview result scaled to fit; ``painted(seq)`` fires after a frame reaches the screen.
 
+``image_shown(QImage)`` hands each newly shown frame on (the canvas overlay draws it too, no extra render).
+
     A new frame is painted at once (``repaint``), not at the next turn of the event loop: while dragging,
     the GUI thread is busy with the following mouse events and a deferred paint would wait behind them.
     """
 
     painted = Signal(int)
+    image_shown = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +82,7 @@ class PreviewView(QWidget):
         self._message = ""
         self._shown_at.append(time.perf_counter())
         self.repaint()
+        self.image_shown.emit(self._image)
         return True
 
     def set_device(self, description: str) -> None:

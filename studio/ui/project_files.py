@@ -150,7 +150,8 @@ class ProjectFiles(QObject):
 
     # ----- prompts ----------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
-        """Ask what to do with unsaved changes; False means the user cancelled."""
+        """Let running saves finish, then ask what to do with unsaved changes; False means the user cancelled."""
+        self.wait_for_saves()
         if not self.is_modified:
             return True
         name = self.session.path.name if self.session.path else "the untitled project"
