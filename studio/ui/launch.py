@@ -60,7 +60,10 @@ def launch(project_path: str | None) -> int:
     screen = app.primaryScreen()
     if screen is not None:
         available = screen.availableGeometry()
-        window.resize(min(window.width(), available.width()), min(window.height(), available.height()))
+        window.resize(min(available.width(), 1920), min(available.height(), 1200))
+        frame = window.frameGeometry()
+        frame.moveCenter(available.center())
+        window.move(frame.topLeft())
     window.show()
     QTimer.singleShot(0, lambda: open_at_start(window, project_path))
     code = app.exec()
