@@ -26,20 +26,7 @@ from studio.engine.fomm.checkpoint import build_models
 from studio.engine.fomm.config import parse_config
 from studio.engine.fomm.generator import FommGenerator, to_model
 from studio.engine.fomm.runtime import FommRuntime
-
-VOX256 = {
-    "dataset_params": {"frame_shape": [256, 256, 3]},
-    "model_params": {
-        "common_params": {"num_kp": 10, "num_channels": 3, "estimate_jacobian": True},
-        "kp_detector_params": {"temperature": 0.1, "block_expansion": 32, "max_features": 1024,
-                               "scale_factor": 0.25, "num_blocks": 5},
-        "generator_params": {
-            "block_expansion": 64, "max_features": 512, "num_down_blocks": 2, "num_bottleneck_blocks": 6,
-            "estimate_occlusion_map": True,
-            "dense_motion_params": {"block_expansion": 64, "max_features": 1024, "num_blocks": 5, "scale_factor": 0.25},
-        },
-    },
-}
+from tests.engine.fomm.conftest import VOX256
 
 
 def random_checkpoint(folder: Path) -> tuple[Path, Path]:

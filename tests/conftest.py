@@ -16,3 +16,15 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     home = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("MARIONETTE_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MARIONETTE_DATA_DIR", str(home / "data"))
+
+
+@pytest.fixture
+def one_torch_thread():
+    """Run a test on one torch thread (tiny models are fastest so, and a busy machine cannot stall a thread
+    team); the previous count comes back afterwards."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QImage
 
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
@@ -95,3 +96,17 @@ def window(qtbot, project: Project, tmp_path: Path) -> Iterator[object]:
     window.shutdown()
     window.hide()
     window.deleteLater()
+
+
+def image_array(image: QImage) -> np.ndarray:
+    """An RGB888 QImage as HxWx3 uint8."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
+
+
+def wait_for_frame(qtbot, window, frame: int) -> None:
+    """Wait until the preview shows ``frame`` from the newest request."""
+    seq = window.preview_link.last_seq
+    qtbot.waitUntil(lambda: window.preview.shown_seq >= seq and window.preview.shown_frame == frame,
+                    timeout=30000)

@@ -6,7 +6,6 @@ import sys
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
 from studio.core.edits import ChangeKeypoint, ChangeRenderSettings
@@ -16,20 +15,7 @@ from studio.engine.renderer import renderer_for_project
 from studio.plugins.api import builtin_registry
 from studio.ui import error_reporting, face_placement
 from studio.ui.preview_link import preview_size
-from tests.ui.conftest import pattern_image
-
-
-def image_array(image: QImage) -> np.ndarray:
-    """An RGB888 QImage as HxWx3 uint8."""
-    image = image.convertToFormat(QImage.Format.Format_RGB888)
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
-def wait_for_frame(qtbot, window, frame: int) -> None:
-    seq = window.preview_link.last_seq
-    qtbot.waitUntil(lambda: window.preview.shown_seq >= seq and window.preview.shown_frame == frame,
-                    timeout=30000)
+from tests.ui.conftest import image_array, pattern_image, wait_for_frame
 
 
 def test_widgets_carry_object_names(window) -> None:

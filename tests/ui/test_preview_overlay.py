@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage
 
 from studio.ui.keypoint_handle import KeypointHandle
 from studio.ui.preview_overlay_item import PreviewOverlayItem
-from tests.ui.conftest import make_project
-
-
-def image_array(image: QImage) -> np.ndarray:
-    """A QImage as HxWx3 uint8 RGB."""
-    image = image.convertToFormat(QImage.Format.Format_RGB888)
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
-    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()
-
-
-def wait_for_frame(qtbot, window, frame: int) -> None:
-    seq = window.preview_link.last_seq
-    qtbot.waitUntil(lambda: window.preview.shown_seq >= seq and window.preview.shown_frame == frame,
-                    timeout=30000)
+from tests.ui.conftest import image_array, make_project, wait_for_frame
 
 
 def overlay_matches_preview(window) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,21 @@ TINY: dict[str, Any] = {
     },
 }
 
+
+# The released vox-256.yaml model parameters (the shapes test and benchmarks/fomm.py build from them).
+VOX256: dict[str, Any] = {
+    "dataset_params": {"frame_shape": [256, 256, 3]},
+    "model_params": {
+        "common_params": {"num_kp": 10, "num_channels": 3, "estimate_jacobian": True},
+        "kp_detector_params": {"temperature": 0.1, "block_expansion": 32, "max_features": 1024,
+                               "scale_factor": 0.25, "num_blocks": 5},
+        "generator_params": {
+            "block_expansion": 64, "max_features": 512, "num_down_blocks": 2, "num_bottleneck_blocks": 6,
+            "estimate_occlusion_map": True,
+            "dense_motion_params": {"block_expansion": 64, "max_features": 1024, "num_blocks": 5, "scale_factor": 0.25},
+        },
+    },
+}
 
 def tiny_config(**changes: Any) -> dict[str, Any]:
     """A deep copy of TINY with ``section__key=value`` changes (sections: common, kp, gen, dense)."""
@@ -85,12 +100,8 @@ def write_config(path: Path, data: dict[str, Any]) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _one_torch_thread() -> Iterator[None]:
-    """Tiny models run fastest on one thread, and a busy test machine does not stall a thread team."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _one_torch_thread(one_torch_thread) -> None:
+    """Every test here runs on one torch thread."""
 
 
 @pytest.fixture(scope="session")

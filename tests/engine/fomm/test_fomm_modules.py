@@ -14,22 +14,9 @@ from studio.engine.fomm.config import parse_config
 from studio.engine.fomm.inference import FastFomm, _PhaseFinal, _SubpixelUp
 from studio.engine.fomm.modules.blocks import UpBlock2d
 
-from .conftest import calibrated_state, tiny_config
+from .conftest import VOX256, calibrated_state, tiny_config
 
 SHAPES = Path(__file__).parent / "data" / "vox256_state_shapes.json"
-VOX256: dict[str, Any] = {
-    "dataset_params": {"frame_shape": [256, 256, 3]},
-    "model_params": {
-        "common_params": {"num_kp": 10, "num_channels": 3, "estimate_jacobian": True},
-        "kp_detector_params": {"temperature": 0.1, "block_expansion": 32, "max_features": 1024,
-                               "scale_factor": 0.25, "num_blocks": 5},
-        "generator_params": {
-            "block_expansion": 64, "max_features": 512, "num_down_blocks": 2, "num_bottleneck_blocks": 6,
-            "estimate_occlusion_map": True,
-            "dense_motion_params": {"block_expansion": 64, "max_features": 1024, "num_blocks": 5, "scale_factor": 0.25},
-        },
-    },
-}
 
 
 def test_vox256_state_dict_keys_and_shapes_are_the_released_ones() -> None:
