@@ -197,9 +197,8 @@ class Registry:
                 f"generator {name!r} from plugin {contribution.plugin!r} {reason}; "
                 "it is disabled for this session"
             ) from exc
-        return GuardedGenerator(
-            generator, name, contribution.plugin, lambda reason: self.disable("generator", name, reason)
-        )
+        disable = None if contribution.plugin == "builtin" else (lambda reason: self.disable("generator", name, reason))
+        return GuardedGenerator(generator, name, contribution.plugin, disable)
 
     def adopt_failures(self, previous: Registry) -> None:
         """Keep the session failures of ``previous`` for contributions that are unchanged here."""

@@ -16,11 +16,12 @@ class GuardedGenerator:
 
     A UserError or CancelledError from the generator passes through untouched (it is a message for
     the user, not a bug); any other exception calls ``on_failure(reason)`` and becomes a one-line
-    UserError naming the generator and its plugin.
+    UserError naming the generator and its plugin. Without ``on_failure`` (the built-in generators)
+    the crash is reported but nothing is disabled: the studio's own default must stay usable.
     """
 
     def __init__(
-        self, inner: Any, name: str, plugin: str, on_failure: Callable[[str], None]
+        self, inner: Any, name: str, plugin: str, on_failure: Callable[[str], None] | None
     ) -> None:
         self.inner = inner
         self.name = name
@@ -40,6 +41,8 @@ class GuardedGenerator:
             raise
         except Exception as exc:  # a plugin's bug must not crash the app
             reason = f"raised while {action}: {type(exc).__name__}: {exc}"
+            if self._on_failure is None:
+                raise UserError(f"generator {self.name!r} {reason}; please report it") from exc
             self._on_failure(reason)
             raise UserError(
                 f"generator {self.name!r} from plugin {self.plugin!r} {reason}; "

@@ -194,3 +194,19 @@ def test_headless_plugin_modules_import_neither_qt_nor_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "[]"
+
+
+def test_a_builtin_generator_crash_is_reported_but_never_disabled(monkeypatch) -> None:
+    from studio.engine.warp import WarpGenerator
+
+    registry = builtin_registry()
+    generator = registry.create_generator("warp", "cpu")
+
+    def broken(*args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(WarpGenerator, "render", broken)
+    with pytest.raises(UserError, match="generator 'warp' raised while rendering: ZeroDivisionError"):
+        generator.render(None, None, None)
+    assert registry.failure("generator", "warp") is None
+    assert "warp" in registry.names("generator")
