@@ -177,7 +177,8 @@ def test_a_new_plugin_registry_reaches_the_generator_list_and_the_preview(qtbot,
     window.adopt_registry(registry)
     assert window.generator_combo.findText("warp-copy") >= 0
     window.generator_combo.setCurrentText("warp-copy")
-    with qtbot.waitSignal(window.worker.renderer_ready, timeout=30000) as blocker:
+    with qtbot.waitSignal(window.worker.renderer_ready, timeout=30000,
+                          check_params_cb=lambda text: not text.startswith("warp on")) as blocker:
         window.generator_combo.activated.emit(window.generator_combo.currentIndex())
     assert blocker.args[0].startswith("warp-copy on CPU")
     assert window.session.project.render.generator == "warp-copy"
