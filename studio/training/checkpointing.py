@@ -8,7 +8,6 @@ strings, lists and dicts, so ``torch.load(..., weights_only=True)`` reads it.
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import torch
 
 from studio.core.atomic import atomic_path
 from studio.core.errors import UserError
+from studio.engine.torch_files import load_torch_file
 
 CHECKPOINT_NAME = "checkpoint.pth.tar"
 
@@ -43,12 +43,7 @@ def read_training_checkpoint(path: Path) -> dict[str, Any]:
     """A training checkpoint written by ``save_checkpoint``, loaded with weights_only=True."""
     if not path.is_file():
         raise UserError(f"no checkpoint to resume from in {path.parent}: train without --resume first")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            data = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:
-        raise UserError(f"{path} is damaged or not a training checkpoint; delete it and train again") from None
+    data = load_torch_file(path, "a training checkpoint", "delete it and train again")
     if not isinstance(data, dict) or not isinstance(data.get("step"), int):
         raise UserError(f"{path} is not a training checkpoint of this trainer (no step); cannot resume from it")
     return data

@@ -8,13 +8,13 @@ keys of a full checkpoint are ignored.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from studio.core.errors import UserError
+from studio.engine.torch_files import load_torch_file
 
 # torchvision's configuration "E": channels of each conv, "M" for a 2x2 max pool.
 LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M")
@@ -65,13 +65,7 @@ def load_vgg19(path: str | Path) -> Vgg19:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"VGG19 weights not found: {path}; give the path of a torchvision vgg19 .pth file")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:
-        raise UserError(f"{path} is not a VGG19 state dict that can be loaded safely; "
-                        "give torchvision's vgg19 weights (.pth)") from None
+    state = load_torch_file(path, "a VGG19 state dict", "give torchvision's vgg19 weights (.pth)")
     if not isinstance(state, dict):
         raise UserError(f"{path} is not a VGG19 state dict; give torchvision's vgg19 weights (.pth)")
     model = Vgg19()

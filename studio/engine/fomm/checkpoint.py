@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import torch
 from torch import nn
 
 from studio.core.errors import UserError
+from studio.engine.torch_files import load_torch_file
 
 from .config import FommConfig
 from .modules.generator import OcclusionAwareGenerator
@@ -69,13 +69,7 @@ def read_checkpoint(path: str | Path) -> dict[str, dict[str, Any]]:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"checkpoint file not found: {path}")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # torch's notes on pickle protocols are not for the user
-            data = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:
-        raise UserError(f"{path} is not a model checkpoint that can be loaded safely; "
-                        "give a first-order-model .pth.tar file") from None
+    data = load_torch_file(path, "a model checkpoint", "give a first-order-model .pth.tar file")
     if not isinstance(data, Mapping):
         raise UserError(f"{path} is not a first-order-model checkpoint: expected a dictionary of state dicts")
     parts = {}
