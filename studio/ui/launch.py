@@ -6,6 +6,7 @@ torch is imported by the preview worker after the event loop has started.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -48,8 +49,19 @@ def open_at_start(window: MainWindow, project_path: str | None) -> None:
     window.files.open(path, ask_to_save=False, as_template=project_path is None)
 
 
+def missing_display() -> bool:
+    """True on Linux without any display to open a window on (and no Qt platform chosen explicitly)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def launch(project_path: str | None) -> int:
     """Run the studio (for ``python main.py [PROJECT.marionette]``); return the exit code."""
+    if missing_display():
+        sys.stderr.write("error: no display to open the studio on: run it in a desktop session, or use the "
+                         "headless commands (python main.py --help)\n")
+        return 2
     start_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Marionette Studio")

@@ -96,3 +96,12 @@ def test_launch_runs_the_app_and_exits_cleanly(qtbot, monkeypatch, project_file)
     assert not list(autosave_dir().glob("session-*.json"))
     seen[0].hide()
     seen[0].deleteLater()
+
+
+def test_no_display_is_one_line_not_a_crash(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert launch.launch(None) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no display") and err.count("\n") == 1
