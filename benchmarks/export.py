@@ -10,14 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from studio.media.output_spec import OutputSpec
 from studio.media.writers import write_frames
+from tests.media.conftest import write_sine
 
 CASES = {
     "write-mp4": ("out.mp4", {}),
@@ -48,25 +52,6 @@ def synthetic_frames(count: int, size: int, alpha: bool) -> list[np.ndarray]:
         frames.append(frame)
     return frames
 
-
-def write_tone(path: Path, seconds: float) -> Path:
-    """A stereo sine WAV to mux in the audio case."""
-    import av
-
-    rate = 48_000
-    samples = (0.2 * np.sin(2 * np.pi * 440 * np.arange(round(seconds * rate)) / rate) * 32767).astype(np.int16)
-    with av.open(str(path), mode="w") as container:
-        stream = container.add_stream("pcm_s16le", rate=rate)
-        stream.layout = "stereo"
-        for begin in range(0, len(samples), 4800):
-            block = np.repeat(samples[begin : begin + 4800, None], 2, axis=1).reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block), format="s16", layout="stereo")
-            frame.sample_rate = rate
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return path
 
 
 def run_case(name: str, frames: list[np.ndarray], size: int, folder: Path, tone: Path) -> dict:
@@ -106,7 +91,7 @@ def main() -> None:
     rgba = synthetic_frames(args.frames, args.size, alpha=True)
     with tempfile.TemporaryDirectory(prefix="export-bench-") as temp:
         folder = Path(temp)
-        tone = write_tone(folder / "tone.wav", args.frames / 24 + 1)
+        tone = write_sine(folder / "tone.wav", args.frames / 24 + 1)
         for name in wanted:
             frames = rgba if CASES[name][1].get("alpha") else rgb
             print(json.dumps(run_case(name, frames, args.size, folder, tone)), flush=True)
