@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from studio.media.video_reader import FrameSource  # noqa: E402
-from studio.ui.capture_open import open_choice  # noqa: E402
-from studio.ui.capture_source import SourceChoice  # noqa: E402
+from studio.ui.capture.capture_open import open_choice  # noqa: E402
+from studio.ui.capture.capture_source import SourceChoice  # noqa: E402
 
 SAMPLE_PROJECT = ROOT / "resources" / "sample.marionette"
 SAMPLE_IMAGE = ROOT / "resources" / "sample.png"
@@ -95,7 +95,7 @@ def live_puppet_latency(app: QApplication, video: Path) -> dict[str, object]:
     """Play ``video`` as the live source with live puppet on; latency from frame handed over to preview painted."""
     from studio.core.project_file import load_project
     from studio.plugins.api import builtin_registry
-    from studio.ui.capture_panel import attach_capture_panel
+    from studio.ui.capture.capture_panel import attach_capture_panel
     from studio.ui.main_window import MainWindow
 
     project = load_project(SAMPLE_PROJECT)

@@ -30,20 +30,20 @@ from PySide6.QtWidgets import (
 
 from studio.core.edits import ChangeRenderSettings, set_keys_from_current
 from studio.core.project import Project
-from studio.ui.canvas_view import CanvasView
-from studio.ui.capture_panel import attach_capture_panel
-from studio.ui.curve_editor import CurveEditor
-from studio.ui.face_placement import start_face_placement
-from studio.ui.model_setup import ModelSetup
-from studio.ui.playback import PlaybackController
-from studio.ui.preview_link import PreviewLink
-from studio.ui.preview_view import PreviewView
-from studio.ui.preview_worker import PreviewWorker
-from studio.ui.project_files import ProjectFiles
+from studio.ui.canvas.canvas_view import CanvasView
+from studio.ui.capture.capture_panel import attach_capture_panel
+from studio.ui.curves.curve_editor import CurveEditor
+from studio.ui.files.project_files import ProjectFiles
+from studio.ui.files.start_page import StartPage, blank_project
+from studio.ui.keypoints.face_placement import start_face_placement
+from studio.ui.models.model_setup import ModelSetup
+from studio.ui.preview.preview_link import PreviewLink
+from studio.ui.preview.preview_view import PreviewView
+from studio.ui.preview.preview_worker import PreviewWorker
 from studio.ui.session import Session
-from studio.ui.start_page import StartPage, blank_project
 from studio.ui.threads import BackgroundJob
-from studio.ui.timeline_view import TimelineView
+from studio.ui.timeline.playback import PlaybackController
+from studio.ui.timeline.timeline_view import TimelineView
 from studio.ui.undo_history import UndoHistoryView
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -391,13 +391,13 @@ class MainWindow(QMainWindow):
 
     def open_export_dialog(self) -> None:
         """Show the export dialog (one per window); exports run in the background."""
-        from studio.ui.export_dialog import open_export_dialog
+        from studio.ui.export.export_dialog import open_export_dialog
 
         open_export_dialog(self)
 
     def open_plugin_manager(self) -> None:
         """Show the plugin manager; a changed set of plugins reaches the preview and the generator list."""
-        from studio.ui.plugin_manager import PluginManagerDialog
+        from studio.ui.plugins.plugin_manager import PluginManagerDialog
 
         dialog = PluginManagerDialog(self, self.registry)
         dialog.registry_changed.connect(self.adopt_registry)

@@ -13,8 +13,9 @@ from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.engine.renderer import renderer_for_project
 from studio.plugins.api import builtin_registry
-from studio.ui import error_reporting, face_placement
-from studio.ui.preview_link import preview_size
+from studio.ui import error_reporting
+from studio.ui.keypoints import face_placement
+from studio.ui.preview.preview_link import preview_size
 from tests.ui.conftest import image_array, pattern_image, wait_for_frame
 
 

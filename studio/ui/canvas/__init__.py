@@ -1,0 +1,1 @@
+"""The canvas feature of the studio window."""

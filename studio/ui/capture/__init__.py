@@ -1,0 +1,1 @@
+"""The capture feature of the studio window."""

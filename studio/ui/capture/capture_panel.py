@@ -1,0 +1,601 @@
+"""The Capture panel: perform motion with a camera or a video, watch it live on the preview, record and bake takes.
+
+The panel only wires widgets to the capture and core functions: sources, tracking and retargeting run on
+CaptureRunner's threads, take building on a BackgroundJob, and edits go through the session's undo stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QListWidgetItem,
+    QMenu,
+)
+
+from studio.capture.retarget import face_bindings
+from studio.capture.trackers.base import Tracker
+from studio.core.errors import UserError
+from studio.core.takes import Take
+from studio.ui.capture.capture_layout import DOCK_WIDTH, CapturePanelLayout
+from studio.ui.capture.capture_preview import LivePreviewFeed
+from studio.ui.capture.capture_puppet import LivePuppet, PuppetSettings, head_roll
+from studio.ui.capture.capture_runner import CaptureRunner, LiveSample, shrink_for_view
+from studio.ui.capture.capture_source import SourceChoice
+from studio.ui.capture.capture_source_view import nearest_point
+from studio.ui.capture.capture_takes import bake_edit, build_take, next_take_name, take_frame_count
+from studio.ui.threads import BackgroundJob
+
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow
+
+BUILTIN_TRACKERS = ("face", "pose", "hands", "flow")
+NOT_SEEN = {"face": "No face found: face the camera", "pose": "No body found: step into view",
+            "hands": "No hand found: show a hand to the camera", "flow": "Every flow point is lost"}
+# The face preset binds landmarks below 468, so the live face tracker skips the slower iris refinement.
+TRACKER_OPTIONS: dict[str, dict[str, Any]] = {"face": {"refine_landmarks": False}}
+
+
+def probe_cameras() -> list[int]:
+    """The camera indices that give a frame (slow: run it on a worker thread; loads OpenCV there)."""
+    from studio.capture.sources import list_cameras
+
+    return list_cameras()
+
+
+def tracker_names(window: MainWindow) -> list[str]:
+    """The built-in trackers, then any a plugin adds to the window's registry."""
+    registry = getattr(window, "registry", None)
+    names = list(registry.names("tracker")) if registry is not None else []
+    return list(BUILTIN_TRACKERS) + [n for n in names if n not in BUILTIN_TRACKERS]
+
+
+class CapturePanel(CapturePanelLayout):
+    """The panel inside the Capture dock. ``status`` is the one-line status; ``live_pose_sent(seq, timestamp)``
+    fires for each live preview request (its worker sequence number and the source timestamp of its frame).
+    """
+
+    live_pose_sent = Signal(int, float)
+    take_ready = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(tracker_names(window))
+        self.main_window = window
+        self.session = window.session
+        self.countdown_seconds = 3
+        self.runner = CaptureRunner(self)
+        self.feed = LivePreviewFeed(window, self)
+        self.countdown_timer = QTimer(self, interval=1000)
+        self._choice: SourceChoice | None = None
+        self._jobs: set[BackgroundJob] = set()
+        self._pending_take: Take | None = None
+        self._neutral: tuple[np.ndarray, float | None] | None = None
+        self._last_sample: LiveSample | None = None
+        self._flow_points: list[tuple[float, float]] = []
+        self._reference_size: tuple[int, int] | None = None
+        self._countdown = 0
+        self._seen: bool | None = None
+        self._cameras_listed = False
+        self.dock: QDockWidget | None = None
+        self.menu: QMenu | None = None
+        self._connect()
+        self._on_keypoints_changed()
+        self._refresh_takes()
+
+    def _connect(self) -> None:
+        self.live_action.toggled.connect(self.set_live)
+        self.record_action.triggered.connect(self.record)
+        self.stop_action.triggered.connect(self.stop)
+        self.calibrate_action.triggered.connect(self.calibrate)
+        self.refresh_button.clicked.connect(self.refresh_cameras)
+        self.camera_combo.activated.connect(self._on_camera_chosen)
+        self.resolution_combo.activated.connect(self._on_camera_chosen)
+        self.mirror_check.toggled.connect(lambda _on: self._on_camera_chosen())
+        self.video_button.clicked.connect(self._choose_video)
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.tracker_combo.currentTextChanged.connect(self._on_tracker_changed)
+        self.mode_combo.currentTextChanged.connect(lambda _m: self._update_puppet())
+        self.smoothing_slider.valueChanged.connect(lambda _v: self._update_puppet())
+        self.auto_button.clicked.connect(self.auto_bind)
+        self.keypoint_points_button.clicked.connect(self.track_keypoints)
+        self.clear_button.clicked.connect(self._clear_bindings)
+        self.bindings.bindings_changed.connect(self._on_bindings_changed)
+        self.bindings.message.connect(self.set_status)
+        self.source_view.clicked.connect(self._on_view_clicked)
+        self.bake_button.clicked.connect(self.bake)
+        self.take_list.currentRowChanged.connect(self._on_take_selected)
+        self.countdown_timer.timeout.connect(self._tick)
+        self.feed.sent.connect(self.live_pose_sent)
+        self.runner.sample_ready.connect(self._on_sample)
+        self.runner.failed.connect(self._on_capture_failed)
+        self.runner.ended.connect(self._on_capture_ended)
+        self.runner.started.connect(self._on_capture_started)
+        self.session.document_changed.connect(self._on_document_changed)
+        self.session.frame_changed.connect(lambda _f: self.feed.reassert())
+        self.session.project_replaced.connect(self._on_project_replaced)
+
+    # ----- status and jobs --------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The status line's text."""
+        return self.status_label.text()
+
+    def set_status(self, text: str) -> None:
+        """Show one line in the panel's status."""
+        self.status_label.setText(text)
+
+    def _run_job(self, function: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
+        """Run ``function`` off the GUI thread; its result goes to ``on_success``, a failure to the status line."""
+        job = BackgroundJob(function, self)
+        self._jobs.add(job)
+        job.succeeded.connect(on_success)
+        job.failed.connect(self.set_status)
+        job.finished.connect(lambda: self._jobs.discard(job))
+        job.finished.connect(job.deleteLater)
+        job.start()
+
+    def wait_for_jobs(self) -> None:
+        """Block until the panel's background jobs (camera listing, frame grabs, take building) finish."""
+        for job in list(self._jobs):
+            job.wait()
+
+    def shutdown(self) -> None:
+        """Stop the capture, timers and jobs, and give the preview back to the timeline (idempotent)."""
+        self.countdown_timer.stop()
+        self._countdown = 0
+        self.runner.puppet = None
+        self.runner.stop()
+        self.runner.take_recording()
+        self.wait_for_jobs()
+        self.feed.stop()
+        self.live_action.blockSignals(True)
+        self.live_action.setChecked(False)
+        self.live_action.blockSignals(False)
+        self._set_recording_ui(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """List the cameras the first time the panel is shown."""
+        super().showEvent(event)
+        if not self._cameras_listed:
+            self.refresh_cameras()
+
+    # ----- source -----------------------------------------------------------------------------------
+    def refresh_cameras(self) -> None:
+        """Probe the cameras on a worker thread and fill the camera list."""
+        self._cameras_listed = True
+        self.camera_combo.clear()
+        self.camera_combo.addItem("Looking for cameras…")
+        self.camera_combo.setEnabled(False)
+        self._run_job(probe_cameras, self._on_cameras_listed)
+
+    def _on_cameras_listed(self, cameras: list[int]) -> None:
+        self.camera_combo.clear()
+        if not cameras:
+            self.camera_combo.addItem("No camera found")
+            self.camera_combo.setEnabled(False)
+            return
+        for index in cameras:
+            self.camera_combo.addItem(f"Camera {index}", index)
+        self.camera_combo.setEnabled(True)
+
+    def _on_camera_chosen(self, _index: int = 0) -> None:
+        index = self.camera_combo.currentData()
+        if index is None or (self._choice is not None and not self._choice.is_camera
+                             and self.sender() is not self.camera_combo):
+            return
+        self.set_source(SourceChoice(camera=int(index), size=self.resolution_combo.currentData(),
+                                     mirror=self.mirror_check.isChecked()))
+
+    def _choose_video(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Driving video", "",
+                                              "Videos (*.mp4 *.mov *.webm *.mkv *.avi *.m4v);;All files (*)")
+        if path:
+            self.set_source(SourceChoice(path=Path(path)))
+
+    def _choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder of frames")
+        if path:
+            self.set_source(SourceChoice(path=Path(path)))
+
+    def set_source(self, choice: SourceChoice) -> None:
+        """Use this camera, video or frame folder from now on (a running capture restarts on it)."""
+        self._choice = choice
+        self.source_label.setText(f"Source: {choice.label()}")
+        self._reference_size = None
+        if self.tracker_name == "flow":
+            self._grab_reference()
+        if self.runner.running and not self.runner.recording:
+            self._start_capture(record=False)
+
+    @property
+    def reference_size(self) -> tuple[int, int] | None:
+        """(W, H) of the source's first frame once it was read for placing flow points."""
+        return self._reference_size
+
+    @property
+    def tracker_name(self) -> str:
+        """The chosen tracker."""
+        return self.tracker_combo.currentText()
+
+    def _grab_reference(self) -> None:
+        """Show the source's first frame, so flow points can be placed on it."""
+        from studio.ui.capture.capture_open import first_frame
+
+        choice = self._choice
+        if choice is None:
+            return
+        self.source_view.set_message("Reading the first frame…")
+
+        def shown(frame: np.ndarray) -> None:
+            if choice != self._choice:
+                return
+            view, scale = shrink_for_view(frame)
+            self._reference_size = (frame.shape[1], frame.shape[0])
+            self.source_view.show_frame(view, scale, np.array(self._flow_points, np.float32).reshape(-1, 2))
+            self._highlight_bound()
+
+        self._run_job(lambda: first_frame(choice), shown)
+
+    def _on_tracker_changed(self, name: str) -> None:
+        self._neutral = None
+        self._seen = None
+        self._flow_points = []
+        self.source_view.set_points(np.zeros((0, 2), np.float32))
+        if self.bindings.landmarks():
+            self.bindings.set_landmarks({})
+            self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
+        if name == "flow":
+            self._grab_reference()
+        if self.runner.running and not self.runner.recording:
+            self._start_capture(record=False)
+
+    def _make_tracker_factory(self) -> Callable[[], Tracker]:
+        from studio.capture.trackers.registry import create_tracker
+
+        name = self.tracker_name
+        registry = getattr(self.main_window, "registry", None)
+        options: dict[str, Any] = dict(TRACKER_OPTIONS.get(name, {}))
+        if name == "flow":
+            if not self._flow_points:
+                raise UserError("the flow tracker needs points: click points on the frame or use "
+                                "'Flow: track keypoints'")
+            options["points"] = np.array(self._flow_points, dtype=np.float64)
+        return lambda: create_tracker(name, registry, **options)
+
+    def _start_capture(self, record: bool) -> bool:
+        if self._choice is None:
+            self.set_status("Choose a camera, a video file or a frame folder first")
+            return False
+        try:
+            factory = self._make_tracker_factory()
+        except UserError as error:
+            self.set_status(str(error))
+            return False
+        self._seen = None
+        self.set_status(f"Opening {self._choice.label()}…")
+        self.runner.start(self._choice, factory, record=record)
+        return True
+
+    def _on_capture_started(self, fps: float, size: tuple[int, int]) -> None:
+        width, height = size
+        recording = " — recording" if self.runner.recording else ""
+        self.set_status(f"Running: {width}×{height} at {fps:.0f} fps{recording}")
+
+    def _on_capture_failed(self, message: str) -> None:
+        self.countdown_timer.stop()
+        self._countdown = 0
+        self.runner.take_recording()
+        self._set_recording_ui(False)
+        self._turn_live_off()
+        self.set_status(message)
+
+    def _on_capture_ended(self, reason: str) -> None:
+        if self.runner.recording:
+            self._finish_recording()
+        self._turn_live_off()
+        self.set_status(reason[:1].upper() + reason[1:] + (" — building the take…" if self._jobs else ""))
+
+    # ----- samples ----------------------------------------------------------------------------------
+    def _on_sample(self, sample: LiveSample) -> None:
+        self._last_sample = sample
+        self.source_view.show_frame(sample.view, sample.view_scale, sample.tracked.landmarks)
+        seen = bool(sample.tracked.visible.any())
+        if seen != self._seen:
+            self._seen = seen
+            if not seen:
+                self.set_status(NOT_SEEN.get(self.tracker_name, "Nothing tracked in view"))
+            elif self.status in NOT_SEEN.values() or self.status.startswith(("Running", "Opening")):
+                self.set_status("Recording…" if self.runner.recording else "Tracking")
+        if sample.pose is not None:
+            self.feed.offer(sample.pose, sample.timestamp)
+
+    # ----- live puppet ------------------------------------------------------------------------------
+    def set_live(self, on: bool) -> None:
+        """Turn live puppet mode on (starting the source if needed) or off."""
+        if self.live_action.isChecked() != on:
+            self.live_action.setChecked(on)
+            return
+        if on:
+            self.runner.puppet = LivePuppet(self._puppet_settings())
+            self.feed.start()
+            if not self.runner.running and not self._start_capture(record=False):
+                self._turn_live_off()
+            return
+        self.runner.puppet = None
+        self.feed.stop()
+        if not self.runner.recording and self._countdown == 0:
+            self.runner.stop()
+
+    def _turn_live_off(self) -> None:
+        if self.live_action.isChecked():
+            self.live_action.setChecked(False)
+
+    def _puppet_settings(self) -> PuppetSettings:
+        project = self.session.project
+        rest = np.array([kp.rest_values for kp in project.keypoints], dtype=np.float64).reshape(-1, 4)
+        neutral, roll = self._neutral if self._neutral is not None else (None, None)
+        return PuppetSettings(tuple(self.bindings.bindings()), rest, project.radii(), self.mode_combo.currentText(),
+                              self.smoothing_slider.value() / 100.0, neutral, roll)
+
+    def _update_puppet(self) -> None:
+        puppet = self.runner.puppet
+        if puppet is not None:
+            puppet.settings = self._puppet_settings()
+
+    def calibrate(self) -> None:
+        """Store the performer's current frame as the neutral pose."""
+        sample = self._last_sample
+        if sample is None or not self.runner.running or not sample.tracked.visible.any():
+            self.set_status("No performer in view to calibrate: turn on Live Puppet and face the camera")
+            return
+        tracked = sample.tracked
+        self._neutral = (np.where(tracked.visible[:, None], tracked.landmarks, np.nan).astype(np.float64),
+                         head_roll(tracked))
+        self._update_puppet()
+        self.set_status("Neutral pose stored: motion is measured from it")
+
+    # ----- bindings ---------------------------------------------------------------------------------
+    def auto_bind(self) -> None:
+        """Bind every keypoint named after the face preset to its face-mesh landmark."""
+        keypoints = self.session.project.keypoints
+        found = face_bindings([kp.name for kp in keypoints])
+        if not found:
+            self.set_status("No keypoint is named after the face preset: bind them by hand")
+            return
+        if self.tracker_name != "face":
+            self.tracker_combo.setCurrentText("face")
+        self.bindings.set_landmarks({keypoints[b.keypoint].id: b.landmark for b in found})
+        self.set_status(f"Bound {len(found)} of {len(keypoints)} keypoints to face landmarks")
+
+    def track_keypoints(self) -> None:
+        """Flow tracker: one point on each keypoint's rest position (scaled to the source), bound to it."""
+        project = self.session.project
+        if self.tracker_name != "flow":
+            self.tracker_combo.setCurrentText("flow")
+        if self._reference_size is None:
+            self.set_status("Choose a video or camera first: its first frame must be read to place points")
+            return
+        width, height = self._reference_size
+        self._flow_points = [(kp.x * width / project.width, kp.y * height / project.height)
+                             for kp in project.keypoints]
+        self.bindings.set_landmarks({kp.id: index for index, kp in enumerate(project.keypoints)})
+        self.source_view.set_points(np.array(self._flow_points, np.float32).reshape(-1, 2))
+        self.set_status(f"{len(self._flow_points)} flow points on the keypoints")
+
+    def _clear_bindings(self) -> None:
+        self.bindings.set_landmarks({})
+        self._flow_points = []
+        if self.tracker_name == "flow":
+            self.source_view.set_points(np.zeros((0, 2), np.float32))
+
+    def _on_bindings_changed(self) -> None:
+        self._highlight_bound()
+        self._update_puppet()
+
+    def _highlight_bound(self) -> None:
+        self.source_view.set_highlight(set(self.bindings.landmarks().values()))
+
+    def _on_view_clicked(self, x: float, y: float) -> None:
+        if self.tracker_name == "flow" and not self.runner.running:
+            if self.bindings.selected_keypoint() is None:
+                self.set_status("Select a keypoint row first, then click where its flow point goes")
+                return
+            self._flow_points.append((x, y))
+            self.bindings.bind_selected(len(self._flow_points) - 1)
+            self.source_view.set_points(np.array(self._flow_points, np.float32).reshape(-1, 2))
+            return
+        index = nearest_point(self.source_view.points, x, y)
+        if index is None:
+            self.set_status("No landmark in view to pick: start Live Puppet so the tracker shows them")
+        elif not self.bindings.bind_selected(index):
+            self.set_status(f"Landmark {index}: select a keypoint row first to bind it")
+        else:
+            self.set_status(f"Bound to landmark {index}")
+
+    # ----- recording --------------------------------------------------------------------------------
+    def record(self) -> None:
+        """Count down, then record a take from the source."""
+        if self._countdown or self.runner.recording:
+            return
+        if self._choice is None:
+            self.set_status("Choose a camera, a video file or a frame folder first")
+            return
+        if not self.bindings.bindings():
+            self.set_status("Bind keypoints to landmarks first (Auto, or pick them in the table)")
+            return
+        self._set_recording_ui(True)
+        self._countdown = self.countdown_seconds
+        if self._countdown <= 0:
+            self._begin_recording()
+            return
+        self.countdown_label.setText(str(self._countdown))
+        self.countdown_timer.start()
+
+    def _tick(self) -> None:
+        self._countdown -= 1
+        if self._countdown > 0:
+            self.countdown_label.setText(str(self._countdown))
+            return
+        self.countdown_timer.stop()
+        self._begin_recording()
+
+    def _begin_recording(self) -> None:
+        self._countdown = 0
+        self.countdown_label.setText("● REC")
+        choice = self._choice
+        if choice is not None and choice.is_camera and self.runner.start_recording():
+            self.set_status("Recording…")
+            return
+        if not self._start_capture(record=True):
+            self._set_recording_ui(False)
+
+    def stop(self) -> None:
+        """Cancel the countdown, or stop recording and build the take."""
+        if self._countdown:
+            self.countdown_timer.stop()
+            self._countdown = 0
+            self._set_recording_ui(False)
+            self.set_status("Recording cancelled")
+            return
+        self._finish_recording()
+        if not self.live_action.isChecked():
+            self.runner.stop()
+
+    def _set_recording_ui(self, recording: bool) -> None:
+        self.record_action.setEnabled(not recording)
+        self.stop_action.setEnabled(recording)
+        if not recording:
+            self.countdown_label.setText("")
+
+    def _finish_recording(self) -> None:
+        recorder = self.runner.take_recording()
+        self._set_recording_ui(False)
+        if recorder is None:
+            return
+        project = self.session.project
+        keypoints, bindings = list(project.keypoints), self.bindings.bindings()
+        mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
+        neutral, roll = self._neutral if self._neutral is not None else (None, None)
+        name = next_take_name(project)
+        self.set_status(f"Building {name}…")
+
+        def build() -> Take:
+            return build_take(recorder.motion(), keypoints, bindings, mode, strength, name, neutral, roll)
+
+        def built(take: Take) -> None:
+            if self.session.project is not project:
+                return
+            self._pending_take = take  # a new recording replaces one that was never stored
+            self._refresh_takes()
+            self.take_list.setCurrentRow(0)
+            frames = take_frame_count(take, project.timing.fps)
+            self.set_status(f"{take.name}: {take.duration:.1f} s, {len(take.times)} samples ({frames} frames); "
+                            "choose the range, then Bake")
+            self.take_ready.emit(take)
+
+        self._run_job(build, built)
+
+    # ----- takes and baking -------------------------------------------------------------------------
+    def takes(self) -> list[Take]:
+        """The takes in the list: the unsaved recording first (if any), then the project's takes."""
+        pending = [self._pending_take] if self._pending_take is not None else []
+        return pending + list(self.session.project.takes)
+
+    def _refresh_takes(self) -> None:
+        fps = self.session.project.timing.fps
+        current = self.take_list.currentRow()
+        self.take_list.blockSignals(True)
+        self.take_list.clear()
+        for take in self.takes():
+            unsaved = " — not stored yet" if take is self._pending_take else ""
+            item = QListWidgetItem(f"{take.name}: {take.duration:.1f} s, "
+                                   f"{take_frame_count(take, fps)} frames{unsaved}")
+            self.take_list.addItem(item)
+        self.take_list.blockSignals(False)
+        if 0 <= current < self.take_list.count():
+            self.take_list.setCurrentRow(current)
+
+    def _on_take_selected(self, row: int) -> None:
+        takes = self.takes()
+        if not 0 <= row < len(takes):
+            return
+        timing = self.session.project.timing
+        start = self.session.current_frame
+        self.start_spin.setValue(start)
+        self.end_spin.setValue(min(timing.end, start + take_frame_count(takes[row], timing.fps) - 1))
+
+    def bake(self) -> None:
+        """Store the selected take and/or replace the keys over the chosen range with it, as one undo step."""
+        takes = self.takes()
+        row = self.take_list.currentRow()
+        if not 0 <= row < len(takes):
+            self.set_status("Record a take or select one in the list first")
+            return
+        take = takes[row]
+        try:
+            edit = bake_edit(self.session.project, take, self.start_spin.value(), self.end_spin.value(),
+                             self.replace_radio.isChecked())
+        except UserError as error:
+            self.set_status(str(error))
+            return
+        if take is self._pending_take:
+            self._pending_take = None
+        self.session.push(edit)
+        self.session.finish_gesture()
+        self.set_status(edit.text)
+
+    # ----- document ---------------------------------------------------------------------------------
+    def _on_document_changed(self, what: str) -> None:
+        if what == "keypoints":
+            self._on_keypoints_changed()
+        elif what == "takes":
+            self._refresh_takes()
+        self.feed.reassert()
+
+    def _on_keypoints_changed(self) -> None:
+        self.bindings.set_keypoints(self.session.project.keypoints)
+        self._update_puppet()
+
+    def _on_project_replaced(self) -> None:
+        self.shutdown()
+        self._pending_take = None
+        self._neutral = None
+        self._flow_points = []
+        self.bindings.set_landmarks({})
+        self._on_keypoints_changed()
+        self._refresh_takes()
+        self.set_status("")
+
+
+def attach_capture_panel(window: MainWindow) -> CapturePanel:
+    """Add the Capture dock (objectName "capturePanel") and a Capture menu to the window; return the panel.
+
+    The window should call ``panel.shutdown()`` from its own shutdown; until then the app's aboutToQuit does.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    panel = CapturePanel(window)
+    dock = QDockWidget("Capture", window)
+    dock.setObjectName("capturePanel")
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+    menu = window.menuBar().addMenu("&Capture")
+    menu.addActions([panel.live_action, panel.calibrate_action])
+    menu.addSeparator()
+    menu.addActions([panel.record_action, panel.stop_action])
+    menu.addSeparator()
+    menu.addAction(dock.toggleViewAction())
+    panel.dock = dock
+    panel.menu = menu
+    app = QApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(panel.shutdown)
+    return panel

@@ -1,0 +1,82 @@
+"""From a recording to the document: build the take, and the one undo step that stores and/or bakes it.
+
+No Qt here; the retargeting, smoothing and baking are the capture and core functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from studio.capture.motion import TrackedMotion
+from studio.capture.retarget import Binding, retarget_take
+from studio.capture.smoothing import smooth_motion
+from studio.core.edits import AddTake, Edit, Macro, replace_tracks
+from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint
+from studio.core.project import Project
+from studio.core.takes import Take, bake_take
+from studio.ui.capture.capture_puppet import usable_bindings
+
+NOTHING_SEEN = {
+    "face": "no face found in the recording: face the camera in good light and record again",
+    "pose": "no body found in the recording: step back so the body is in view and record again",
+    "hands": "no hand found in the recording: keep the hands in view and record again",
+}
+
+
+def build_take(motion: TrackedMotion, keypoints: Sequence[Keypoint], bindings: Sequence[Binding], mode: str,
+               strength: float, name: str, neutral: np.ndarray | None = None,
+               neutral_roll: float | None = None) -> Take:
+    """The take of a recording: smoothed (One Euro ``strength``), retargeted onto the bound keypoints.
+
+    ``neutral``: calibrated landmarks [N, 2] with their head roll; None uses the first frame that sees a
+    bound landmark. UserError when nothing was recorded, nothing is bound, or the tracker never saw anything.
+    """
+    if motion.frame_count == 0:
+        raise UserError("nothing was recorded: keep the source running while recording")
+    bound = usable_bindings(bindings, motion.landmark_count)
+    if not bound:
+        raise UserError(f"no keypoint is bound to a {motion.tracker} landmark: fill the bindings table first")
+    seen = motion.visible[:, [b.landmark for b in bound]].any(axis=1)
+    if not seen.any():
+        raise UserError(NOTHING_SEEN.get(motion.tracker, "the tracker lost every point: place points again"))
+    motion = smooth_motion(motion, strength)
+    neutral_ref: int | np.ndarray = int(np.argmax(seen)) if neutral is None else neutral
+    roll = neutral_roll if neutral is not None else None
+    return retarget_take(motion, keypoints, bound, neutral=neutral_ref, mode=mode, name=name, neutral_roll=roll)
+
+
+def next_take_name(project: Project) -> str:
+    """"Take N" with N one past the highest number already used."""
+    numbers = [int(t.name.split()[-1]) for t in project.takes
+               if t.name.startswith("Take ") and t.name.split()[-1].isdigit()]
+    return f"Take {max(numbers, default=0) + 1}"
+
+
+def take_frame_count(take: Take, fps: float) -> int:
+    """How many project frames the take spans at ``fps``."""
+    return int(np.floor(take.duration * fps + 1e-6)) + 1 if len(take.times) else 0
+
+
+def bake_edit(project: Project, take: Take, start: int, end: int, replace_keys: bool,
+              tolerance: float = 0.5) -> Edit:
+    """One undo step: store the take (when not yet in the project) and, with ``replace_keys``, replace the keys
+    of its keypoints over [start, end] (clipped to the take's length) with its reduced keys.
+    """
+    stored = any(t is take for t in project.takes)
+    edits: list[Edit] = [] if stored else [AddTake(take)]
+    if replace_keys:
+        last = min(end, start + take_frame_count(take, project.timing.fps) - 1)
+        if last < start:
+            raise UserError(f"the bake range {start}–{end} is empty: choose an end frame after the start")
+        present = {kp.id for kp in project.keypoints}
+        tracks = {kp_id: track for kp_id, track in bake_take(take, project.timing.fps, start, last, tolerance).items()
+                  if kp_id in present}
+        if not tracks:
+            raise UserError(f"{take.name} never saw any keypoint of this project: nothing to bake")
+        edits.append(replace_tracks(project, tracks, start, last, f"Bake {take.name}"))
+    if not edits:
+        raise UserError(f"{take.name} is already stored: choose Replace keys to bake it")
+    return Macro(edits, f"Bake {take.name}" if replace_keys else f"Store {take.name}")

@@ -1,0 +1,1 @@
+"""The curves feature of the studio window."""

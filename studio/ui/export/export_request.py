@@ -1,0 +1,78 @@
+"""What the Export dialog asks for, turned into the render job's plan and output spec; and the document snapshot.
+
+No widgets here: the dialog fills an ``ExportSettings`` and these functions do the same checks the CLI does,
+so a bad field becomes one UserError line shown in the dialog.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from studio.core.errors import UserError
+from studio.core.project import Project
+from studio.jobs.render_plan import RenderOptions, RenderPlan, plan_render
+from studio.media.output_spec import OutputSpec, format_for
+from studio.ui.export.export_targets import export_format
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """The dialog's fields. ``size`` holds the one side the user set (the other follows the aspect ratio).
+
+    ``background`` None is transparent; ``sprite_columns`` None lets the sheet choose a near-square grid.
+    """
+
+    format: str
+    target: str
+    frames: tuple[int, int]
+    fps: float
+    size: tuple[int | None, int | None] | None = None
+    background: tuple[int, int, int] | None = None
+    motion_blur: int = 1
+    shutter: float = 180.0
+    audio: str | None = None
+    crf: int = 18
+    sprite_columns: int | None = None
+    overwrite: bool = False
+
+
+def plan_export(project: Project, settings: ExportSettings) -> tuple[RenderPlan, OutputSpec]:
+    """The render plan and output spec for the settings; UserError (one line) for anything the user must fix."""
+    fmt = export_format(settings.format)
+    if not settings.target.strip():
+        raise UserError("choose where to save the export (the Save to field is empty)")
+    if settings.frames[1] < settings.frames[0]:
+        raise UserError(f"frame range {settings.frames[0]}-{settings.frames[1]}: the end comes before the start")
+    audio = settings.audio if fmt.uses_audio and settings.audio else None
+    if audio is not None and not Path(audio).is_file():
+        raise UserError(f"audio file {audio} does not exist; choose another file or clear the audio field")
+    options = RenderOptions(frames=settings.frames, size=settings.size, fps=settings.fps,
+                            motion_blur=settings.motion_blur, shutter=settings.shutter)
+    plan = plan_render(project, options)
+    audio_start = max(0.0, (settings.frames[0] - project.timing.start) / project.timing.fps)
+    spec = OutputSpec(settings.target, plan.fps, plan.width, plan.height,
+                      crf=settings.crf, background=settings.background,
+                      sprite_sheet=fmt.key == "sprite-sheet", audio=audio, audio_start=audio_start,
+                      overwrite=settings.overwrite,
+                      sprite_columns=settings.sprite_columns if fmt.uses_columns else None)
+    written = format_for(spec)
+    if written != fmt.key:
+        raise UserError(f"{settings.target} would be saved as {written}, not as {fmt.label}; "
+                        f"end the name in {fmt.suffix} or pick the matching format")
+    return plan, spec
+
+
+def snapshot_project(project: Project) -> Project:
+    """An independent copy of the document for a worker thread: later edits of ``project`` never reach it.
+
+    Keypoints, keyframes, tracks and takes are immutable values, so copying the containers is enough.
+    """
+    snapshot = Project(project.source_png, project.width, project.height)
+    snapshot.keypoints = list(project.keypoints)
+    snapshot.tracks = dict(project.tracks)
+    snapshot.takes = list(project.takes)
+    snapshot.timing = project.timing
+    snapshot.render = replace(project.render, options=copy.deepcopy(project.render.options))
+    return snapshot

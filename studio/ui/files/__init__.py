@@ -1,0 +1,1 @@
+"""The files feature of the studio window."""

@@ -1,0 +1,1 @@
+"""The keypoints feature of the studio window."""

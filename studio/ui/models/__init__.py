@@ -1,0 +1,1 @@
+"""The models feature of the studio window."""

@@ -1,0 +1,1 @@
+"""The plugins feature of the studio window."""

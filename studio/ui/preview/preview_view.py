@@ -1,0 +1,120 @@
+"""The preview panel: shows the generated frame, with the device, render time and frame rate."""
+
+from __future__ import annotations
+
+import collections
+import time
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from studio.ui.images import image_from_array
+from studio.ui.preview.preview_worker import PreviewResult
+
+
+class PreviewView(QWidget):
+    """Paints the newest preview result scaled to fit; ``painted(seq)`` fires after a frame reaches the screen.
+
+``image_shown(QImage)`` hands each newly shown frame on (the canvas overlay draws it too, no extra render).
+
+    A new frame is painted at once (``repaint``), not at the next turn of the event loop: while dragging,
+    the GUI thread is busy with the following mouse events and a deferred paint would wait behind them.
+    """
+
+    painted = Signal(int)
+    image_shown = Signal(QImage)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preview")
+        self.setMinimumSize(160, 160)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._image: QImage | None = None
+        self._seq = 0
+        self._frame: float | None = None
+        self._painted_seq = 0
+        self._render_ms = 0.0
+        self._device = "starting renderer…"
+        self._message = ""
+        self._shown_at: collections.deque[float] = collections.deque(maxlen=60)
+
+    @property
+    def shown_seq(self) -> int:
+        """Sequence number of the result on display (0 before the first)."""
+        return self._seq
+
+    @property
+    def shown_frame(self) -> float | None:
+        """The frame number of the result on display."""
+        return self._frame
+
+    @property
+    def image(self) -> QImage | None:
+        """The frame on display."""
+        return self._image
+
+    def fps(self) -> float:
+        """Frames shown per second over the last second."""
+        now = time.perf_counter()
+        recent = [t for t in self._shown_at if now - t <= 1.0]
+        if len(recent) < 2:
+            return 0.0
+        return (len(recent) - 1) / max(recent[-1] - recent[0], 1e-6)
+
+    def show_result(self, result: PreviewResult) -> bool:
+        """Display a result unless it is older than the one shown (stale); return whether it was shown."""
+        if result.seq <= self._seq:
+            return False
+        self._image = image_from_array(result.image)
+        self._seq = result.seq
+        self._frame = result.frame
+        self._render_ms = result.render_ms
+        self._message = ""
+        self._shown_at.append(time.perf_counter())
+        self.repaint()
+        self.image_shown.emit(self._image)
+        return True
+
+    def set_device(self, description: str) -> None:
+        """Show which generator and device render the preview."""
+        self._device = description
+        self.update()
+
+    def set_message(self, message: str) -> None:
+        """Show a one-line problem over the preview (empty to clear)."""
+        self._message = message
+        self.update()
+
+    def clear(self) -> None:
+        """Forget the frame on display (a new project is loading)."""
+        self._image = None
+        self._frame = None
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the frame letterboxed, then the info line."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#141518"))
+        if self._image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            area = self.rect().adjusted(8, 8, -8, -30)
+            scale = min(area.width() / self._image.width(), area.height() / self._image.height())
+            w, h = self._image.width() * scale, self._image.height() * scale
+            target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
+            painter.drawImage(target, self._image)
+        painter.setPen(QColor("#9aa0aa"))
+        fps = self.fps()
+        info = f"{self._device}   {self._render_ms:.0f} ms" + (f"   {fps:.0f} fps" if fps else "")
+        painter.drawText(self.rect().adjusted(10, 0, -10, -8),
+                         Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft, info)
+        if self._message:
+            painter.setPen(QColor("#ff8787"))
+            painter.drawText(self.rect().adjusted(10, 10, -10, -10),
+                             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                             self._message)
+        painter.end()
+        if self._seq != self._painted_seq:
+            self._painted_seq = self._seq
+            self.painted.emit(self._seq)

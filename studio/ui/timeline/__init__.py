@@ -1,0 +1,1 @@
+"""The timeline feature of the studio window."""
