@@ -10,6 +10,8 @@ import json
 import math
 import struct
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -148,14 +150,32 @@ class _Reader:
         return (float(data[0]), float(data[1]), float(data[2]), float(data[3]))
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every section reader needs: the field reader, the parsed document and the archive."""
+
+    r: _Reader
+    document: dict[str, Any]
+    archive: zipfile.ZipFile
+    names: set[str]
+
+
 def _build_project(document: dict[str, Any], archive: zipfile.ZipFile, names: set[str],
                    file_name: str) -> Project:
-    r = _Reader(file_name)
-    source = r.obj(document.get("source"), "source")
+    context = _Context(_Reader(file_name), document, archive, names)
+    project = _read_source(context)
+    for read_section in _SECTIONS:
+        read_section(context, project)
+    return project
+
+
+def _read_source(c: _Context) -> Project:
+    r, file_name = c.r, c.r.file_name
+    source = r.obj(c.document.get("source"), "source")
     image_name = r.str_(source, "file", "source")
-    if image_name not in names:
+    if image_name not in c.names:
         raise ProjectFileError(f"{file_name}: the source image {image_name} is missing from the file")
-    png = archive.read(image_name)
+    png = c.archive.read(image_name)
     try:
         width, height = png_size(png)
     except ValueError:
@@ -164,73 +184,97 @@ def _build_project(document: dict[str, Any], archive: zipfile.ZipFile, names: se
         raise ProjectFileError(f"{file_name}: the source image is {width}x{height}, outside 1..{MAX_SIDE}")
     if (r.int_(source, "width", "source"), r.int_(source, "height", "source")) != (width, height):
         raise ProjectFileError(f"{file_name}: source size in project.json does not match the image")
-    project = Project(png, width, height)
+    return Project(png, width, height)
 
-    timing = r.obj(document.get("timing"), "timing")
+
+def _read_timing(c: _Context, project: Project) -> None:
+    r = c.r
+    timing = r.obj(c.document.get("timing"), "timing")
     try:
         project.timing = Timing(r.num(timing, "fps", "timing"), r.int_(timing, "start", "timing"),
                                 r.int_(timing, "end", "timing"))
     except ValueError as error:
         raise r.fail("timing", str(error)) from None
 
-    render = r.obj(document.get("render", {}), "render")
-    options = r.obj(render.get("options", {}), "render.options")
+
+def _read_render(c: _Context, project: Project) -> None:
+    render = c.r.obj(c.document.get("render", {}), "render")
+    options = c.r.obj(render.get("options", {}), "render.options")
     project.render = RenderSettings(str(render.get("generator", "warp")), str(render.get("device", "auto")),
                                     bool(render.get("relative", True)), options)
 
-    keypoints = document.get("keypoints")
+
+def _read_keypoints(c: _Context, project: Project) -> None:
+    keypoints = c.document.get("keypoints")
     if not isinstance(keypoints, list):
-        raise r.fail("keypoints", "must be a list")
+        raise c.r.fail("keypoints", "must be a list")
     seen: set[str] = set()
     for i, raw in enumerate(keypoints):
-        where = f"keypoints[{i}]"
-        data = r.obj(raw, where)
-        kp_id = r.str_(data, "id", where)
-        if kp_id in seen:
-            raise r.fail(where, f"repeats the id {kp_id!r}")
-        seen.add(kp_id)
-        x, y = r.num(data, "x", where), r.num(data, "y", where)
-        if not (0 <= x <= width and 0 <= y <= height):
-            raise r.fail(where, f"({x:g}, {y:g}) is outside the {width}x{height} image")
-        try:
-            project.keypoints.append(Keypoint(
-                kp_id, r.str_(data, "name", where), r.str_(data, "color", where), x, y,
-                r.num(data, "rotation", where), r.num(data, "scale", where), r.num(data, "radius", where)))
-        except ValueError as error:
-            raise r.fail(where, str(error)) from None
+        project.keypoints.append(_read_keypoint(c.r, raw, f"keypoints[{i}]", project, seen))
 
-    tracks = r.obj(document.get("tracks", {}), "tracks")
+
+def _read_keypoint(r: _Reader, raw: Any, where: str, project: Project, seen: set[str]) -> Keypoint:
+    data = r.obj(raw, where)
+    kp_id = r.str_(data, "id", where)
+    if kp_id in seen:
+        raise r.fail(where, f"repeats the id {kp_id!r}")
+    seen.add(kp_id)
+    x, y = r.num(data, "x", where), r.num(data, "y", where)
+    width, height = project.width, project.height
+    if not (0 <= x <= width and 0 <= y <= height):
+        raise r.fail(where, f"({x:g}, {y:g}) is outside the {width}x{height} image")
+    try:
+        return Keypoint(kp_id, r.str_(data, "name", where), r.str_(data, "color", where), x, y,
+                        r.num(data, "rotation", where), r.num(data, "scale", where), r.num(data, "radius", where))
+    except ValueError as error:
+        raise r.fail(where, str(error)) from None
+
+
+def _read_tracks(c: _Context, project: Project) -> None:
+    tracks = c.r.obj(c.document.get("tracks", {}), "tracks")
+    keypoint_ids = {kp.id for kp in project.keypoints}
     for kp_id, raw_keys in tracks.items():
         where = f"tracks[{kp_id!r}]"
-        if kp_id not in seen:
-            raise r.fail(where, "belongs to no keypoint")
+        if kp_id not in keypoint_ids:
+            raise c.r.fail(where, "belongs to no keypoint")
         if not isinstance(raw_keys, list):
-            raise r.fail(where, "must be a list of keys")
-        keys = []
-        for j, raw_key in enumerate(raw_keys):
-            kw = f"{where}[{j}]"
-            data = r.obj(raw_key, kw)
-            try:
-                keys.append(Keyframe(
-                    r.int_(data, "frame", kw), r.vec4(data.get("values"), f"{kw}.values"),
-                    Interpolation(data.get("interpolation", "smooth")),
-                    r.vec4(data["in_tangent"], f"{kw}.in_tangent") if "in_tangent" in data else None,
-                    r.vec4(data["out_tangent"], f"{kw}.out_tangent") if "out_tangent" in data else None))
-            except ValueError as error:
-                raise r.fail(kw, str(error)) from None
-        project.tracks[kp_id] = Track(tuple(keys))
+            raise c.r.fail(where, "must be a list of keys")
+        project.tracks[kp_id] = Track(tuple(_read_key(c.r, raw_key, f"{where}[{j}]")
+                                            for j, raw_key in enumerate(raw_keys)))
 
-    takes = document.get("takes", [])
+
+def _read_key(r: _Reader, raw: Any, where: str) -> Keyframe:
+    data = r.obj(raw, where)
+    try:
+        return Keyframe(
+            r.int_(data, "frame", where), r.vec4(data.get("values"), f"{where}.values"),
+            Interpolation(data.get("interpolation", "smooth")),
+            r.vec4(data["in_tangent"], f"{where}.in_tangent") if "in_tangent" in data else None,
+            r.vec4(data["out_tangent"], f"{where}.out_tangent") if "out_tangent" in data else None)
+    except ValueError as error:
+        raise r.fail(where, str(error)) from None
+
+
+def _read_takes(c: _Context, project: Project) -> None:
+    takes = c.document.get("takes", [])
     if not isinstance(takes, list):
-        raise r.fail("takes", "must be a list")
+        raise c.r.fail("takes", "must be a list")
     for i, raw in enumerate(takes):
-        data = r.obj(raw, f"takes[{i}]")
-        take_file = r.str_(data, "file", f"takes[{i}]")
-        if take_file not in names:
-            raise r.fail(f"takes[{i}]", f"names {take_file}, which is missing from the file")
-        try:
-            take_name = r.str_(data, "name", f"takes[{i}]")
-            project.takes.append(Take.from_bytes(take_name, archive.read(take_file)))
-        except (ValueError, KeyError, OSError) as error:
-            raise r.fail(f"takes[{i}]", f"is damaged ({error})") from None
-    return project
+        project.takes.append(_read_take(c, raw, f"takes[{i}]"))
+
+
+def _read_take(c: _Context, raw: Any, where: str) -> Take:
+    data = c.r.obj(raw, where)
+    take_file = c.r.str_(data, "file", where)
+    if take_file not in c.names:
+        raise c.r.fail(where, f"names {take_file}, which is missing from the file")
+    try:
+        return Take.from_bytes(c.r.str_(data, "name", where), c.archive.read(take_file))
+    except (ValueError, KeyError, OSError) as error:
+        raise c.r.fail(where, f"is damaged ({error})") from None
+
+
+# The sections read after the source, in order; a new section is one reader added here.
+_SECTIONS: tuple[Callable[[_Context, Project], None], ...] = (
+    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes,
+)
