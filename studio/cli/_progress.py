@@ -1,37 +1,36 @@
-"""A terminal progress bar for long jobs (quiet when stderr is not a terminal)."""
+"""A terminal progress bar for long jobs (tqdm; quiet when the stream is not a terminal)."""
 
 from __future__ import annotations
 
 import sys
-import time
 from typing import TextIO
+
+from tqdm import tqdm
 
 
 class ProgressBar:
-    """Draws `label [#####.....] done/total  eta` on one line; call ``update(done, total)``."""
+    """A tqdm bar driven by a job's ``progress(done, total)`` callback: pass ``update``."""
 
-    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
         self.stream = stream or sys.stderr
-        self.width = width
         self.enabled = self.stream.isatty()
-        self._start = time.perf_counter()
-        self._last_draw = 0.0
+        self._bar: tqdm | None = None
 
     def update(self, done: int, total: int) -> None:
-        """Redraw at most 20 times a second, and always at the end."""
+        """Move the bar to ``done`` of ``total``; the bar ends (with a newline) when ``done`` reaches ``total``."""
         if not self.enabled:
             return
-        now = time.perf_counter()
-        if done < total and now - self._last_draw < 0.05:
-            return
-        self._last_draw = now
-        fraction = done / total if total else 1.0
-        filled = int(self.width * fraction)
-        elapsed = now - self._start
-        eta = elapsed / done * (total - done) if done else 0.0
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}  eta {eta:4.1f}s")
+        if self._bar is None:
+            # A job can start mid-way (a resumed run): the rate and eta count from its first step.
+            self._bar = tqdm(desc=self.label, total=total, initial=max(done - 1, 0), file=self.stream,
+                             dynamic_ncols=True, leave=True)
+        self._bar.total = total
+        self._bar.update(done - self._bar.n)
         if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
+            self._bar.close()
+
+    def describe(self, text: str) -> None:
+        """Show ``text`` after the counts (e.g. the latest losses)."""
+        if self._bar is not None:
+            self._bar.set_postfix_str(text, refresh=False)

@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from typing import TextIO
 
 
@@ -32,37 +31,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 class LossBar:
-    """`train [####....] 120/2000 reconstruction 0.1234 ... eta 5m` on a terminal, a line per report otherwise."""
+    """The progress bar with the latest losses on a terminal; a line per loss report otherwise."""
 
-    def __init__(self, stream: TextIO | None = None, width: int = 24):
+    def __init__(self, stream: TextIO | None = None) -> None:
+        from studio.cli._progress import ProgressBar
+
         self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self.width = width
-        self.start = time.perf_counter()
-        self.first: int | None = None
-        self.losses = ""
+        self.bar = ProgressBar("train", self.stream)
 
     def update(self, done: int, total: int) -> None:
-        """Redraw the bar (terminal only)."""
-        if self.first is None:
-            self.first = done - 1
-        if not self.tty:
-            return
-        filled = int(self.width * done / total) if total else self.width
-        elapsed = time.perf_counter() - self.start
-        steps = done - self.first
-        eta = elapsed / steps * (total - done) if steps > 0 else 0.0
-        bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\rtrain [{bar}] {done}/{total} {self.losses} eta {eta / 60:.1f}m ")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
+        """Move the bar (terminal only)."""
+        self.bar.update(done, total)
 
     def report(self, step: int, total: int, losses: dict[str, float]) -> None:
         """Show the latest mean losses (printed as a line when not on a terminal)."""
-        self.losses = " ".join(f"{name} {value:.4f}" for name, value in losses.items())
-        if not self.tty:
-            self.stream.write(f"step {step}/{total} {self.losses}\n")
+        text = " ".join(f"{name} {value:.4f}" for name, value in losses.items())
+        if self.bar.enabled:
+            self.bar.describe(text)
+        else:
+            self.stream.write(f"step {step}/{total} {text}\n")
             self.stream.flush()
 
 

@@ -97,24 +97,8 @@ class TrainingModels(nn.Module):
             values["reconstruction"] = losses.pyramid_l1(real, fake, self.scales, weights.reconstruction)
         if self.vgg is not None:
             values["perceptual"] = losses.perceptual(self.vgg, real, fake, self.scales, weights.perceptual)
-        if self.discriminator is not None:
-            fake_maps = self.discriminator(fake)
-            if weights.generator_gan:
-                values["generator_gan"] = weights.generator_gan * losses.generator_gan(
-                    fake_maps, self.discriminator.scales)
-            if any(weights.feature_matching):
-                real_maps = self.discriminator(real)
-                values["feature_matching"] = losses.feature_matching(
-                    real_maps, fake_maps, self.discriminator.scales, weights.feature_matching)
-        if weights.equivariance_value or weights.equivariance_jacobian:
-            first = {key: value.view(b, length, *value.shape[1:])[:, 0] for key, value in kp_driving.items()}
-            params = self.config.train.transform_params
-            transform = RandomTps(b, params.sigma_affine, params.sigma_tps, params.points_tps, source.device)
-            value, jacobian = losses.equivariance(self.detect, driving[:, 0], first, transform)
-            if weights.equivariance_value:
-                values["equivariance_value"] = weights.equivariance_value * value
-            if weights.equivariance_jacobian and jacobian is not None:
-                values["equivariance_jacobian"] = weights.equivariance_jacobian * jacobian
+        values.update(self._gan_losses(real, fake))
+        values.update(self._equivariance_losses(driving, kp_driving))
         clip_fake = prediction.view(b, length, *prediction.shape[1:])
         if weights.motion and length > 1 and "flow" in batch:
             deformation = generated["deformation"]
@@ -125,6 +109,39 @@ class TrainingModels(nn.Module):
             values["temporal_gan"] = weights.temporal_gan * ((1 - temporal_map) ** 2).mean()
         return StepOutput(values, source, driving, clip_fake, kp_source["value"],
                           kp_driving["value"].view(b, length, -1, 2)[:, 0])
+
+    def _gan_losses(self, real: dict[str, torch.Tensor], fake: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """The generator's weighted GAN and feature-matching losses against the frame discriminator."""
+        weights = self.config.train.loss_weights
+        values: dict[str, torch.Tensor] = {}
+        if self.discriminator is None:
+            return values
+        fake_maps = self.discriminator(fake)
+        if weights.generator_gan:
+            values["generator_gan"] = weights.generator_gan * losses.generator_gan(fake_maps, self.discriminator.scales)
+        if any(weights.feature_matching):
+            real_maps = self.discriminator(real)
+            values["feature_matching"] = losses.feature_matching(
+                real_maps, fake_maps, self.discriminator.scales, weights.feature_matching)
+        return values
+
+    def _equivariance_losses(self, driving: torch.Tensor,
+                             kp_driving: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        """Weighted equivariance losses of the first driving frame under a random thin-plate-spline warp."""
+        weights = self.config.train.loss_weights
+        values: dict[str, torch.Tensor] = {}
+        if not (weights.equivariance_value or weights.equivariance_jacobian):
+            return values
+        b, length = driving.shape[:2]
+        first = {key: value.view(b, length, *value.shape[1:])[:, 0] for key, value in kp_driving.items()}
+        params = self.config.train.transform_params
+        transform = RandomTps(b, params.sigma_affine, params.sigma_tps, params.points_tps, driving.device)
+        value, jacobian = losses.equivariance(self.detect, driving[:, 0], first, transform)
+        if weights.equivariance_value:
+            values["equivariance_value"] = weights.equivariance_value * value
+        if weights.equivariance_jacobian and jacobian is not None:
+            values["equivariance_jacobian"] = weights.equivariance_jacobian * jacobian
+        return values
 
     def discriminator_step(self, output: StepOutput) -> dict[str, torch.Tensor]:
         """Weighted least-squares GAN losses of the discriminators on real and (detached) generated frames."""

@@ -10,6 +10,7 @@ The model is described by ``model_params`` exactly as in the released configs (p
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -152,21 +153,19 @@ def _convert(value: Any, kind: Any, where: str, name: str) -> Any:
             raise UserError(f"{where}: '{name}' must be a list, not {value!r}")
         item = typing.get_args(kind)[0]
         return tuple(_convert(v, item, where, name) for v in value)
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise UserError(f"{where}: '{name}' must be true or false, not {value!r}")
-        return value
-    if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(f"{where}: '{name}' must be an integer, not {value!r}")
-        return value
-    if kind is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise UserError(f"{where}: '{name}' must be a number, not {value!r}")
-        return float(value)
-    if not isinstance(value, str):
-        raise UserError(f"{where}: '{name}' must be text, not {value!r}")
-    return value
+    accepts, expected = _SCALARS.get(kind, _SCALARS[str])
+    if not accepts(value):
+        raise UserError(f"{where}: '{name}' must be {expected}, not {value!r}")
+    return float(value) if kind is float else value
+
+
+# Scalar field types: which YAML values each accepts, and how the error names it (any other type reads as text).
+_SCALARS: dict[Any, tuple[Callable[[Any], bool], str]] = {
+    bool: (lambda v: isinstance(v, bool), "true or false"),
+    int: (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+    float: (lambda v: isinstance(v, int | float) and not isinstance(v, bool), "a number"),
+    str: (lambda v: isinstance(v, str), "text"),
+}
 
 
 def _section(cls: type, data: Any, where: str, name: str) -> Any:

@@ -31,11 +31,18 @@ from .checkpointing import (
     save_checkpoint,
     scheduler_state,
 )
-from .data import load_clips, split_clips
+from .data import Clip, load_clips, split_clips
 from .model import StepOutput, TrainingModels
 from .pairs import PairDataset
 from .plots import sample_grid, save_curves, save_sample_grid
-from .settings import TrainingConfig, default_document, load_document, parse_training_config, with_overrides
+from .settings import (
+    TrainingConfig,
+    TrainParams,
+    default_document,
+    load_document,
+    parse_training_config,
+    with_overrides,
+)
 
 _log = logging.getLogger("studio.training")
 
@@ -314,62 +321,128 @@ def _train(data_dir: Path, run_dir: Path, settings: TrainingConfig, resume: bool
            num_workers: int | None, progress: Callable[[int, int], None] | None, report: LossReport | None,
            cancel: threading.Event | None) -> TrainResult:
     """The body of ``train`` once the run folder and its log are set up."""
-    train_params = settings.train
     _log.info("%s run in %s on %s", "resuming" if resume else "starting", run_dir, data_dir)
-    clips = load_clips(data_dir, settings.size, settings.dataset.max_frames, cancel=cancel)
-    training, held = split_clips(clips, settings.dataset.held_out)
-    _log.info("%d training clips (%d frames), %d held out: %s", len(training),
-              sum(len(c.frames) for c in training), len(held), ", ".join(c.name for c in held) or "none")
+    training, held = _load_split(data_dir, settings, cancel)
     torch_device = resolve_device(device)
-    trainer = Trainer(settings, torch_device)
     checkpoint = run_dir / CHECKPOINT_NAME
-    if resume:
-        trainer.load_state(read_training_checkpoint(checkpoint), checkpoint)
-        _log.info("resumed at step %d", trainer.step)
-    total, batch_size = train_params.num_steps, train_params.batch_size
+    trainer = _make_trainer(settings, torch_device, checkpoint, resume)
+    total = settings.train.num_steps
     held_names = tuple(c.name for c in held)
     if trainer.step >= total:
         _log.info("already at step %d of %d: nothing to do (raise --steps to train longer)", trainer.step, total)
         return TrainResult(run_dir, trainer.step, checkpoint, {}, held_names)
-    clip_length = settings.clip_length()
-    dataset = PairDataset(training, total * batch_size, train_params.seed, clip_length,
-                          settings.dataset.augmentation, with_flow=train_params.loss_weights.motion > 0)
-    workers = train_params.num_workers if num_workers is None else num_workers
-    loader = DataLoader(dataset, batch_size=batch_size, sampler=range(trainer.step * batch_size, total * batch_size),
-                        num_workers=workers, pin_memory=torch_device.type == "cuda")
+    loader = _make_loader(settings, training, trainer.step, num_workers, torch_device)
     validation = None
     if held:
-        validation = PairDataset(held, VALIDATION_PAIRS, train_params.seed + 1, 1, None, with_flow=False)
-    sums: dict[str, float] = {}
-    count = 0
-    means: dict[str, float] = {}
-    output: StepOutput | None = None
-    _stop_if_cancelled(trainer, run_dir, None, cancel)
-    for batch in loader:
-        values, output = trainer.step_once(batch)
-        for name, value in values.items():
-            sums[name] = sums.get(name, 0.0) + value
-        count += 1
-        step = trainer.step
-        last = step == total
-        if step % train_params.log_freq == 0 or last:
-            means = {name: value / count for name, value in sums.items()}
-            trainer.record(means)
-            _log.info("step %d/%d %s", step, total, " ".join(f"{k} {v:.4f}" for k, v in means.items()))
-            if report is not None:
-                report(step, total, means)
-            sums, count = {}, 0
-        if step % train_params.sample_freq == 0 and not last:
-            save_samples(run_dir, step, output)
-        if step % train_params.checkpoint_freq == 0 and not last:
-            _validate(trainer, validation)
-            save_checkpoint(checkpoint, trainer.state())
-            save_loss_plot(run_dir, trainer.history)
-        if progress is not None:
-            progress(step, total)
-        if not last:
-            _stop_if_cancelled(trainer, run_dir, output, cancel)
+        validation = PairDataset(held, VALIDATION_PAIRS, settings.train.seed + 1, 1, None, with_flow=False)
+    run = _Run(run_dir, trainer, checkpoint, validation, settings.train)
+    means, output = _loop(run, loader, progress, report, cancel)
     _validate(trainer, validation)
     _finish(trainer, run_dir, output)
     _log.info("finished at step %d; checkpoint %s", trainer.step, checkpoint)
     return TrainResult(run_dir, trainer.step, checkpoint, means, held_names)
+
+
+def _load_split(data_dir: Path, settings: TrainingConfig,
+                cancel: threading.Event | None) -> tuple[list[Clip], list[Clip]]:
+    """The clips of ``data_dir``, split into training and held-out clips (and logged)."""
+    clips = load_clips(data_dir, settings.size, settings.dataset.max_frames, cancel=cancel)
+    training, held = split_clips(clips, settings.dataset.held_out)
+    _log.info("%d training clips (%d frames), %d held out: %s", len(training),
+              sum(len(c.frames) for c in training), len(held), ", ".join(c.name for c in held) or "none")
+    return training, held
+
+
+def _make_trainer(settings: TrainingConfig, device: torch.device, checkpoint: Path, resume: bool) -> Trainer:
+    """A fresh trainer, or with ``resume`` one restored from the run's checkpoint."""
+    trainer = Trainer(settings, device)
+    if resume:
+        trainer.load_state(read_training_checkpoint(checkpoint), checkpoint)
+        _log.info("resumed at step %d", trainer.step)
+    return trainer
+
+
+def _make_loader(settings: TrainingConfig, training: list[Clip], first_step: int, num_workers: int | None,
+                 device: torch.device) -> DataLoader:
+    """Batches of training pairs from ``first_step`` to the last step (same pairs as an uninterrupted run)."""
+    params = settings.train
+    total, batch_size = params.num_steps, params.batch_size
+    dataset = PairDataset(training, total * batch_size, params.seed, settings.clip_length(),
+                          settings.dataset.augmentation, with_flow=params.loss_weights.motion > 0)
+    workers = params.num_workers if num_workers is None else num_workers
+    return DataLoader(dataset, batch_size=batch_size, sampler=range(first_step * batch_size, total * batch_size),
+                      num_workers=workers, pin_memory=device.type == "cuda")
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What the step loop needs, built once before the first step."""
+
+    run_dir: Path
+    trainer: Trainer
+    checkpoint: Path
+    validation: PairDataset | None
+    params: TrainParams
+
+
+class _LossMeans:
+    """Running sums of the step losses between two log lines."""
+
+    def __init__(self) -> None:
+        self._sums: dict[str, float] = {}
+        self._count = 0
+
+    def add(self, values: dict[str, float]) -> None:
+        """Add one step's losses."""
+        for name, value in values.items():
+            self._sums[name] = self._sums.get(name, 0.0) + value
+        self._count += 1
+
+    def take(self) -> dict[str, float]:
+        """The means since the last call, and start over."""
+        means = {name: value / self._count for name, value in self._sums.items()}
+        self._sums, self._count = {}, 0
+        return means
+
+
+def _loop(run: _Run, loader: DataLoader, progress: Callable[[int, int], None] | None, report: LossReport | None,
+          cancel: threading.Event | None) -> tuple[dict[str, float], StepOutput | None]:
+    """Step through ``loader``: log, sample, checkpoint and check ``cancel`` as the settings say."""
+    trainer, total = run.trainer, run.params.num_steps
+    losses = _LossMeans()
+    means: dict[str, float] = {}
+    output: StepOutput | None = None
+    _stop_if_cancelled(trainer, run.run_dir, None, cancel)
+    for batch in loader:
+        values, output = trainer.step_once(batch)
+        losses.add(values)
+        step = trainer.step
+        last = step == total
+        if step % run.params.log_freq == 0 or last:
+            means = losses.take()
+            _record(trainer, means, total, report)
+        if not last:
+            _save_periodic(run, step, output)
+        if progress is not None:
+            progress(step, total)
+        if not last:
+            _stop_if_cancelled(trainer, run.run_dir, output, cancel)
+    return means, output
+
+
+def _record(trainer: Trainer, means: dict[str, float], total: int, report: LossReport | None) -> None:
+    """Keep the means in the history, log them and pass them to ``report``."""
+    trainer.record(means)
+    _log.info("step %d/%d %s", trainer.step, total, " ".join(f"{k} {v:.4f}" for k, v in means.items()))
+    if report is not None:
+        report(trainer.step, total, means)
+
+
+def _save_periodic(run: _Run, step: int, output: StepOutput) -> None:
+    """Samples every ``sample_freq`` steps; held-out L1, checkpoint and loss plot every ``checkpoint_freq``."""
+    if step % run.params.sample_freq == 0:
+        save_samples(run.run_dir, step, output)
+    if step % run.params.checkpoint_freq == 0:
+        _validate(run.trainer, run.validation)
+        save_checkpoint(run.checkpoint, run.trainer.state())
+        save_loss_plot(run.run_dir, run.trainer.history)
