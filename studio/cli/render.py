@@ -9,9 +9,17 @@ from __future__ import annotations
 import argparse
 import glob
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.core.errors import UserError
+
+if TYPE_CHECKING:
+    from studio.core.pose_table import PoseTable
+    from studio.core.project import Project
+    from studio.jobs.render_plan import RenderOptions
+    from studio.plugins.api import Registry
 
 _COLOUR = re.compile(r"^#([0-9a-fA-F]{6})$")
 
@@ -111,13 +119,22 @@ def batch_targets(source: str, output: str) -> list[tuple[Path, str]]:
     return [(p, output.replace("{name}", p.stem)) for p in paths]
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """The render command's choices, read once from the arguments (and the driving video, when there is one)."""
+
+    options: RenderOptions
+    background: tuple[int, int, int] | None
+    audio: str | None
+    audio_start: float
+    crf: int
+    sprite_sheet: bool
+    overwrite: bool
+
+
 def run(args: argparse.Namespace) -> int:
     """Render the project (or a batch of sources) with a progress bar."""
-    from studio.cli._progress import ProgressBar
     from studio.core.project_file import load_project
-    from studio.jobs.render_job import render_project
-    from studio.jobs.render_plan import RenderOptions, parse_frames, parse_size, plan_render
-    from studio.media.image_io import load_image
     from studio.media.output_spec import OutputSpec
     from studio.media.writers import check_not_existing
     from studio.plugins.discovery import default_registry
@@ -134,40 +151,65 @@ def run(args: argparse.Namespace) -> int:
     for _, output in jobs:
         check_not_existing(OutputSpec(output, 1, 1, 1, sprite_sheet=args.sprite_sheet, overwrite=args.overwrite))
     registry = default_registry()
-    motion = None
-    if args.driving:
-        from studio.jobs.drive import driven_pose_table
+    motion = _driving_motion(project, args, registry) if args.driving else None
+    settings = _settings(args, project, motion)
+    for image_path, output in jobs:
+        _render_one(project, settings, image_path, output, registry, motion)
+    return 0
 
-        if not Path(args.driving).exists():
-            raise UserError(f"driving video {args.driving} does not exist")
-        motion = driven_pose_table(project, args.driving, args.tracker,
-                                   "absolute" if args.absolute else "relative", args.smooth, registry,
-                                   ProgressBar(f"tracking ({args.tracker})").update)
-        if not args.frames:
-            args.frames = f"0:{motion.frame_count - 1}"
-        if args.audio is None:
-            args.audio = _audio_of(args.driving)
+
+def _driving_motion(project: Project, args: argparse.Namespace, registry: Registry) -> PoseTable:
+    """The poses of the performer in --driving, retargeted onto the project's keypoints."""
+    from studio.cli._progress import ProgressBar
+    from studio.jobs.drive import driven_pose_table
+
+    if not Path(args.driving).exists():
+        raise UserError(f"driving video {args.driving} does not exist")
+    return driven_pose_table(project, args.driving, args.tracker, "absolute" if args.absolute else "relative",
+                             args.smooth, registry, ProgressBar(f"tracking ({args.tracker})").update)
+
+
+def _settings(args: argparse.Namespace, project: Project, motion: PoseTable | None) -> _Settings:
+    """The arguments as settings; a driving video sets the default frame range and audio."""
+    from studio.jobs.render_plan import RenderOptions, parse_frames, parse_size
+
+    frames = args.frames
+    audio = args.audio
+    if motion is not None:
+        frames = frames or f"0:{motion.frame_count - 1}"
+        audio = audio if audio is not None else _audio_of(args.driving)
     options = RenderOptions(
-        frames=parse_frames(args.frames) if args.frames else None,
+        frames=parse_frames(frames) if frames else None,
         size=parse_size(args.size) if args.size else None,
         fps=args.fps, device=args.device, generator=args.model,
         motion_blur=args.motion_blur, shutter=args.shutter)
     background = parse_background(args.background)
     start = options.frames[0] if options.frames else project.timing.start
     audio_origin = 0 if motion is not None else project.timing.start
-    audio_start = max(0.0, (start - audio_origin) / project.timing.fps)
-    if args.audio and not Path(args.audio).is_file():
-        raise UserError(f"audio file {args.audio} does not exist")
-    for image_path, output in jobs:
-        source = load_image(image_path) if image_path is not None else None
-        size = None if source is None else (source.shape[1], source.shape[0])
-        plan = plan_render(project, options, size)
-        spec = OutputSpec(output, plan.fps, plan.width, plan.height, crf=args.crf, background=background,
-                          sprite_sheet=args.sprite_sheet, audio=args.audio, audio_start=audio_start,
-                          overwrite=args.overwrite)
-        bar = ProgressBar(f"render {Path(output).name}")
-        written = render_project(project, plan, spec, registry, source=source, device=options.device,
-                                 generator=options.generator, progress=bar.update, motion=motion)
-        print(f"wrote {', '.join(str(p) for p in written[:3])}{' ...' if len(written) > 3 else ''} "
-              f"({plan.frame_count} frames, {plan.width}x{plan.height}, {plan.fps:g} fps)")
-    return 0
+    if audio and not Path(audio).is_file():
+        raise UserError(f"audio file {audio} does not exist")
+    return _Settings(options, background, audio, max(0.0, (start - audio_origin) / project.timing.fps),
+                     args.crf, args.sprite_sheet, args.overwrite)
+
+
+def _render_one(project: Project, settings: _Settings, image_path: Path | None, output: str, registry: Registry,
+                motion: PoseTable | None) -> None:
+    """Render to ``output`` (onto ``image_path`` when given) and print what was written."""
+    from studio.cli._progress import ProgressBar
+    from studio.jobs.render_job import render_project
+    from studio.jobs.render_plan import plan_render
+    from studio.media.image_io import load_image
+    from studio.media.output_spec import OutputSpec
+
+    options = settings.options
+    source = load_image(image_path) if image_path is not None else None
+    size = None if source is None else (source.shape[1], source.shape[0])
+    plan = plan_render(project, options, size)
+    spec = OutputSpec(output, plan.fps, plan.width, plan.height, crf=settings.crf, background=settings.background,
+                      sprite_sheet=settings.sprite_sheet, audio=settings.audio, audio_start=settings.audio_start,
+                      overwrite=settings.overwrite)
+    bar = ProgressBar(f"render {Path(output).name}")
+    written = render_project(project, plan, spec, registry, source=source, device=options.device,
+                             generator=options.generator, progress=bar.update, motion=motion)
+    print(f"wrote {', '.join(str(p) for p in written[:3])}{' ...' if len(written) > 3 else ''} "
+          f"({plan.frame_count} frames, {plan.width}x{plan.height}, {plan.fps:g} fps)")
