@@ -67,6 +67,7 @@ def test_fomm_demo_bad_inputs(main_py, model_files, inputs, tmp_path, case):
     user_error_line(main_py("render", "--model", "fomm", *args, "-o", str(tmp_path / "x.mp4")))
 
 
+@pytest.mark.slow
 def test_project_with_model_keypoints_renders_through_the_network(main_py, model_files, inputs, tmp_path):
     config, checkpoint = model_files
     source, _ = inputs

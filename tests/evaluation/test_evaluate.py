@@ -69,6 +69,7 @@ def test_evaluate_writes_a_report_and_plots(model, eval_data, tmp_path):
     assert report["overall"]["l1"] == pytest.approx(saved["overall"]["l1"])
 
 
+@pytest.mark.slow
 def test_evaluate_a_trained_model_on_its_held_out_videos(tmp_path):
     data = make_dataset(tmp_path / "data", clips=4, frames=5, size=32)
     config = tmp_path / "tiny.yaml"

@@ -18,6 +18,7 @@ from studio.training.trainer import train
 from tests.training.synthetic_clips import make_clip
 
 
+@pytest.mark.slow
 def test_a_few_dozen_steps_lower_the_reconstruction_loss(data_dir, write_config, tmp_path):
     config = write_config(steps=36, batch_size=4, lr_generator=1e-3, lr_kp_detector=1e-3)
     reported = []
@@ -28,6 +29,7 @@ def test_a_few_dozen_steps_lower_the_reconstruction_loss(data_dir, write_config,
     assert last < 0.85 * first, (first, last)
 
 
+@pytest.mark.slow
 def test_resume_continues_at_the_same_step_with_the_same_state(data_dir, write_config, tmp_path):
     config = write_config(steps=6, step_milestones=[3, 5], checkpoint_freq=2)
     straight = train(data_dir, tmp_path / "straight", config=config)
@@ -72,6 +74,7 @@ def test_the_run_folder_renders_with_the_fomm_generator(data_dir, write_config, 
     assert frame.shape == (48, 48, 3) and frame.dtype == np.uint8
 
 
+@pytest.mark.slow
 def test_adversarial_motion_and_temporal_losses_train(data_dir, write_config, tmp_path):
     weights = {"generator_gan": 1.0, "feature_matching": [1.0, 1.0], "motion": 1.0, "temporal_gan": 1.0}
     config = write_config(steps=2, loss_weights=weights, clip_length=3)

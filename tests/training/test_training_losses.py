@@ -77,6 +77,7 @@ def test_gan_losses_and_discriminator_shapes():
     assert prediction.shape[:3] == (2, 1, 1) and len(features) == 2
 
 
+@pytest.mark.slow
 def test_vgg19_keys_match_torchvision_and_load_from_a_user_file(tmp_path):
     model = Vgg19()
     keys = list(model.state_dict())

@@ -66,6 +66,7 @@ def wait_idle(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.model_setup.is_busy, timeout=TIMEOUT)
 
 
+@pytest.mark.slow
 def test_choosing_fomm_places_its_keypoints_in_one_step_and_the_preview_runs_the_network(
         qtbot, window, model_files, monkeypatch) -> None:
     prepared: list[int] = []
