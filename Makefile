@@ -17,6 +17,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(PY) -m pytest -q
 
 demo: $(STAMP)
@@ -24,6 +25,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
@@ -32,4 +34,4 @@ sample: $(STAMP)
 	$(PY) resources/build_sample.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache demo.mp4
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache demo.mp4

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.capture.frames import as_rgb_uint8
 from studio.core.errors import UserError
+from studio.landmarks.face_mesh import detect_face_landmarks
 
 FACE_PRESET: tuple[tuple[str, int], ...] = (
     ("forehead", 10),
@@ -35,26 +35,6 @@ FACE_PRESET: tuple[tuple[str, int], ...] = (
 )
 
 NO_FACE_MESSAGE = "no face found in the image: use --keypoints grid or place keypoints by hand"
-
-
-def detect_face_landmarks(image: np.ndarray) -> np.ndarray | None:
-    """Run mediapipe FaceMesh (static image, refined) on one RGB uint8 image.
-
-    Returns [478, 3] float32: x, y in pixels, z in the same pixel scale (mediapipe's z times the
-    image width, smaller = nearer the camera); None when no face is found.
-    """
-    import mediapipe as mp
-
-    rgb = as_rgb_uint8(image)
-    height, width = rgb.shape[:2]
-    with mp.solutions.face_mesh.FaceMesh(
-        static_image_mode=True, refine_landmarks=True, max_num_faces=1, min_detection_confidence=0.5
-    ) as mesh:
-        result = mesh.process(rgb)
-    if not result.multi_face_landmarks:
-        return None
-    points = result.multi_face_landmarks[0].landmark
-    return np.array([(p.x * width, p.y * height, p.z * width) for p in points], dtype=np.float32)
 
 
 def place_face_keypoints(image: np.ndarray) -> list[tuple[str, float, float]]:

@@ -90,7 +90,7 @@ def _install(path: str, upgrade: bool, yes: bool) -> int:
 
 def _pack(args: argparse.Namespace) -> int:
     """Pack a training run into a plugin zip and say how to install it."""
-    from studio.plugins.pack import pack_plugin
+    from studio.training.pack import pack_plugin
 
     result = pack_plugin(args.run_dir, args.output, name=args.name, version=args.version, title=args.title,
                          overwrite=args.overwrite)

@@ -72,3 +72,11 @@ class Generator(Protocol):
     def detect_keypoints(self, state: SourceState) -> Motion | None:
         """Keypoints the generator finds on the source itself, or None if it cannot."""
         ...
+
+
+class GeneratorFactory(Protocol):
+    """What the engine needs of the plugin registry (``studio.plugins.api.Registry``): generators by name."""
+
+    def create_generator(self, name: str, device: str = "auto", **options: Any) -> Generator:
+        """A ready generator of that name on that device ("auto" | "cpu" | "cuda" | "mps")."""
+        ...

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
 
 import cv2
 import numpy as np
 
 from studio.core.project import PoseArrays, Project
-from studio.engine.contract import Generator, Motion, SourceState
+from studio.engine.contract import Generator, GeneratorFactory, Motion, SourceState
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def scaled_pose(pose: Pose, factor: np.ndarray) -> Pose:
     return Pose(pose.positions * factor, pose.jacobians, pose.radii * float(np.sqrt(factor.prod())))
 
 
-def renderer_for_project(project: Project, source: np.ndarray, registry: Any,
+def renderer_for_project(project: Project, source: np.ndarray, registry: GeneratorFactory,
                          size: tuple[int, int] | None = None, device: str | None = None,
                          generator: str | None = None) -> Renderer:
     """Build the project's generator (or an override) and prepare ``source`` at ``size`` (W, H).

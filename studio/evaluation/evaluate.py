@@ -18,6 +18,7 @@ import numpy as np
 
 from studio.core.atomic import atomic_path
 from studio.core.errors import CancelledError, UserError
+from studio.landmarks import face_mesh
 from studio.training.data import Clip, load_clips, split_clips
 from studio.training.settings import DatasetParams, load_document
 
@@ -52,9 +53,7 @@ def _mean(values: list[float]) -> float | None:
 
 def _face_landmarks(image: np.ndarray) -> np.ndarray | None:
     """mediapipe face-mesh landmarks of an image, or None when no face is found."""
-    from studio.capture.face_preset import detect_face_landmarks
-
-    return detect_face_landmarks(image)
+    return face_mesh.detect_face_landmarks(image)
 
 
 def measure_video(name: str, truth: list[np.ndarray], generated: list[np.ndarray], akd: bool = True) -> VideoReport:

@@ -5,19 +5,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from studio.core.errors import UserError
 from studio.core.pose_table import PoseTable
 from studio.core.project import Project
+from studio.plugins.api import Registry
 
 Progress = Callable[[int, int], None]
 
 
 def driven_pose_table(project: Project, video: str | Path, tracker: str = "face", mode: str = "relative",
-                      smoothing: float = 0.3, registry: Any = None, progress: Progress | None = None,
+                      smoothing: float = 0.3, registry: Registry | None = None, progress: Progress | None = None,
                       cancel: threading.Event | None = None) -> PoseTable:
     """Per-frame poses of every keypoint following the performer in ``video`` (first frame = neutral).
 

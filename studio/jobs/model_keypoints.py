@@ -9,6 +9,7 @@ import numpy as np
 
 from studio.core.errors import UserError
 from studio.core.keypoints import PALETTE, Keypoint, new_keypoint_id
+from studio.engine.contract import GeneratorFactory
 
 
 def similarity_of(jacobian: np.ndarray) -> tuple[float, float]:
@@ -19,7 +20,7 @@ def similarity_of(jacobian: np.ndarray) -> tuple[float, float]:
     return rotation, scale
 
 
-def model_keypoints(registry: Any, generator: str, image: np.ndarray, device: str = "auto",
+def model_keypoints(registry: GeneratorFactory, generator: str, image: np.ndarray, device: str = "auto",
                     options: dict[str, Any] | None = None) -> list[Keypoint]:
     """The keypoints the named generator detects on ``image``, as project keypoints (kp_00, kp_01, ...).
 

@@ -6,12 +6,13 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from studio.core.errors import CancelledError
 from studio.core.project import PoseArrays, Project
+from studio.engine.contract import GeneratorFactory
 from studio.engine.renderer import Pose, Renderer, renderer_for_project, scaled_pose, source_scale
 from studio.jobs.render_plan import RenderPlan
 from studio.media.compose import average_subframes
@@ -43,7 +44,7 @@ def iter_frames(motion: MotionSource, plan: RenderPlan, renderer: Renderer, fact
         yield frames[0] if len(frames) == 1 else average_subframes(frames)
 
 
-def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registry: Any,
+def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registry: GeneratorFactory,
                    source: np.ndarray | None = None, device: str | None = None, generator: str | None = None,
                    progress: Progress | None = None, cancel: threading.Event | None = None,
                    motion: MotionSource | None = None) -> list[Path]:

@@ -88,7 +88,7 @@ class Registry:
 
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], Contribution] = {}
-        self._loaded: dict[tuple[str, str], Any] = {}
+        self._loaded: dict[tuple[str, str], Callable[..., Any]] = {}
         self._failed: dict[tuple[str, str], str] = {}
         self._plugins: list[PluginInfo] = []
 
@@ -98,11 +98,6 @@ class Registry:
         self._items[key] = contribution
         self._loaded.pop(key, None)
         self._failed.pop(key, None)
-
-    def unregister(self, kind: str, name: str) -> None:
-        """Remove a contribution if present."""
-        self._items.pop((kind, name), None)
-        self._loaded.pop((kind, name), None)
 
     def has(self, kind: str, name: str) -> bool:
         """Whether a contribution of that kind and name is registered (usable or failed)."""
@@ -182,7 +177,7 @@ class Registry:
                 ) from exc
         return self._loaded[key]
 
-    def create_generator(self, name: str, device: str = "auto", **options: Any) -> Any:
+    def create_generator(self, name: str, device: str = "auto", **options: Any) -> GuardedGenerator:
         """Build a generator by name on a device, guarded so that a crash in it is reported, not fatal."""
         factory = self.load("generator", name)
         contribution = self.get("generator", name)

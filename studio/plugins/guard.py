@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from studio.core.errors import CancelledError, UserError
-from studio.engine.contract import Capabilities, Motion, SourceState
+from studio.engine.contract import Capabilities, Generator, Motion, SourceState
 
 
 class GuardedGenerator:
@@ -21,7 +21,7 @@ class GuardedGenerator:
     """
 
     def __init__(
-        self, inner: Any, name: str, plugin: str, on_failure: Callable[[str], None] | None
+        self, inner: Generator, name: str, plugin: str, on_failure: Callable[[str], None] | None
     ) -> None:
         self.inner = inner
         self.name = name

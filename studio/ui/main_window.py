@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.edits import ChangeRenderSettings, set_keys_from_current
 from studio.core.project import Project
+from studio.plugins.api import Registry
 from studio.ui.canvas.canvas_view import CanvasView
 from studio.ui.capture.capture_panel import attach_capture_panel
 from studio.ui.curves.curve_editor import CurveEditor
@@ -49,7 +50,7 @@ from studio.ui.undo_history import UndoHistoryView
 DEVICES = ("auto", "cpu", "cuda")
 
 
-def make_registry() -> Any:
+def make_registry() -> Registry:
     """The plugin registry the preview renders with: built-ins plus discovered plugins."""
     try:
         from studio.plugins.discovery import default_registry
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
     """
 
     def __init__(self, project: Project | None = None, path: Path | None = None,
-                 registry_factory: Callable[[], Any] = make_registry) -> None:
+                 registry_factory: Callable[[], Registry] = make_registry) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Marionette Studio")
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.session = Session(project or blank_project(), path)
         self.files = ProjectFiles(self.session, self)
-        self.registry: Any = None
+        self.registry: Registry | None = None
         self._registry_factory = registry_factory
         self._face_job: BackgroundJob | None = None
         self._started = False
@@ -117,7 +118,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     # ----- construction -----------------------------------------------------------------------------
-    def _registry(self) -> Any:
+    def _registry(self) -> Registry:
         if self.registry is None:
             self.registry = self._registry_factory()
         return self.registry
@@ -403,7 +404,7 @@ class MainWindow(QMainWindow):
         dialog.registry_changed.connect(self.adopt_registry)
         dialog.exec()
 
-    def adopt_registry(self, registry: Any) -> None:
+    def adopt_registry(self, registry: Registry) -> None:
         """Use a rebuilt plugin registry for the preview and the generator list."""
         self.registry = registry
         self.worker.use_registry(registry)

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.capture.face_preset import detect_face_landmarks
+from studio.landmarks.face_mesh import detect_face_landmarks
 
 SAMPLE_PORTRAIT = Path(__file__).resolve().parents[2] / "resources" / "sample.png"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.capture.face_preset import detect_face_landmarks
 from studio.capture.trackers.hands import LEFT_SLOT, RIGHT_SLOT, HandsTracker
 from studio.capture.trackers.registry import create_tracker
 from studio.core.errors import UserError
+from studio.landmarks.face_mesh import detect_face_landmarks
 from studio.plugins.api import builtin_registry
 
 

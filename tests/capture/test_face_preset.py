@@ -5,12 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.capture.face_preset import (
-    FACE_PRESET,
-    NO_FACE_MESSAGE,
-    detect_face_landmarks,
-    place_face_keypoints,
-)
+from studio.capture.face_preset import FACE_PRESET, NO_FACE_MESSAGE, place_face_keypoints
 from studio.core.errors import UserError
 
 
@@ -25,22 +20,12 @@ def test_preset_names_and_indices_are_unique_and_in_range() -> None:
 
 def test_blank_image_has_no_face() -> None:
     blank = np.full((128, 128, 3), 200, dtype=np.uint8)
-    assert detect_face_landmarks(blank) is None
     with pytest.raises(UserError, match="no face found") as info:
         place_face_keypoints(blank)
     assert str(info.value) == NO_FACE_MESSAGE
 
 
-def test_non_uint8_image_is_a_user_error() -> None:
-    with pytest.raises(UserError, match="8-bit"):
-        detect_face_landmarks(np.zeros((64, 64, 3), dtype=np.float32))
-
-
 def test_keypoints_land_on_the_sample_portrait(sample_portrait: np.ndarray) -> None:
-    landmarks = detect_face_landmarks(sample_portrait)
-    assert landmarks is not None
-    assert landmarks.shape == (478, 3)
-    assert landmarks.dtype == np.float32
     placed = {name: (x, y) for name, x, y in place_face_keypoints(sample_portrait)}
     assert list(placed) == [name for name, _ in FACE_PRESET]
     height, width = sample_portrait.shape[:2]

@@ -17,7 +17,7 @@ from studio.engine.contract import Motion
 from studio.evaluation.evaluate import evaluate
 from studio.plugins.discovery import default_registry
 from studio.plugins.install import install_plugin
-from studio.plugins.pack import pack_plugin, plugin_name
+from studio.training.pack import pack_plugin, plugin_name
 from studio.training.trainer import train
 from tests.training.synthetic_clips import make_clip, make_dataset, tiny_config
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.capture.frames import as_rgb_uint8
 from studio.capture.trackers.base import TrackedFrame, Tracker
 from studio.capture.trackers.head_pose import HeadPoseEstimator
+from studio.landmarks.face_mesh import mesh_points
+from studio.landmarks.frames import as_rgb_uint8
 
 
 def downscaled(frame: np.ndarray, max_side: int | None) -> np.ndarray:
@@ -57,10 +58,7 @@ class FaceTracker(Tracker):
         result = self._mesh.process(downscaled(rgb, self.max_side))
         if not result.multi_face_landmarks:
             return self.lost()
-        points = np.array(
-            [(p.x * width, p.y * height, p.z * width) for p in result.multi_face_landmarks[0].landmark],
-            dtype=np.float32,
-        )
+        points = mesh_points(result.multi_face_landmarks[0].landmark, width, height)
         head_pose = self._head.estimate(points)
         return TrackedFrame(
             points[:, :2].copy(), np.ones(len(points), dtype=bool), {"head_pose": head_pose, "depth": points[:, 2]}

@@ -9,9 +9,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.capture.frames import as_rgb_uint8
 from studio.capture.trackers.base import TrackedFrame, Tracker
 from studio.core.errors import UserError
+from studio.landmarks.frames import as_rgb_uint8
 
 
 def check_points_inside(points: np.ndarray, width: int, height: int) -> None:

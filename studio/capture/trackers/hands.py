@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.capture.frames import as_rgb_uint8
 from studio.capture.trackers.base import TrackedFrame, Tracker
+from studio.landmarks.frames import as_rgb_uint8
 
 HAND_LANDMARK_COUNT = 21
 LEFT_SLOT, RIGHT_SLOT = 0, 1

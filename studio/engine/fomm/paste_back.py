@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from studio.core.errors import UserError
+from studio.landmarks import face_mesh
 
 Box = tuple[int, int, int, int]
 
@@ -38,9 +39,7 @@ def face_box(landmarks: np.ndarray, width: int, height: int, margin: float) -> B
 def detect_face_box(image: np.ndarray, margin: float,
                     landmarks: Callable[[np.ndarray], np.ndarray | None] | None = None) -> Box | None:
     """The face crop of an RGB image via mediapipe face-mesh landmarks, or None when there is no face."""
-    if landmarks is None:
-        from studio.capture.face_preset import detect_face_landmarks as landmarks
-    found = landmarks(image)
+    found = (landmarks or face_mesh.detect_face_landmarks)(image)
     if found is None:
         return None
     return face_box(found, image.shape[1], image.shape[0], margin)

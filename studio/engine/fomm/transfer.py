@@ -9,6 +9,7 @@ import numpy as np
 
 from studio.core.errors import CancelledError, UserError
 from studio.engine.contract import Motion
+from studio.landmarks import face_mesh
 
 
 def _turn(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
@@ -85,13 +86,6 @@ def normalized_landmarks(landmarks: np.ndarray) -> np.ndarray:
 Landmarker = Callable[[np.ndarray], "np.ndarray | None"]
 
 
-def _default_landmarker() -> Landmarker:
-    """mediapipe face-mesh landmarks in pixels, via the capture package's face preset."""
-    from studio.capture.face_preset import detect_face_landmarks
-
-    return detect_face_landmarks
-
-
 def find_best_frame(source: np.ndarray, frames: Sequence[np.ndarray], landmarks: Landmarker | None = None,
                     progress: Callable[[int, int], None] | None = None,
                     cancel: threading.Event | None = None) -> int:
@@ -99,7 +93,7 @@ def find_best_frame(source: np.ndarray, frames: Sequence[np.ndarray], landmarks:
 
     source, frames: RGB uint8 images. Frames without a face are skipped; 0 if none has one.
     """
-    detect = landmarks or _default_landmarker()
+    detect = landmarks or face_mesh.detect_face_landmarks
     found = detect(source)
     if found is None:
         raise UserError("no face found in the source image: --find-best-frame needs a face; drop the option")

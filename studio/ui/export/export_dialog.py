@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.core.errors import UserError
 from studio.media.writers import existing_outputs
+from studio.plugins.api import Registry
 from studio.ui.export.export_form import ExportForm
 from studio.ui.export.export_job import ExportJob
 from studio.ui.export.export_request import plan_export, snapshot_project
@@ -71,7 +72,7 @@ class ExportDialog(QDialog):
 
     export_finished = Signal(str)
 
-    def __init__(self, parent: QWidget | None, session: Session, registry_factory: Callable[[], Any]) -> None:
+    def __init__(self, parent: QWidget | None, session: Session, registry_factory: Callable[[], Registry]) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QThread, Signal
 
@@ -18,6 +17,7 @@ from studio.core.project import Project
 from studio.jobs.render_job import render_project
 from studio.jobs.render_plan import RenderPlan
 from studio.media.output_spec import OutputSpec
+from studio.plugins.api import Registry
 from studio.ui.error_reporting import unexpected_error_text
 from studio.ui.threads import track_thread
 
@@ -37,7 +37,7 @@ class ExportJob(QThread):
     cancelled = Signal()
 
     def __init__(self, project: Project, plan: RenderPlan, spec: OutputSpec,
-                 registry_factory: Callable[[], Any]) -> None:
+                 registry_factory: Callable[[], Registry]) -> None:
         super().__init__()
         self._project = project
         self._plan = plan

@@ -9,6 +9,7 @@ from studio.core.edits import AddKeypoint, ChangeRenderSettings, DeleteKeypoints
 from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project, RenderSettings
+from studio.plugins.api import Registry
 
 MODEL_GENERATORS = frozenset({"fomm"})
 REQUIRED_FILES = ("config", "checkpoint")
@@ -24,7 +25,7 @@ def detects_keypoints(generator: str) -> bool:
     return generator in MODEL_GENERATORS
 
 
-def load_model_keypoints(registry_factory: Callable[[], Any], generator: str, source_png: bytes, device: str,
+def load_model_keypoints(registry_factory: Callable[[], Registry], generator: str, source_png: bytes, device: str,
                          options: dict[str, Any], place: bool, keypoint_count: int = 0) -> list[Keypoint] | None:
     """Build the generator (loading its weights) and, when ``place``, the keypoints it detects on the source.
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from studio.core.keypoints import Keypoint
+from studio.plugins.api import Registry
 from studio.ui.models.model_dialog import ModelSetupDialog
 from studio.ui.models.model_memory import remember_model_options, remembered_model_options
 from studio.ui.models.model_placement import (
@@ -37,7 +38,7 @@ class ModelSetup(QObject):
 
     message = Signal(str)
 
-    def __init__(self, session: Session, registry_factory: Callable[[], Any], parent: QWidget) -> None:
+    def __init__(self, session: Session, registry_factory: Callable[[], Registry], parent: QWidget) -> None:
         super().__init__(parent)
         self.session = session
         self.dialog: ModelSetupDialog | None = None

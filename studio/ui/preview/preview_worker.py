@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from studio.core.errors import UserError
 from studio.core.project import PoseArrays
+from studio.plugins.api import Registry
 from studio.ui.threads import track_thread
 
 _log = logging.getLogger(__name__)
@@ -83,13 +84,13 @@ class PreviewWorker(QObject):
     failed = Signal(str)
     renderer_ready = Signal(str)
 
-    def __init__(self, registry_factory: Callable[[], Any]) -> None:
+    def __init__(self, registry_factory: Callable[[], Registry]) -> None:
         super().__init__()
         self._registry_factory = registry_factory
         self._condition = threading.Condition()
         self._setup: PreviewSetup | None = None
         self._request: PreviewRequest | None = None
-        self._registry: Any = None
+        self._registry: Registry | None = None
         self._stopping = False
         self._generation = 0
         self._seq = 0
@@ -115,7 +116,7 @@ class PreviewWorker(QObject):
             self._condition.notify()
             return self._generation
 
-    def use_registry(self, registry: Any) -> None:
+    def use_registry(self, registry: Registry) -> None:
         """Render with another plugin registry (after plugins changed) from the next setup on."""
         with self._condition:
             self._registry = registry
@@ -185,9 +186,9 @@ class PreviewWorker(QObject):
 class _RenderState:
     """The worker thread's private state: registry, decoded source, generator and renderer."""
 
-    def __init__(self, registry_factory: Callable[[], Any]) -> None:
+    def __init__(self, registry_factory: Callable[[], Registry]) -> None:
         self._registry_factory = registry_factory
-        self._registry: Any = None
+        self._registry: Registry | None = None
         self._threads_configured = False
         self._setup: PreviewSetup | None = None
         self._source: np.ndarray | None = None
@@ -195,7 +196,7 @@ class _RenderState:
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
 
-    def use_registry(self, registry: Any) -> None:
+    def use_registry(self, registry: Registry) -> None:
         """Adopt a new registry; the next setup builds its generator from it."""
         self._registry = registry
         self._generator = None

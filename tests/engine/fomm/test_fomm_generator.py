@@ -89,7 +89,7 @@ def test_large_source_is_cropped_around_the_face(tiny_files: tuple[Path, Path], 
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     config, checkpoint = tiny_files
     face = np.array([[300, 100], [360, 100], [330, 180]], np.float32)
-    monkeypatch.setattr("studio.capture.face_preset.detect_face_landmarks", lambda image: face)
+    monkeypatch.setattr("studio.landmarks.face_mesh.detect_face_landmarks", lambda image: face)
     gen = FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint), margin=0.25)
     source = make_image(300, 500, seed=7, channels=4)
     state = gen.prepare(source)

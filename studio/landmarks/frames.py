@@ -1,4 +1,4 @@
-"""Frame checks shared by the trackers: every tracker takes RGB uint8 HxWx3."""
+"""The frame check shared by the landmark detector and the trackers: each takes RGB uint8 HxWx3."""
 
 from __future__ import annotations
 
