@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -39,6 +38,7 @@ from studio.ui.export.export_targets import (
     split_target,
     target_for,
 )
+from studio.ui.file_dialogs import existing_folder, open_file, save_file, start_folder
 from studio.ui.session import Session
 
 FRAME_LIMIT = 1_000_000
@@ -156,7 +156,7 @@ class ExportForm(QWidget):
         project = self.session.project
         self._show_timing(project.timing)
         self._set_size(project.width, project.height, None)
-        folder = self.session.path.parent if self.session.path is not None else Path.home()
+        folder = self.session.path.parent if self.session.path is not None else start_folder("export")
         self.target_edit.setText(str(target_for(self._format, folder, default_stem(self.session.path))))
         self._update_colour_button()
         self._update_enabled()
@@ -256,18 +256,18 @@ class ExportForm(QWidget):
         fmt = self.current_format()
         folder, stem = split_target(fmt, Path(self.target_edit.text().strip()))
         if fmt.is_sequence:
-            chosen = QFileDialog.getExistingDirectory(self, "Folder for the PNG frames", str(folder))
+            chosen = existing_folder(self, "Folder for the PNG frames", "export", folder)
             if chosen:
                 self.target_edit.setText(str(sequence_target(Path(chosen), stem)))
             return
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", str(target_for(fmt, folder, stem)),
-                                                fmt.file_filter, options=QFileDialog.Option.DontConfirmOverwrite)
+        chosen = save_file(self, "Export to", "export", fmt.file_filter, target_for(fmt, folder, stem),
+                           confirm_overwrite=False)
         if chosen:
             path = Path(chosen)
             self.target_edit.setText(str(path if path.suffix else path.with_name(path.name + fmt.suffix)))
 
     def browse_audio(self) -> None:
         """Pick an audio (or video) file whose sound is muxed into the export."""
-        chosen, _ = QFileDialog.getOpenFileName(self, "Audio file", self.audio_edit.text(), AUDIO_FILTER)
+        chosen = open_file(self, "Audio file", "audio", AUDIO_FILTER, self.audio_edit.text().strip())
         if chosen:
             self.audio_edit.setText(chosen)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import UserError
+from studio.ui.file_dialogs import open_file
 
 REGIONS = {"face": "Face box (automatic)", "crop": "Crop box", "whole": "Whole image"}
 PLACE_TEXT = "Place the model's keypoints on the image (replaces the current keypoints)"
@@ -158,8 +158,7 @@ class ModelSetupDialog(QDialog):
         return spin
 
     def _browse(self, edit: QLineEdit, title: str, filters: str) -> None:
-        start = edit.text() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, title, start, filters)
+        path = open_file(self, title, "model", filters, edit.text().strip())
         if path:
             edit.setText(path)
 

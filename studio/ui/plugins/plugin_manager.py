@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from studio.plugins.api import PluginInfo, Registry
 from studio.plugins.discovery import default_registry, reload_registry
 from studio.plugins.install import TRUST_WARNING, install_plugin, remove_plugin, set_plugin_enabled
+from studio.ui.file_dialogs import existing_folder, open_file
 from studio.ui.threads import BackgroundJob, start_job
 
 COLUMNS = ("Name", "Version", "Source", "Status", "Details")
@@ -142,13 +142,13 @@ class PluginManagerDialog(QDialog):
 
     def _on_install_folder_clicked(self) -> None:
         """Ask for a plugin folder, then install it."""
-        folder = QFileDialog.getExistingDirectory(self, "Install plugin from folder")
+        folder = existing_folder(self, "Install plugin from folder", "plugin")
         if folder:
             self.install_from(folder)
 
     def _on_install_zip_clicked(self) -> None:
         """Ask for a plugin .zip, then install it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Install plugin from zip", "", "Plugin archives (*.zip)")
+        path = open_file(self, "Install plugin from zip", "plugin", "Plugin archives (*.zip)")
         if path:
             self.install_from(path)
 
