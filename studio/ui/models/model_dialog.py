@@ -34,7 +34,8 @@ REGIONS = {"face": "Face box (automatic)", "crop": "Crop box", "whole": "Whole i
 PLACE_TEXT = "Replace my keypoints with the model's (deletes the current keypoints and their animation)"
 SOURCE_TEXT = ("The model files are your own: a first-order-motion-model config and checkpoint, such as "
                "<b>vox-256.yaml</b> and <b>vox-cpk.pth.tar</b> from the "
-               "<a href=\"https://github.com/AliaksandrSiarohin/first-order-model\">first-order-model</a> release, "
+               "<a style=\"color: #e8a33d\" href=\"https://github.com/AliaksandrSiarohin/first-order-model\">"
+               "first-order-model</a> release, "
                "or a run trained with <code>python main.py train</code>. Nothing is downloaded.")
 DEFAULT_MARGIN = 0.4
 DEFAULT_FEATHER = 0.08
