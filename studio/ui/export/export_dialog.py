@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from studio.core.errors import UserError
 from studio.media.writers import existing_outputs
 from studio.plugins.api import Registry
-from studio.ui.export.export_form import ExportForm
+from studio.ui.export.export_form import ExportForm, length_text
 from studio.ui.export.export_job import ExportJob
 from studio.ui.export.export_request import plan_export, snapshot_project
 from studio.ui.export.export_targets import ExportFormat
@@ -44,6 +44,11 @@ def clock(seconds: float) -> str:
     minutes, secs = divmod(round(max(0.0, seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def took_text(seconds: float) -> str:
+    """How long an export took: tenths of a second under a minute ("0.4 s"), else m:ss."""
+    return f"{max(0.0, seconds):.1f} s" if seconds < 60 else clock(seconds)
 
 
 def progress_text(done: int, total: int, elapsed: float) -> str:
@@ -87,7 +92,18 @@ class ExportDialog(QDialog):
         self.written: list[Path] = []
         self.error_text = ""
 
+        self._fps = session.project.timing.fps
         self.form = ExportForm(session, self)
+        self._build_outcome()
+        self._build_buttons()
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._show_progress)
+        session.project_replaced.connect(self._on_project_replaced)
+        session.document_changed.connect(self._on_document_changed)
+        self._show_outcome()
+
+    def _build_outcome(self) -> None:
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setObjectName("exportProgress")
         self.progress_bar.setTextVisible(False)
@@ -102,15 +118,14 @@ class ExportDialog(QDialog):
         self.paths_label.setObjectName("exportPaths")
         self.paths_label.setWordWrap(True)
         self.paths_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    def _build_buttons(self) -> None:
         self.open_folder_button = QPushButton("Open folder", self)
         self.export_button = QPushButton("Export", self)
         self.export_button.setObjectName("exportButton")
         self.export_button.setDefault(True)
         self.close_button = QPushButton("Close", self)
         self.close_button.setObjectName("exportCloseButton")
-        self._timer = QTimer(self)
-        self._timer.setInterval(TICK_MS)
-
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_folder_button)
         buttons.addStretch(1)
@@ -121,14 +136,9 @@ class ExportDialog(QDialog):
         for widget in (self.progress_bar, self.status_label, self.error_label, self.paths_label):
             layout.addWidget(widget)
         layout.addLayout(buttons)
-
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self._on_close_clicked)
         self.open_folder_button.clicked.connect(self.open_folder)
-        self._timer.timeout.connect(self._show_progress)
-        session.project_replaced.connect(self._on_project_replaced)
-        session.document_changed.connect(self._on_document_changed)
-        self._show_outcome()
 
     @property
     def is_running(self) -> bool:
@@ -170,7 +180,7 @@ class ExportDialog(QDialog):
         self._job = job
         self._cancelling = False
         self._started_at = time.monotonic()
-        self._done, self._total = 0, plan.frame_count
+        self._done, self._total, self._fps = 0, plan.frame_count, plan.fps
         self.progress_bar.setRange(0, plan.frame_count)
         self.progress_bar.setValue(0)
         self._set_running(True)
@@ -215,7 +225,7 @@ class ExportDialog(QDialog):
         elapsed = time.monotonic() - self._started_at
         if self.outcome == "succeeded":
             self.progress_bar.setValue(self.progress_bar.maximum())
-            self.status_label.setText(f"Exported {self._total} frames in {clock(elapsed)}.")
+            self.status_label.setText(f"Exported {length_text(self._total, self._fps)} in {took_text(elapsed)}.")
         elif self.outcome == "cancelled":
             self.progress_bar.setValue(0)
             self.status_label.setText("Export cancelled; nothing was written.")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.project import Timing
-from studio.jobs.render_plan import MAX_SIDE
+from studio.core.errors import UserError
+from studio.core.project import Project, Timing
+from studio.jobs.render_plan import MAX_SIDE, RenderOptions, plan_render
 from studio.ui.export.export_request import ExportSettings
 from studio.ui.export.export_targets import (
     FORMATS,
@@ -39,6 +39,7 @@ from studio.ui.export.export_targets import (
     split_target,
     target_for,
 )
+from studio.ui.file_dialogs import existing_folder, open_file, save_file, start_folder
 from studio.ui.session import Session
 
 FRAME_LIMIT = 1_000_000
@@ -52,6 +53,26 @@ def _spin(minimum: int, maximum: int, value: int, name: str, parent: QWidget) ->
     spin.setRange(minimum, maximum)
     spin.setValue(value)
     return spin
+
+
+def _enable(widget: QWidget, enabled: bool, reason: str) -> None:
+    """Enable a field, or disable it with the reason as its tooltip (a greyed field says why)."""
+    widget.setEnabled(enabled)
+    widget.setToolTip("" if enabled else reason)
+
+
+def length_text(frame_count: int, fps: float) -> str:
+    """"24 frames · 1.00 s at 24 fps": what an export of that many frames at that rate plays for."""
+    return f"{frame_count} frames · {frame_count / fps:.2f} s at {fps:g} fps"
+
+
+def export_length(project: Project, frames: tuple[int, int], fps: float) -> tuple[int, float] | None:
+    """(frame count, fps) an export of that range at that rate writes (the render plan's); None when invalid."""
+    try:
+        plan = plan_render(project, RenderOptions(frames=frames, fps=fps))
+    except UserError:
+        return None
+    return plan.frame_count, plan.fps
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -74,7 +95,18 @@ class ExportForm(QWidget):
         self._format = FORMATS[0]
         self._size_driver: str | None = None
         self._timing = session.project.timing
+        self._wants_transparent = True
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._build_output())
+        for group in (self._build_frames(), self._build_look(), self._build_extras()):
+            layout.addWidget(group)
+        self._connect()
+        self.load_defaults()
+
+    # ----- building ---------------------------------------------------------------------------------
+    def _build_output(self) -> QFormLayout:
         self.format_combo = QComboBox(self)
         self.format_combo.setObjectName("formatCombo")
         for fmt in FORMATS:
@@ -82,14 +114,36 @@ class ExportForm(QWidget):
         self.target_edit = QLineEdit(self)
         self.target_edit.setObjectName("targetEdit")
         self.browse_button = QPushButton("Browse…", self)
+        output = QFormLayout()
+        output.addRow("Format", self.format_combo)
+        output.addRow("Save to", _row(self.target_edit, self.browse_button))
+        return output
+
+    def _build_frames(self) -> QGroupBox:
         self.start_spin = _spin(-FRAME_LIMIT, FRAME_LIMIT, 0, "startSpin", self)
         self.end_spin = _spin(-FRAME_LIMIT, FRAME_LIMIT, 0, "endSpin", self)
         self.width_spin = _spin(1, MAX_SIDE, 1, "widthSpin", self)
         self.height_spin = _spin(1, MAX_SIDE, 1, "heightSpin", self)
+        self.size_warning = QLabel("", self)
+        self.size_warning.setObjectName("exportSizeWarning")
+        self.size_warning.setWordWrap(True)
+        self.size_warning.setStyleSheet("color: #f2b557;")
         self.fps_spin = QDoubleSpinBox(self)
         self.fps_spin.setObjectName("fpsSpin")
         self.fps_spin.setRange(1.0, 240.0)
         self.fps_spin.setDecimals(2)
+        self.length_label = QLabel("", self)
+        self.length_label.setObjectName("exportLength")
+        frames = QGroupBox("Frames", self)
+        form = QFormLayout(frames)
+        form.addRow("Range", _row(self.start_spin, QLabel("to"), self.end_spin))
+        form.addRow("Size (aspect kept)", _row(self.width_spin, QLabel("×"), self.height_spin))
+        form.addRow("", self.size_warning)
+        form.addRow("Frame rate", self.fps_spin)
+        form.addRow("Length", self.length_label)
+        return frames
+
+    def _build_look(self) -> QGroupBox:
         self.transparent_radio = QRadioButton("Transparent", self)
         self.colour_radio = QRadioButton("Colour", self)
         self.colour_button = QPushButton(self)
@@ -106,6 +160,13 @@ class ExportForm(QWidget):
         self.shutter_spin.setRange(0.0, 360.0)
         self.shutter_spin.setValue(180.0)
         self.shutter_spin.setSuffix("°")
+        look = QGroupBox("Look", self)
+        form = QFormLayout(look)
+        form.addRow("Background", _row(self.transparent_radio, self.colour_radio, self.colour_button))
+        form.addRow("Motion blur", _row(self.blur_spin, QLabel("shutter"), self.shutter_spin))
+        return look
+
+    def _build_extras(self) -> QGroupBox:
         self.audio_edit = QLineEdit(self)
         self.audio_edit.setObjectName("audioEdit")
         self.audio_edit.setPlaceholderText("none")
@@ -114,8 +175,14 @@ class ExportForm(QWidget):
         self.crf_spin = _spin(0, 51, 18, "crfSpin", self)
         self.columns_spin = _spin(0, 1024, 0, "columnsSpin", self)
         self.columns_spin.setSpecialValueText("Auto")
+        extras = QGroupBox("Format options", self)
+        form = QFormLayout(extras)
+        form.addRow("Audio", _row(self.audio_edit, self.audio_button, self.audio_clear_button))
+        form.addRow("Quality (CRF, lower is better)", self.crf_spin)
+        form.addRow("Sprite columns", self.columns_spin)
+        return extras
 
-        self._lay_out()
+    def _connect(self) -> None:
         self.format_combo.currentIndexChanged.connect(self._on_format_changed)
         self.browse_button.clicked.connect(self.browse_target)
         self.width_spin.valueChanged.connect(self._on_width_changed)
@@ -124,31 +191,10 @@ class ExportForm(QWidget):
         self.audio_button.clicked.connect(self.browse_audio)
         self.audio_clear_button.clicked.connect(self.audio_edit.clear)
         self.blur_spin.valueChanged.connect(self._update_enabled)
-        self.load_defaults()
-
-    def _lay_out(self) -> None:
-        output = QFormLayout()
-        output.addRow("Format", self.format_combo)
-        output.addRow("Save to", _row(self.target_edit, self.browse_button))
-        frames = QGroupBox("Frames", self)
-        frames_form = QFormLayout(frames)
-        frames_form.addRow("Range", _row(self.start_spin, QLabel("to"), self.end_spin))
-        frames_form.addRow("Size (aspect kept)", _row(self.width_spin, QLabel("×"), self.height_spin))
-        frames_form.addRow("Frame rate", self.fps_spin)
-        look = QGroupBox("Look", self)
-        look_form = QFormLayout(look)
-        look_form.addRow("Background", _row(self.transparent_radio, self.colour_radio, self.colour_button))
-        look_form.addRow("Motion blur", _row(self.blur_spin, QLabel("shutter"), self.shutter_spin))
-        extras = QGroupBox("Format options", self)
-        extras_form = QFormLayout(extras)
-        extras_form.addRow("Audio", _row(self.audio_edit, self.audio_button, self.audio_clear_button))
-        extras_form.addRow("Quality (CRF, lower is better)", self.crf_spin)
-        extras_form.addRow("Sprite columns", self.columns_spin)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(output)
-        for group in (frames, look, extras):
-            layout.addWidget(group)
+        self.transparent_radio.clicked.connect(lambda: setattr(self, "_wants_transparent", True))
+        self.colour_radio.clicked.connect(lambda: setattr(self, "_wants_transparent", False))
+        for spin in (self.start_spin, self.end_spin, self.fps_spin):
+            spin.valueChanged.connect(self._update_length)
 
     # ----- defaults and reading ---------------------------------------------------------------------
     def load_defaults(self) -> None:
@@ -156,7 +202,7 @@ class ExportForm(QWidget):
         project = self.session.project
         self._show_timing(project.timing)
         self._set_size(project.width, project.height, None)
-        folder = self.session.path.parent if self.session.path is not None else Path.home()
+        folder = self.session.path.parent if self.session.path is not None else start_folder("export")
         self.target_edit.setText(str(target_for(self._format, folder, default_stem(self.session.path))))
         self._update_colour_button()
         self._update_enabled()
@@ -176,6 +222,7 @@ class ExportForm(QWidget):
         self.end_spin.setValue(timing.end)
         self.fps_spin.setValue(timing.fps)
         self._timing = timing
+        self._update_length()
 
     def current_format(self) -> ExportFormat:
         """The chosen format."""
@@ -194,7 +241,8 @@ class ExportForm(QWidget):
         elif self._size_driver == "height":
             size = (None, self.height_spin.value())
         colour = self.colour
-        background = None if self.transparent_radio.isChecked() else (colour.red(), colour.green(), colour.blue())
+        transparent = fmt.has_alpha and self.transparent_radio.isChecked()
+        background = None if transparent else (colour.red(), colour.green(), colour.blue())
         return ExportSettings(
             format=fmt.key, target=self.target_edit.text().strip(),
             frames=(self.start_spin.value(), self.end_spin.value()), fps=self.fps_spin.value(), size=size,
@@ -211,11 +259,29 @@ class ExportForm(QWidget):
 
     def _update_enabled(self) -> None:
         fmt = self._format
-        self.shutter_spin.setEnabled(self.blur_spin.value() > 1)
+        _enable(self.shutter_spin, self.blur_spin.value() > 1,
+                "Motion blur is off: set 2 or more sub-frames to use a shutter angle")
         for widget in (self.audio_edit, self.audio_button, self.audio_clear_button):
-            widget.setEnabled(fmt.uses_audio)
-        self.crf_spin.setEnabled(fmt.uses_crf)
-        self.columns_spin.setEnabled(fmt.uses_columns)
+            _enable(widget, fmt.uses_audio, f"{fmt.label} has no sound: audio goes into MP4, WebM and MOV exports")
+        _enable(self.crf_spin, fmt.uses_crf, f"{fmt.label} has no CRF quality setting: it applies to MP4 and WebM")
+        _enable(self.columns_spin, fmt.uses_columns, "Sprite columns apply to the sprite sheet only")
+        _enable(self.transparent_radio, fmt.has_alpha,
+                f"{fmt.label} has no alpha channel, so it cannot be transparent: choose WebM, GIF, PNG sequence, "
+                "MOV or sprite sheet for a transparent background")
+        wants_transparent = self._wants_transparent and fmt.has_alpha
+        (self.transparent_radio if wants_transparent else self.colour_radio).setChecked(True)
+
+    def _update_length(self) -> None:
+        length = export_length(self.session.project, (self.start_spin.value(), self.end_spin.value()),
+                               self.fps_spin.value())
+        self.length_label.setText(length_text(*length) if length else "the range ends before it starts")
+
+    def _update_size_warning(self) -> None:
+        project = self.session.project
+        upscaled = self.width_spin.value() > project.width or self.height_spin.value() > project.height
+        self.size_warning.setText(f"Larger than the source image ({project.width}×{project.height}): the frames are "
+                                  "upscaled and look soft" if upscaled else "")
+        self.size_warning.setVisible(upscaled)
 
     def _on_width_changed(self, width: int) -> None:
         project = self.session.project
@@ -233,6 +299,7 @@ class ExportForm(QWidget):
             spin.setValue(value)
             spin.blockSignals(False)
         self._size_driver = None if (width, height) == (project.width, project.height) else driver
+        self._update_size_warning()
 
     def choose_colour(self) -> None:
         """Pick the background colour (QColorDialog); picking one switches the background to it."""
@@ -243,6 +310,7 @@ class ExportForm(QWidget):
     def set_colour(self, colour: QColor) -> None:
         """Use a solid background of this colour."""
         self.colour = QColor(colour)
+        self._wants_transparent = False
         self.colour_radio.setChecked(True)
         self._update_colour_button()
 
@@ -256,18 +324,18 @@ class ExportForm(QWidget):
         fmt = self.current_format()
         folder, stem = split_target(fmt, Path(self.target_edit.text().strip()))
         if fmt.is_sequence:
-            chosen = QFileDialog.getExistingDirectory(self, "Folder for the PNG frames", str(folder))
+            chosen = existing_folder(self, "Folder for the PNG frames", "export", folder)
             if chosen:
                 self.target_edit.setText(str(sequence_target(Path(chosen), stem)))
             return
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export to", str(target_for(fmt, folder, stem)),
-                                                fmt.file_filter, options=QFileDialog.Option.DontConfirmOverwrite)
+        chosen = save_file(self, "Export to", "export", fmt.file_filter, target_for(fmt, folder, stem),
+                           confirm_overwrite=False)
         if chosen:
             path = Path(chosen)
             self.target_edit.setText(str(path if path.suffix else path.with_name(path.name + fmt.suffix)))
 
     def browse_audio(self) -> None:
         """Pick an audio (or video) file whose sound is muxed into the export."""
-        chosen, _ = QFileDialog.getOpenFileName(self, "Audio file", self.audio_edit.text(), AUDIO_FILTER)
+        chosen = open_file(self, "Audio file", "audio", AUDIO_FILTER, self.audio_edit.text().strip())
         if chosen:
             self.audio_edit.setText(chosen)

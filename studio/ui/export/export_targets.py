@@ -26,6 +26,7 @@ class ExportFormat:
     uses_crf: bool = False
     uses_audio: bool = False
     uses_columns: bool = False
+    has_alpha: bool = True
 
     @property
     def is_sequence(self) -> bool:
@@ -34,7 +35,8 @@ class ExportFormat:
 
 
 FORMATS: tuple[ExportFormat, ...] = (
-    ExportFormat("mp4", "MP4 video (H.264)", ".mp4", "MP4 video (*.mp4)", uses_crf=True, uses_audio=True),
+    ExportFormat("mp4", "MP4 video (H.264)", ".mp4", "MP4 video (*.mp4)", uses_crf=True, uses_audio=True,
+                 has_alpha=False),
     ExportFormat("webm", "WebM video (VP9)", ".webm", "WebM video (*.webm)", uses_crf=True, uses_audio=True),
     ExportFormat("gif", "Animated GIF", ".gif", "GIF image (*.gif)"),
     ExportFormat("png-sequence", "PNG sequence", ".png", "PNG images (*.png)"),

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from studio.core.errors import UserError
 from studio.core.project import Project
 from studio.core.project_file import load_project, project_to_dict, save_project
 from studio.core.takes import Take
 from studio.core.undo import UndoStack
+from studio.ui.file_dialogs import open_file, save_file
 from studio.ui.files.crash_recovery import SessionMarker, describe, find_crashed_sessions
 from studio.ui.files.recent_files import recent_files, remember_recent
 from studio.ui.session import Session
@@ -173,7 +174,7 @@ class ProjectFiles(QObject):
         if self.busy or not self.maybe_save():
             return None
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.window, "New from image", "", IMAGE_FILTER)
+            path = open_file(self.window, "New from image", "image", IMAGE_FILTER)
             if not path:
                 return None
         source = Path(path)
@@ -190,7 +191,7 @@ class ProjectFiles(QObject):
         if self.busy or (ask_to_save and not self.maybe_save()):
             return None
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
+            path = open_file(self.window, "Open project", "project", PROJECT_FILTER)
             if not path:
                 return None
         target = Path(path)
@@ -227,7 +228,7 @@ class ProjectFiles(QObject):
         """Start saving under a new name (asks for it when ``path`` is None); False when not started."""
         if path is None:
             suggestion = str(self._save_target() or "untitled.marionette")
-            path, _ = QFileDialog.getSaveFileName(self.window, "Save project as", suggestion, PROJECT_FILTER)
+            path = save_file(self.window, "Save project as", "project", PROJECT_FILTER, suggestion)
             if not path:
                 return False
         target = Path(path)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -29,9 +28,15 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.errors import UserError
+from studio.ui.file_dialogs import open_file
 
 REGIONS = {"face": "Face box (automatic)", "crop": "Crop box", "whole": "Whole image"}
-PLACE_TEXT = "Place the model's keypoints on the image (replaces the current keypoints)"
+PLACE_TEXT = "Replace my keypoints with the model's (deletes the current keypoints and their animation)"
+SOURCE_TEXT = ("The model files are your own: a first-order-motion-model config and checkpoint, such as "
+               "<b>vox-256.yaml</b> and <b>vox-cpk.pth.tar</b> from the "
+               "<a style=\"color: #e8a33d\" href=\"https://github.com/AliaksandrSiarohin/first-order-model\">"
+               "first-order-model</a> release, "
+               "or a run trained with <code>python main.py train</code>. Nothing is downloaded.")
 DEFAULT_MARGIN = 0.4
 DEFAULT_FEATHER = 0.08
 
@@ -61,12 +66,39 @@ class ModelSetupDialog(QDialog):
     submitted = Signal(dict, bool)
 
     def __init__(self, parent: QWidget | None, generator: str, image_size: tuple[int, int],
-                 initial: dict[str, Any]) -> None:
+                 initial: dict[str, Any], keypoint_count: int = 0) -> None:
         super().__init__(parent)
         self.setObjectName("modelSetupDialog")
         self.setWindowTitle("Learned model")
         self.generator = generator
-        width, height = image_size
+        self.source_label = QLabel(SOURCE_TEXT)
+        self.source_label.setObjectName("modelSource")
+        self.source_label.setWordWrap(True)
+        self.source_label.setOpenExternalLinks(True)
+        form = QFormLayout()
+        config_button, checkpoint_button = self._build_files(form, initial)
+        self._build_region(form, image_size, initial)
+        self.place_check = QCheckBox(PLACE_TEXT)
+        self.place_check.setObjectName("modelPlaceKeypoints")
+        self.place_check.setChecked(keypoint_count == 0)
+        self.place_check.setToolTip("Off keeps your keypoints and their animation; the model then needs as many "
+                                    "keypoints as it was trained with")
+        self._build_status()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.source_label)
+        layout.addLayout(form)
+        for widget in (self.place_check, self.busy_bar, self.status_label, self.error_label, self.buttons):
+            layout.addWidget(widget)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self._inputs = [self.config_edit, self.checkpoint_edit, config_button, checkpoint_button, self.region_combo,
+                        self.crop_row, self.margin_spin, self.feather_spin, self.place_check,
+                        self.buttons.button(QDialogButtonBox.StandardButton.Ok)]
+        self._on_region_changed()
+
+    def _build_files(self, form: QFormLayout, initial: dict[str, Any]) -> tuple[QPushButton, QPushButton]:
+        """The config and checkpoint rows; returns their Browse buttons."""
         self.config_edit = QLineEdit(str(initial.get("config") or ""))
         self.config_edit.setObjectName("modelConfig")
         self.config_edit.setPlaceholderText("vox-256.yaml")
@@ -75,6 +107,17 @@ class ModelSetupDialog(QDialog):
         self.checkpoint_edit.setPlaceholderText("vox-cpk.pth.tar")
         config_button = QPushButton("Browse…")
         checkpoint_button = QPushButton("Browse…")
+        config_button.clicked.connect(lambda: self._browse(self.config_edit, "Model config",
+                                                           "YAML config (*.yaml *.yml);;All files (*)"))
+        checkpoint_button.clicked.connect(lambda: self._browse(self.checkpoint_edit, "Model checkpoint",
+                                                               "Checkpoint (*.pth.tar *.pth *.tar);;All files (*)"))
+        form.addRow("Config", _file_row(self.config_edit, config_button))
+        form.addRow("Checkpoint", _file_row(self.checkpoint_edit, checkpoint_button))
+        return config_button, checkpoint_button
+
+    def _build_region(self, form: QFormLayout, image_size: tuple[int, int], initial: dict[str, Any]) -> None:
+        """The region choice, the crop box, the face margin and the feather."""
+        width, height = image_size
         self.region_combo = QComboBox()
         self.region_combo.setObjectName("modelRegion")
         for key, text in REGIONS.items():
@@ -85,20 +128,24 @@ class ModelSetupDialog(QDialog):
         crop = initial.get("crop") or _centre_square(width, height)
         self.crop_spins = [self._spin(int(value), limit) for value, limit in zip(crop, (width, height, width, height),
                                                                                strict=True)]
-        crop_row = QWidget()
-        crop_layout = QHBoxLayout(crop_row)
+        self.crop_row = QWidget()
+        crop_layout = QHBoxLayout(self.crop_row)
         crop_layout.setContentsMargins(0, 0, 0, 0)
         for label, spin in zip(("x", "y", "w", "h"), self.crop_spins, strict=True):
             crop_layout.addWidget(QLabel(label))
             crop_layout.addWidget(spin)
-        self.crop_row = crop_row
         self.margin_spin = self._fraction(float(initial.get("margin", DEFAULT_MARGIN)), 2.0,
                                           "Face crop margin, a fraction of the face size on each side")
         self.feather_spin = self._fraction(float(initial.get("feather", DEFAULT_FEATHER)), 0.5,
                                            "Width of the blend at the crop's edges, a fraction of its side")
-        self.place_check = QCheckBox(PLACE_TEXT)
-        self.place_check.setObjectName("modelPlaceKeypoints")
-        self.place_check.setChecked(True)
+        self.region_combo.currentIndexChanged.connect(self._on_region_changed)
+        form.addRow("Model region", self.region_combo)
+        form.addRow("Crop box", self.crop_row)
+        form.addRow("Face margin", self.margin_spin)
+        form.addRow("Feather", self.feather_spin)
+
+    def _build_status(self) -> None:
+        """The busy bar, the status line and the error line."""
         self.busy_bar = QProgressBar()
         self.busy_bar.setObjectName("modelBusy")
         self.busy_bar.setRange(0, 0)
@@ -111,34 +158,6 @@ class ModelSetupDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #ff6b6b;")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-
-        form = QFormLayout()
-        form.addRow("Config", _file_row(self.config_edit, config_button))
-        form.addRow("Checkpoint", _file_row(self.checkpoint_edit, checkpoint_button))
-        form.addRow("Model region", self.region_combo)
-        form.addRow("Crop box", crop_row)
-        form.addRow("Face margin", self.margin_spin)
-        form.addRow("Feather", self.feather_spin)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.place_check)
-        layout.addWidget(self.busy_bar)
-        layout.addWidget(self.status_label)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-
-        config_button.clicked.connect(lambda: self._browse(self.config_edit, "Model config",
-                                                           "YAML config (*.yaml *.yml);;All files (*)"))
-        checkpoint_button.clicked.connect(lambda: self._browse(self.checkpoint_edit, "Model checkpoint",
-                                                               "Checkpoint (*.pth.tar *.pth *.tar);;All files (*)"))
-        self.region_combo.currentIndexChanged.connect(self._on_region_changed)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        self._inputs = [self.config_edit, self.checkpoint_edit, config_button, checkpoint_button, self.region_combo,
-                        crop_row, self.margin_spin, self.feather_spin, self.place_check,
-                        self.buttons.button(QDialogButtonBox.StandardButton.Ok)]
-        self._on_region_changed()
 
     @staticmethod
     def _spin(value: int, limit: int) -> QSpinBox:
@@ -158,8 +177,7 @@ class ModelSetupDialog(QDialog):
         return spin
 
     def _browse(self, edit: QLineEdit, title: str, filters: str) -> None:
-        start = edit.text() or str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, title, start, filters)
+        path = open_file(self, title, "model", filters, edit.text().strip())
         if path:
             edit.setText(path)
 

@@ -38,7 +38,7 @@ def load_model_keypoints(registry_factory: Callable[[], Registry], generator: st
         needed = registry.create_generator(generator, device, **options).capabilities.keypoint_count
         if needed is not None and needed != keypoint_count:
             raise UserError(f"this model needs {needed} keypoints and the project has {keypoint_count}: "
-                            "let the model place its keypoints")
+                            "tick \"Replace my keypoints with the model's\" to let it place its own")
         return None
     from studio.jobs.model_keypoints import model_keypoints
     from studio.media.image_io import decode_image

@@ -28,6 +28,8 @@ from studio.ui.models.model_placement import (
 from studio.ui.session import Session
 from studio.ui.threads import BackgroundJob
 
+PLACE_TIP = "The learned model places its keypoints on the image (replaces the current keypoints)"
+
 
 class ModelSetup(QObject):
     """The "Learned model" dialog and "Place Keypoints from Model…" of one window.
@@ -80,7 +82,8 @@ class ModelSetup(QObject):
         project = self.session.project
         settings = project.render
         initial = settings.options if settings.generator == generator else remembered_model_options(generator)
-        dialog = ModelSetupDialog(self._parent, generator, (project.width, project.height), initial)
+        dialog = ModelSetupDialog(self._parent, generator, (project.width, project.height), initial,
+                                  len(project.keypoints))
         self.dialog = dialog
 
         def submitted(options: dict[str, Any], place: bool) -> None:
@@ -189,8 +192,18 @@ class ModelSetup(QObject):
 
     # ----- session -> action ------------------------------------------------------------------------
     def _update_action(self) -> None:
-        if self._action is not None:
-            self._action.setEnabled(detects_keypoints(self.session.project.render.generator) and not self.is_busy)
+        """Enable the action when the project's generator detects keypoints; else its tooltip says why not."""
+        if self._action is None:
+            return
+        generator = self.session.project.render.generator
+        reason = ""
+        if not detects_keypoints(generator):
+            reason = f"The {generator} generator does not detect keypoints: choose a learned model (fomm) first"
+        elif self.is_busy:
+            reason = "The model is still loading"
+        self._action.setEnabled(not reason)
+        self._action.setToolTip(reason or PLACE_TIP)
+        self._action.setStatusTip(reason or PLACE_TIP)
 
     def _on_project_replaced(self) -> None:
         self._ticket = None

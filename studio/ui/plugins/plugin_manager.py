@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,9 +29,15 @@ from PySide6.QtWidgets import (
 from studio.plugins.api import PluginInfo, Registry
 from studio.plugins.discovery import default_registry, reload_registry
 from studio.plugins.install import TRUST_WARNING, install_plugin, remove_plugin, set_plugin_enabled
+from studio.ui.file_dialogs import existing_folder, open_file
 from studio.ui.threads import BackgroundJob, start_job
 
 COLUMNS = ("Name", "Version", "Source", "Status", "Details")
+REMOVE_BLOCKERS = {
+    "builtin": "Built-in generators cannot be removed (they are part of the studio)",
+    "bundled": "Plugins bundled with the studio cannot be removed; disable them instead",
+    "distribution": "This plugin was installed with pip; remove it with pip uninstall, or disable it here",
+}
 
 
 class PluginManagerDialog(QDialog):
@@ -131,24 +136,44 @@ class PluginManagerDialog(QDialog):
                 return
 
     def _on_selection_changed(self) -> None:
-        """Enable the actions that make sense for the selected plugin."""
+        """Enable the actions that make sense for the selected plugin; a disabled one says why in its tooltip."""
         info = self.selected_plugin()
-        idle = self._job is None
+        busy = "Wait for the current install, removal or change to finish" if self._job is not None else ""
         for button in (self.install_folder_button, self.install_zip_button):
-            button.setEnabled(idle)
-        self.remove_button.setEnabled(idle and info is not None and info.source == "user")
-        self.toggle_button.setEnabled(idle and info is not None and info.source != "builtin")
+            button.setEnabled(not busy)
+            button.setToolTip(busy)
+        remove_reason = busy or self._remove_blocker(info)
+        self.remove_button.setEnabled(not remove_reason)
+        self.remove_button.setToolTip(remove_reason)
+        toggle_reason = busy or self._toggle_blocker(info)
+        self.toggle_button.setEnabled(not toggle_reason)
+        self.toggle_button.setToolTip(toggle_reason)
         self.toggle_button.setText("Enable" if info is not None and not info.enabled else "Disable")
+
+    @staticmethod
+    def _remove_blocker(info: PluginInfo | None) -> str:
+        """Why the plugin cannot be removed ("" when it can)."""
+        if info is None:
+            return "Select a plugin you installed to remove it"
+        return REMOVE_BLOCKERS.get(info.source, "")
+
+    @staticmethod
+    def _toggle_blocker(info: PluginInfo | None) -> str:
+        """Why the plugin cannot be enabled or disabled ("" when it can)."""
+        if info is None:
+            return "Select a plugin to enable or disable it"
+        return "Built-in generators and trackers are part of the studio and always on" \
+            if info.source == "builtin" else ""
 
     def _on_install_folder_clicked(self) -> None:
         """Ask for a plugin folder, then install it."""
-        folder = QFileDialog.getExistingDirectory(self, "Install plugin from folder")
+        folder = existing_folder(self, "Install plugin from folder", "plugin")
         if folder:
             self.install_from(folder)
 
     def _on_install_zip_clicked(self) -> None:
         """Ask for a plugin .zip, then install it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Install plugin from zip", "", "Plugin archives (*.zip)")
+        path = open_file(self, "Install plugin from zip", "plugin", "Plugin archives (*.zip)")
         if path:
             self.install_from(path)
 

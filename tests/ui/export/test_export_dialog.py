@@ -116,7 +116,7 @@ def test_defaults_follow_the_project(dialog: ExportDialog, tmp_path: Path) -> No
     assert form.shutter_spin.isEnabled()
     settings = form.settings()
     assert settings.motion_blur == 4 and settings.shutter == 180.0
-    assert settings.size is None and settings.background is None and settings.audio is None
+    assert settings.size is None and settings.audio is None
 
 
 def test_range_and_rate_follow_timing_edits_the_user_did_not_override(dialog: ExportDialog) -> None:
@@ -159,6 +159,7 @@ def test_size_keeps_the_aspect_ratio(dialog: ExportDialog) -> None:
 
 
 def test_background_colour(dialog: ExportDialog) -> None:
+    dialog.form.set_format("mov")
     dialog.form.set_colour(QColor("#102030"))
     assert dialog.form.settings().background == (0x10, 0x20, 0x30)
     dialog.form.transparent_radio.setChecked(True)

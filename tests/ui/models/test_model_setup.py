@@ -54,8 +54,9 @@ def open_dialog(qtbot, window) -> ModelSetupDialog:
     return dialog
 
 
-def answer(dialog: ModelSetupDialog, config: Path, checkpoint: Path) -> None:
-    """Fill in the files, let the model work on the whole (small) image, and press OK."""
+def answer(dialog: ModelSetupDialog, config: Path, checkpoint: Path, place: bool = True) -> None:
+    """Fill in the files, let the model work on the whole (small) image (placing its keypoints), and press OK."""
+    dialog.place_check.setChecked(place)
     dialog.config_edit.setText(str(config))
     dialog.checkpoint_edit.setText(str(checkpoint))
     dialog.region_combo.setCurrentIndex(dialog.region_combo.findData("whole"))
@@ -83,7 +84,7 @@ def test_choosing_fomm_places_its_keypoints_in_one_step_and_the_preview_runs_the
     assert not window.model_keypoints_action.isEnabled()
 
     dialog = open_dialog(qtbot, window)
-    assert dialog.place_check.isChecked() and dialog.place_check.text() == PLACE_TEXT
+    assert not dialog.place_check.isChecked() and dialog.place_check.text() == PLACE_TEXT
     answer(dialog, model_files["config"], model_files["checkpoint"])
     assert dialog.busy_bar.isVisible()
     wait_idle(qtbot, window)
@@ -226,20 +227,37 @@ def test_place_keypoints_from_model_runs_the_detection_again_as_one_step(qtbot, 
 def test_keeping_the_keypoints_needs_as_many_as_the_model_has(qtbot, window, model_files) -> None:
     session = window.session
     dialog = open_dialog(qtbot, window)
-    dialog.place_check.setChecked(False)
-    answer(dialog, model_files["config"], model_files["checkpoint"])
+    answer(dialog, model_files["config"], model_files["checkpoint"], place=False)
     wait_idle(qtbot, window)
     assert dialog.error_label.text() == (f"this model needs {NUM_KP} keypoints and the project has 3: "
-                                         "let the model place its keypoints")
+                                         "tick \"Replace my keypoints with the model's\" to let it place its own")
     assert session.undo.texts() == [] and session.project.render.generator == "warp"
 
     for number in range(3, NUM_KP):
         session.push(AddKeypoint(Keypoint(f"extra{number}", f"extra {number}", "#ffffff", 10.0 * number, 50.0)))
     before = list(session.project.keypoints)
-    answer(dialog, model_files["config"], model_files["checkpoint"])
+    answer(dialog, model_files["config"], model_files["checkpoint"], place=False)
     wait_idle(qtbot, window)
     assert session.project.keypoints == before
     assert session.project.render.generator == "fomm"
     assert session.undo.texts()[-1] == "Use the fomm model"
     qtbot.waitUntil(lambda: window.device_label.text().startswith("fomm on CPU")
                     and window.preview.shown_seq >= window.preview_link.last_seq, timeout=TIMEOUT)
+
+
+def test_the_dialog_says_where_model_files_come_from_and_keeps_keypoints_unless_asked(qtbot) -> None:
+    dialog = ModelSetupDialog(None, "fomm", (96, 96), {}, keypoint_count=3)
+    qtbot.addWidget(dialog)
+    text = dialog.source_label.text()
+    assert "vox-cpk.pth.tar" in text and "vox-256.yaml" in text and "first-order-model" in text
+    assert "Nothing is downloaded" in text
+    assert not dialog.place_check.isChecked() and not dialog.place_keypoints()
+    empty = ModelSetupDialog(None, "fomm", (96, 96), {}, keypoint_count=0)
+    qtbot.addWidget(empty)
+    assert empty.place_keypoints(), "with no keypoints to lose, the model places its own"
+
+
+def test_place_from_model_says_why_it_is_off(window) -> None:
+    action = window.model_keypoints_action
+    assert not action.isEnabled()
+    assert "warp generator does not detect keypoints" in action.toolTip()

@@ -178,3 +178,12 @@ def test_close_waits_for_running_job(
         assert dialog.isVisible() and "Wait" in dialog.status_label.text()
     dialog.reject()
     assert not dialog.isVisible()
+
+
+def test_remove_on_a_builtin_is_disabled_and_says_why(dialog: PluginManagerDialog) -> None:
+    assert not dialog.remove_button.isEnabled()
+    assert "Select" in dialog.remove_button.toolTip()
+    dialog.select_plugin("builtin")
+    assert not dialog.remove_button.isEnabled() and not dialog.toggle_button.isEnabled()
+    assert "Built-in generators cannot be removed" in dialog.remove_button.toolTip()
+    assert "always on" in dialog.toggle_button.toolTip()
