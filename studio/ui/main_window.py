@@ -52,12 +52,8 @@ DEVICES = ("auto", "cpu", "cuda")
 
 def make_registry() -> Registry:
     """The plugin registry the preview renders with: built-ins plus discovered plugins."""
-    try:
-        from studio.plugins.discovery import default_registry
-    except ImportError:
-        from studio.plugins.api import builtin_registry
+    from studio.plugins.discovery import default_registry
 
-        return builtin_registry()
     return default_registry()
 
 
@@ -140,7 +136,7 @@ class MainWindow(QMainWindow):
         timeline_dock.raise_()
         self.undo_dock = self._dock("History", "undoHistory", self.undo_view,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([timeline_dock], [260], Qt.Orientation.Vertical)
+        self.resizeDocks([timeline_dock], [self.curve_editor.sizeHint().height()], Qt.Orientation.Vertical)
         self.resizeDocks([self.undo_dock], [220], Qt.Orientation.Horizontal)
         self.docks = [timeline_dock, curves_dock, self.undo_dock]
 

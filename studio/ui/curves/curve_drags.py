@@ -10,10 +10,16 @@ from PySide6.QtCore import QPointF
 
 from studio.core.edits import replace_key
 from studio.core.tracks import Keyframe
-from studio.ui.curves.curve_handles import SCALE, CurvePoint, channel_factor, key_with_slope, segment_length
+from studio.ui.curves.curve_handles import (
+    SCALE,
+    CurveKey,
+    CurvePoint,
+    channel_factor,
+    key_with_slope,
+    segment_length,
+)
 from studio.ui.session import Session
 
-CurveKey = tuple[str, int, int]
 _MIN_SCALE = 1e-3
 
 

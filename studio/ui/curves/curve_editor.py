@@ -2,7 +2,7 @@
 
 Curves are the project's own sampling (``project.sample_values`` on a dense frame grid, one vectorised call).
 Dragging a key or a Bezier tangent handle pushes ``replace_key`` edits with a merge key (one undo step per
-drag); interpolation changes are ``set_interpolation`` edits.
+drag); interpolation changes are ``set_interpolation`` edits, Easy Ease (F9) one ``easy_ease`` edit.
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ import itertools
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QCursor, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
     QHBoxLayout,
-    QLabel,
-    QMenu,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,12 +27,23 @@ from studio.core.tracks import CHANNELS, Interpolation
 from studio.ui import theme as pal
 from studio.ui.curves.curve_drags import HandleDrag, KeyDrag
 from studio.ui.curves.curve_handles import (
+    CurveKey,
     CurvePoint,
     channel_factor,
     handle_points,
     key_points,
 )
 from studio.ui.curves.curve_view_box import CurveViewBox, FrameAxis, PassiveScatter
+from studio.ui.elided_label import ElidedLabel
+from studio.ui.key_commands import (
+    EASY_EASE_KEY,
+    INTERPOLATIONS,
+    KeyCommand,
+    KeyCommands,
+    KeyMenu,
+    easy_ease,
+    frames_by_keypoint,
+)
 from studio.ui.session import Session
 
 CHANNEL_LABELS = ("X", "Y", "Rot°", "Scale")
@@ -42,9 +51,8 @@ SAMPLES_PER_FRAME = 3
 MAX_SAMPLES = 20000
 _HIT_PIXELS = 8.0
 _SYMBOLS = {Interpolation.HOLD: "s", Interpolation.LINEAR: "d", Interpolation.SMOOTH: "o"}
+DEFAULT_HEIGHT = 340
 _gesture_ids = itertools.count(1)
-
-CurveKey = tuple[str, int, int]
 
 
 class CurveEditor(QWidget):
@@ -56,15 +64,39 @@ class CurveEditor(QWidget):
         self.setObjectName("curveEditor")
         self.channels_visible = [True, True, False, False]
         self.selected_keys: set[CurveKey] = set()
+        self._commands = self._build_commands()
         self._points: list[CurvePoint] = []
         self._curves: dict[tuple[str, int], pg.PlotDataItem] = {}
         self._drag: KeyDrag | HandleDrag | None = None
+        self._band_origin: QPointF | None = None
+        self._band_base: set[CurveKey] = set()
         self._dirty = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._flush)
+        self._build_plot()
+        self._build_markers()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(self._build_bar())
+        layout.addWidget(self.plot, 1)
+        self._menu = self._build_menu()
+        session.project_replaced.connect(self._on_project_replaced)
+        session.document_changed.connect(self._on_document_changed)
+        session.frame_changed.connect(self._on_frame_changed)
+        session.selection_changed.connect(self._on_selection_changed)
+        self._rebuild()
+        self.frame_all()
 
+    def sizeHint(self) -> QSize:
+        """Tall enough to read curves (the dock it shares with the timeline opens at this height)."""
+        return QSize(super().sizeHint().width(), DEFAULT_HEIGHT)
+
+    # ----- construction ----------------------------------------------------------------------------
+    def _build_plot(self) -> None:
+        """The plot with its gesture-aware view box and the scrubbable frame axis."""
         self.view_box = CurveViewBox()
         self.view_box.drag_started = self._on_drag_started
         self.view_box.drag_moved = self._on_drag_moved
@@ -82,6 +114,9 @@ class CurveEditor(QWidget):
             axis.setPen(pg.mkPen(pal.GRID_MAJOR))
             axis.setTextPen(pg.mkPen(pal.TEXT_DIM))
         self.plot.getAxis("left").setWidth(56)
+
+    def _build_markers(self) -> None:
+        """Playhead line, keys, tangent handles and the rubber band, stacked over the curves."""
         self._frame_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(pal.PLAYHEAD, width=1.5))
         self._handle_lines = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(pal.TEXT_DIM, width=1))
         self._handles_item = PassiveScatter(size=7, symbol="o", pen=pg.mkPen(pal.TEXT),
@@ -94,15 +129,13 @@ class CurveEditor(QWidget):
         self._band_item.setPen(pg.mkPen(pal.RUBBER_BAND_EDGE))
         self._band_item.setBrush(pg.mkBrush(pal.RUBBER_BAND_FILL))
         self._band_item.hide()
-        self._band_origin: QPointF | None = None
-        self._band_base: set[CurveKey] = set()
         for item, z in ((self._frame_line, 5), (self._handle_lines, 20), (self._keys_item, 30),
                         (self._handles_item, 40), (self._band_item, 50)):
             item.setZValue(z)
             self.plot.addItem(item)
 
-        self._status = QLabel(self)
-        self._status.setObjectName("curveStatus")
+    def _build_bar(self) -> QHBoxLayout:
+        """Channel toggles, interpolation and tangent buttons, the shown keypoints, Frame all."""
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
         bar.setSpacing(2)
@@ -117,46 +150,44 @@ class CurveEditor(QWidget):
             bar.addWidget(button)
         bar.addSpacing(12)
         self.interpolation_buttons: dict[Interpolation, QToolButton] = {}
-        for interpolation in (Interpolation.HOLD, Interpolation.LINEAR, Interpolation.SMOOTH):
+        for interpolation in INTERPOLATIONS:
             button = self._tool_button(interpolation.value.capitalize(),
                                        f"Selected keys: {interpolation.value} interpolation")
             button.clicked.connect(lambda _=False, i=interpolation: self.set_interpolation(i))
             self.interpolation_buttons[interpolation] = button
             bar.addWidget(button)
+        self.easy_ease_button = self._tool_button("Easy ease", "Selected keys: ease in and out, flat tangents (F9)")
+        self.easy_ease_button.clicked.connect(self.easy_ease)
         self.auto_tangents_button = self._tool_button("Auto tangents", "Selected keys: automatic tangents")
         self.auto_tangents_button.clicked.connect(self.reset_tangents)
+        self._status = ElidedLabel("", self)
+        self._status.setObjectName("curveStatus")
+        self.frame_all_button = self._tool_button("Frame all", "Fit every visible curve (F)")
+        self.frame_all_button.clicked.connect(self.frame_all)
+        bar.addWidget(self.easy_ease_button)
         bar.addWidget(self.auto_tangents_button)
         bar.addSpacing(12)
         bar.addWidget(self._status, 1)
-        self.frame_all_button = self._tool_button("Frame all", "Fit every visible curve (F)")
-        self.frame_all_button.clicked.connect(self.frame_all)
         bar.addWidget(self.frame_all_button)
+        return bar
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.plot, 1)
+    def _build_menu(self) -> KeyMenu:
+        menu = KeyMenu(self, self.set_interpolation, self.easy_ease, self._has_keys)
+        menu.add("Auto tangents", self.reset_tangents, self._has_keys)
+        menu.addSeparator()
+        menu.add("Delete keys\tDel", self.delete_selected_keys, self._has_keys)
+        menu.add("Frame all\tF", self.frame_all)
+        return menu
 
-        self._menu = QMenu(self)
-        self._menu_key_actions = []
-        for interpolation in (Interpolation.HOLD, Interpolation.LINEAR, Interpolation.SMOOTH):
-            action = self._menu.addAction(f"{interpolation.value.capitalize()} interpolation")
-            action.triggered.connect(lambda _=False, i=interpolation: self.set_interpolation(i))
-            self._menu_key_actions.append(action)
-        self._menu_key_actions.append(self._menu.addAction("Auto tangents"))
-        self._menu_key_actions[-1].triggered.connect(self.reset_tangents)
-        self._menu.addSeparator()
-        self._menu_key_actions.append(self._menu.addAction("Delete keys\tDel"))
-        self._menu_key_actions[-1].triggered.connect(self.delete_selected_keys)
-        self._menu.addAction("Frame all\tF").triggered.connect(self.frame_all)
+    def _build_commands(self) -> KeyCommands:
+        return KeyCommands([
+            KeyCommand((Qt.Key.Key_F,), self.frame_all),
+            KeyCommand((Qt.Key.Key_Delete, Qt.Key.Key_Backspace), self.delete_selected_keys, self._has_keys),
+            KeyCommand((EASY_EASE_KEY,), self.easy_ease, self._has_keys),
+        ])
 
-        session.project_replaced.connect(self._on_project_replaced)
-        session.document_changed.connect(self._on_document_changed)
-        session.frame_changed.connect(self._on_frame_changed)
-        session.selection_changed.connect(self._on_selection_changed)
-        self._rebuild()
-        self.frame_all()
+    def _has_keys(self) -> bool:
+        return bool(self.selected_keys)
 
     def _tool_button(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
         button = QToolButton(self)
@@ -213,6 +244,17 @@ class CurveEditor(QWidget):
         self.session.push(set_interpolation(self.session.project, grouped, interpolation))
         return True
 
+    def easy_ease(self) -> bool:
+        """Ease the selected keys in and out (smooth, flat tangents on their selected channels) in one undo step;
+        False when no key is selected."""
+        if not self.selected_keys:
+            return False
+        channels: dict[tuple[str, int], set[int]] = {}
+        for kp_id, channel, frame in self.selected_keys:
+            channels.setdefault((kp_id, frame), set()).add(channel)
+        self.session.push(easy_ease(self.session.project, channels))
+        return True
+
     def reset_tangents(self) -> bool:
         """Make the selected keys' tangents automatic again (one undo step); False when none is selected."""
         grouped = self._selected_frames()
@@ -261,10 +303,7 @@ class CurveEditor(QWidget):
         return [i for i in self.session.selected_ids if i in known]
 
     def _selected_frames(self) -> dict[str, list[int]]:
-        grouped: dict[str, set[int]] = {}
-        for kp_id, _channel, frame in self.selected_keys:
-            grouped.setdefault(kp_id, set()).add(frame)
-        return {kp_id: sorted(frames) for kp_id, frames in grouped.items()}
+        return frames_by_keypoint((kp_id, frame) for kp_id, _channel, frame in self.selected_keys)
 
     def _rebuild(self) -> None:
         wanted = {(kp_id, c) for kp_id in self._shown_ids() for c in self.visible_channels()}
@@ -392,9 +431,7 @@ class CurveEditor(QWidget):
             if hit is not None and hit.kind == "key" and (hit.keypoint_id, hit.channel, hit.frame) \
                     not in self.selected_keys:
                 self._select(hit, "only")
-            for action in self._menu_key_actions:
-                action.setEnabled(bool(self.selected_keys))
-            self._menu.popup(QCursor.pos())
+            self._menu.popup_at(QCursor.pos())
             return True
         return False
 
@@ -443,30 +480,15 @@ class CurveEditor(QWidget):
         self._band_item.hide()
 
     # ----- keyboard --------------------------------------------------------------------------------
-    def _key_action(self, event: QKeyEvent) -> str | None:
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return None
-        if event.key() == Qt.Key.Key_F:
-            return "frame_all"
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selected_keys:
-            return "delete"
-        return None
-
     def event(self, event: QEvent) -> bool:
-        """Claim F and Del while the curve editor has focus (before window-wide shortcuts)."""
-        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None:
-            event.accept()
+        """Claim F, Del and F9 while the curve editor has focus (before window-wide shortcuts)."""
+        if self._commands.claims(event):
             return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """F frames all curves; Del deletes the selected keys."""
-        action = self._key_action(event)
-        if action == "frame_all":
-            self.frame_all()
-        elif action == "delete":
-            self.delete_selected_keys()
-        else:
+        """F frames all curves; Del deletes the selected keys; F9 eases them."""
+        if not self._commands.run(event):
             super().keyPressEvent(event)
 
     # ----- session handlers -----------------------------------------------------------------------

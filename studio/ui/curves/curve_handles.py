@@ -15,6 +15,9 @@ from studio.core.tracks import CHANNELS, Interpolation, Keyframe, Track
 ROTATION = CHANNELS.index("rotation")
 SCALE = CHANNELS.index("scale")
 
+CurveKey = tuple[str, int, int]
+"""A selected key of one channel: (keypoint id, channel, frame)."""
+
 
 def channel_factor(channel: int) -> float:
     """Multiplier from channel units to display units (degrees for rotation)."""

@@ -1,16 +1,13 @@
 """The painted part of the timeline: frame ruler, playhead, one row of keyframe diamonds per keypoint.
 
-Gestures become core edits pushed through the session: dragging keys pushes ``move_keys`` edits with a
-merge key (one undo step per drag); K, Del, Ctrl+C and Ctrl+V set, delete, copy and paste keys.
+Gestures are drag objects (timeline_drags); dragging keys is one undo step. K, Del, Ctrl+C, Ctrl+V and F9
+set, delete, copy, paste and ease keys (key_commands, shared with the curve editor).
 """
 
 from __future__ import annotations
 
-import itertools
-
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QFont,
     QKeyEvent,
     QKeySequence,
@@ -20,17 +17,15 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 
-from studio.core.edits import delete_keys, move_keys, paste_keys, set_interpolation, set_keys_from_current
-from studio.core.tracks import Interpolation, Keyframe
+from studio.core.edits import delete_keys, paste_keys, set_interpolation, set_keys_from_current
+from studio.core.tracks import CHANNELS, Interpolation, Keyframe
+from studio.ui.key_commands import EASY_EASE_KEY, KeyCommand, KeyCommands, KeyMenu, easy_ease, frames_by_keypoint
 from studio.ui.session import Session
+from studio.ui.timeline.timeline_drags import BandDrag, KeyRef, KeysDrag, PanDrag, ScrubDrag, TimelineDrag
 from studio.ui.timeline.timeline_geometry import HEADER_WIDTH, HIT_RADIUS, ROW_HEIGHT, ROWS_TOP, RULER_HEIGHT
 from studio.ui.timeline.timeline_painter import TimelinePainter
-
-_gesture_ids = itertools.count(1)
-
-KeyRef = tuple[str, int]
 
 
 class TimelineCanvas(QWidget):
@@ -45,21 +40,13 @@ class TimelineCanvas(QWidget):
         self.session = session
         self.selected_keys: set[KeyRef] = set()
         self.clipboard: dict[str, tuple[Keyframe, ...]] = {}
+        self._commands = self._build_commands()
         self._frame0 = 0.0
         self._ppf = 8.0
         self._scroll_y = 0
         self._fitted = False
-        self._mode: str | None = None
-        self._press = QPointF()
-        self._band: QRectF | None = None
-        self._band_base: set[KeyRef] = set()
-        self._drag_offset = 0
-        self._drag_pushed = False
-        self._narrow_to: set[KeyRef] | None = None
-        self._drag_frames: dict[str, list[int]] = {}
-        self._drag_blocked: dict[str, set[int]] = {}
-        self._merge_key = ""
-        self._pan_frame0 = 0.0
+        self._drag: TimelineDrag | None = None
+        self._shown_selection: set[str] = set()
         self.setObjectName("timelineCanvas")
         self.setMouseTracking(True)
         self._menu = self._build_menu()
@@ -82,6 +69,16 @@ class TimelineCanvas(QWidget):
     def pixels_per_frame(self) -> float:
         """Current zoom of the time axis."""
         return self._ppf
+
+    @property
+    def first_frame(self) -> float:
+        """The (fractional) frame at the left edge of the key rows."""
+        return self._frame0
+
+    def set_first_frame(self, frame: float) -> None:
+        """Scroll the time axis so ``frame`` sits at the left edge of the key rows."""
+        self._frame0 = frame
+        self.update()
 
     def frame_to_x(self, frame: float) -> float:
         """Widget x of a frame's centre."""
@@ -116,6 +113,20 @@ class TimelineCanvas(QWidget):
             self._scroll_y = value
             self.scroll_y_changed.emit(value)
             self.update()
+
+    def ensure_row_visible(self, row: int) -> None:
+        """Scroll the rows the least amount that shows row ``row`` whole."""
+        top = row * ROW_HEIGHT
+        page = max(ROW_HEIGHT, self.height() - ROWS_TOP)
+        if top < self._scroll_y:
+            self.set_scroll_y(top)
+        elif top + ROW_HEIGHT > self._scroll_y + page:
+            self.set_scroll_y(top + ROW_HEIGHT - page)
+
+    def row_visible(self, row: int) -> bool:
+        """Whether row ``row`` is shown whole."""
+        top = row * ROW_HEIGHT - self._scroll_y
+        return top >= 0 and top + ROW_HEIGHT <= self.height() - ROWS_TOP
 
     def fit_range(self) -> None:
         """Zoom the time axis so the whole frame range fills the width."""
@@ -198,10 +209,7 @@ class TimelineCanvas(QWidget):
             self.update()
 
     def _selected_by_keypoint(self) -> dict[str, list[int]]:
-        grouped: dict[str, list[int]] = {}
-        for kp_id, frame in sorted(self.selected_keys):
-            grouped.setdefault(kp_id, []).append(frame)
-        return grouped
+        return frames_by_keypoint(self.selected_keys)
 
     def set_key(self) -> None:
         """Key the selected keypoints (all when none is selected) at the playhead with their current pose."""
@@ -249,125 +257,92 @@ class TimelineCanvas(QWidget):
         self.session.push(set_interpolation(self.session.project, self._selected_by_keypoint(), interpolation))
         return True
 
-    def _build_menu(self) -> QMenu:
-        menu = QMenu(self)
-        self._menu_key_actions: list[QAction] = []
-        for interpolation in (Interpolation.HOLD, Interpolation.LINEAR, Interpolation.SMOOTH):
-            action = menu.addAction(f"{interpolation.value.capitalize()} interpolation")
-            action.triggered.connect(lambda _=False, i=interpolation: self.set_interpolation(i))
-            self._menu_key_actions.append(action)
+    def easy_ease(self) -> bool:
+        """Ease the selected keys in and out (smooth, flat tangents) in one undo step; False when none is selected."""
+        if not self.selected_keys:
+            return False
+        every_channel = range(len(CHANNELS))
+        self.session.push(easy_ease(self.session.project, dict.fromkeys(self.selected_keys, every_channel)))
+        return True
+
+    def _has_keys(self) -> bool:
+        return bool(self.selected_keys)
+
+    def _has_clipboard(self) -> bool:
+        return bool(self.clipboard)
+
+    def _build_menu(self) -> KeyMenu:
+        menu = KeyMenu(self, self.set_interpolation, self.easy_ease, self._has_keys)
         menu.addSeparator()
-        copy = menu.addAction("Copy keys\tCtrl+C")
-        copy.triggered.connect(self.copy_keys)
-        self._paste_action = menu.addAction("Paste keys at playhead\tCtrl+V")
-        self._paste_action.triggered.connect(self.paste_keys)
-        delete = menu.addAction("Delete keys\tDel")
-        delete.triggered.connect(self.delete_selected_keys)
-        self._menu_key_actions += [copy, delete]
+        menu.add("Copy keys\tCtrl+C", self.copy_keys, self._has_keys)
+        menu.add("Paste keys at playhead\tCtrl+V", self.paste_keys, self._has_clipboard)
+        menu.add("Delete keys\tDel", self.delete_selected_keys, self._has_keys)
         menu.addSeparator()
-        menu.addAction("Set key\tK").triggered.connect(self.set_key)
-        menu.addAction("Fit frame range\tF").triggered.connect(self.fit_range)
+        menu.add("Set key\tK", self.set_key)
+        menu.add("Fit frame range\tF", self.fit_range)
         return menu
 
-    def _show_menu(self, global_pos: QPoint) -> None:
-        for action in self._menu_key_actions:
-            action.setEnabled(bool(self.selected_keys))
-        self._paste_action.setEnabled(bool(self.clipboard))
-        self._menu.popup(global_pos)
+    def _build_commands(self) -> KeyCommands:
+        std = QKeySequence.StandardKey
+        return KeyCommands([
+            KeyCommand((std.Copy,), self.copy_keys, self._has_keys),
+            KeyCommand((std.Paste,), self.paste_keys, self._has_clipboard),
+            KeyCommand((std.SelectAll,), self.select_all_keys),
+            KeyCommand((Qt.Key.Key_K,), self.set_key),
+            KeyCommand((Qt.Key.Key_Delete, Qt.Key.Key_Backspace), self.delete_selected_keys, self._has_keys),
+            KeyCommand((Qt.Key.Key_F,), self.fit_range),
+            KeyCommand((EASY_EASE_KEY,), self.easy_ease, self._has_keys),
+        ])
 
     def select_all_keys(self) -> None:
         """Select every key of every keypoint."""
         project = self.session.project
         self.set_selected_keys({(kp.id, f) for kp in project.keypoints for f in project.track(kp.id).frames()})
 
-    # ----- dragging keys ----------------------------------------------------------------------
-    def _begin_move(self) -> None:
-        project = self.session.project
-        self._drag_frames = self._selected_by_keypoint()
-        self._drag_blocked = {
-            kp_id: set(project.track(kp_id).frames()) - set(frames) for kp_id, frames in self._drag_frames.items()
-        }
-        self._drag_offset = 0
-        self._drag_pushed = False
-        self._merge_key = f"timeline-move-{next(_gesture_ids)}"
-
-    def _move_to(self, offset: int) -> None:
-        if offset == self._drag_offset:
-            return
-        for kp_id, frames in self._drag_frames.items():
-            if any(f + offset in self._drag_blocked[kp_id] for f in frames):
-                return
-        current = {kp_id: [f + self._drag_offset for f in frames] for kp_id, frames in self._drag_frames.items()}
-        edit = move_keys(self.session.project, current, offset - self._drag_offset, self._merge_key)
-        self._drag_offset = offset
-        self._drag_pushed = True
-        self.selected_keys = {(kp_id, f + offset) for kp_id, frames in self._drag_frames.items() for f in frames}
-        self.session.push(edit)
-        self.key_selection_changed.emit()
-
     # ----- mouse ---------------------------------------------------------------------------------
-    def _scrub(self, x: float) -> None:
-        self.session.set_frame(round(self.x_to_frame(x)))
-
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Scrub in the ruler, select rows in the header, select/drag keys or rubber-band in the rows."""
         pos = event.position()
-        self._press = pos
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if event.button() == Qt.MouseButton.MiddleButton:
-            self._mode = "pan"
-            self._pan_frame0 = self._frame0
-            return
-        if event.button() == Qt.MouseButton.RightButton:
+            self._drag = PanDrag(self, pos)
+        elif event.button() == Qt.MouseButton.RightButton:
             hit = self.keys_at(pos)
             if hit and not hit <= self.selected_keys:
                 self.set_selected_keys(hit)
-            self._show_menu(event.globalPosition().toPoint())
-            return
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
+            self._menu.popup_at(event.globalPosition().toPoint())
+        elif event.button() == Qt.MouseButton.LeftButton:
+            self._drag = self._left_press(pos, shift)
+        self.update()
+
+    def _left_press(self, pos: QPointF, shift: bool) -> TimelineDrag | None:
         if pos.y() < RULER_HEIGHT:
-            self._mode = "scrub"
-            self._scrub(max(pos.x(), HEADER_WIDTH))
-            return
+            return ScrubDrag(self, pos)
         if pos.x() < HEADER_WIDTH:
             self._select_row(pos.y(), shift)
-            return
+            return None
         hit = self.keys_at(pos)
         if not hit:
-            self._mode = "band"
-            self._band_base = set(self.selected_keys) if shift else set()
-            self._band = QRectF(pos, pos)
-            if not shift:
-                self.set_selected_keys(set())
-            return
+            base = set(self.selected_keys) if shift else set()
+            self.set_selected_keys(base)
+            return BandDrag(self, pos, base)
+        if shift and hit <= self.selected_keys:
+            self.set_selected_keys(self.selected_keys - hit)
+            return None
         if shift:
-            if hit <= self.selected_keys:
-                self.set_selected_keys(self.selected_keys - hit)
-                return
             self.set_selected_keys(self.selected_keys | hit)
         elif not hit <= self.selected_keys:
             self.set_selected_keys(hit)
-        self._narrow_to = hit if not shift and hit != self.selected_keys else None
-        self._mode = "move"
-        self._begin_move()
+        narrow_to = hit if not shift and hit != self.selected_keys else None
+        return KeysDrag(self.session, self.selected_keys, pos, self._ppf, self.set_selected_keys, narrow_to)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         """Continue the gesture started by the press; without one, show what a press would grab."""
-        pos = event.position()
-        if self._mode is None:
-            self._update_cursor(pos)
-        elif self._mode == "scrub":
-            self._scrub(max(pos.x(), HEADER_WIDTH))
-        elif self._mode == "move":
-            self._move_to(round((pos.x() - self._press.x()) / self._ppf))
-        elif self._mode == "band":
-            self._band = QRectF(self._press, pos).normalized()
-            self.set_selected_keys(self._band_base | self.keys_in_rect(self._band))
-            self.update()
-        elif self._mode == "pan":
-            self._frame0 = self._pan_frame0 - (pos.x() - self._press.x()) / self._ppf
-            self.update()
+        if self._drag is None:
+            self._update_cursor(event.position())
+            return
+        self._drag.move_to(event.position())
+        self.update()
 
     def _update_cursor(self, pos: QPointF) -> None:
         if pos.y() < RULER_HEIGHT and pos.x() >= HEADER_WIDTH:
@@ -379,20 +354,16 @@ class TimelineCanvas(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """End the gesture: a key drag becomes one undo step."""
-        if self._mode == "move":
-            if self._drag_pushed:
-                self.session.finish_gesture()
-            elif self._narrow_to is not None:
-                self.set_selected_keys(self._narrow_to)
-        self._mode = None
-        self._band = None
+        if self._drag is not None:
+            self._drag.finish()
+        self._drag = None
         self.update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         """Double-click in the rows moves the playhead there."""
         pos = event.position()
         if pos.x() >= HEADER_WIDTH and pos.y() >= RULER_HEIGHT and event.button() == Qt.MouseButton.LeftButton:
-            self._scrub(pos.x())
+            self.session.set_frame(round(self.x_to_frame(pos.x())))
 
     def _select_row(self, y: float, shift: bool) -> None:
         project = self.session.project
@@ -425,55 +396,23 @@ class TimelineCanvas(QWidget):
         event.accept()
 
     # ----- keyboard ------------------------------------------------------------------------------
-    def _key_action(self, event: QKeyEvent) -> str | None:
-        key = event.key()
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if event.matches(QKeySequence.StandardKey.Copy):
-            return "copy" if self.selected_keys else None
-        if event.matches(QKeySequence.StandardKey.Paste):
-            return "paste" if self.clipboard else None
-        if event.matches(QKeySequence.StandardKey.SelectAll):
-            return "select_all"
-        if mods != Qt.KeyboardModifier.NoModifier:
-            return None
-        if key == Qt.Key.Key_K:
-            return "set_key"
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return "delete" if self.selected_keys else None
-        if key == Qt.Key.Key_F:
-            return "fit"
-        return None
-
     def event(self, event: QEvent) -> bool:
         """Claim our keys before window-wide shortcuts (Del deletes keys here, not keypoints)."""
-        if event.type() == QEvent.Type.ShortcutOverride and self._key_action(event) is not None:
-            event.accept()
+        if self._commands.claims(event):
             return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """K set key, Del delete keys, Ctrl+C/Ctrl+V copy/paste at the playhead, Ctrl+A all keys, F fit."""
-        action = self._key_action(event)
-        if action == "set_key":
-            self.set_key()
-        elif action == "delete":
-            self.delete_selected_keys()
-        elif action == "copy":
-            self.copy_keys()
-        elif action == "paste":
-            self.paste_keys()
-        elif action == "select_all":
-            self.select_all_keys()
-        elif action == "fit":
-            self.fit_range()
-        else:
+        """K set key, Del delete keys, Ctrl+C/Ctrl+V copy/paste at the playhead, Ctrl+A all keys, F fit, F9 ease."""
+        if not self._commands.run(event):
             super().keyPressEvent(event)
 
     # ----- session handlers ------------------------------------------------------------------
     def _on_project_replaced(self) -> None:
         self.selected_keys = set()
         self.clipboard = {}
-        self._mode = None
+        self._drag = None
+        self._shown_selection = set()
         self._scroll_y = 0
         self.fit_range()
         self._emit_scroll_range()
@@ -492,14 +431,25 @@ class TimelineCanvas(QWidget):
         self.update()
 
     def _on_frame_changed(self, frame: int) -> None:
-        if self._mode != "scrub" and self.width() > HEADER_WIDTH:
+        if not isinstance(self._drag, ScrubDrag) and self.width() > HEADER_WIDTH:
             x = self.frame_to_x(frame)
             if x > self.width() - 10 or x < HEADER_WIDTH:
                 self._frame0 = frame - 8 / self._ppf
         self.update()
 
     def _on_selection_changed(self) -> None:
+        self._show_selected_rows()
         self.update()
+
+    def _show_selected_rows(self) -> None:
+        """Scroll to the top newly selected keypoint's row unless a newly selected row is already shown."""
+        project = self.session.project
+        known = {kp.id for kp in project.keypoints}
+        selected = {i for i in self.session.selected_ids if i in known}
+        rows = sorted(project.index_of(i) for i in selected - self._shown_selection)
+        self._shown_selection = selected
+        if rows and not any(self.row_visible(row) for row in rows):
+            self.ensure_row_visible(rows[0])
 
     # ----- painting ------------------------------------------------------------------------------
     @property
@@ -510,7 +460,7 @@ class TimelineCanvas(QWidget):
     @property
     def band(self) -> QRectF | None:
         """The rubber band being dragged, if any."""
-        return self._band
+        return self._drag.rect if isinstance(self._drag, BandDrag) else None
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Rows, keys, summary, ruler and playhead (see TimelinePainter)."""

@@ -48,45 +48,13 @@ class TimelineView(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
         bar.setSpacing(2)
-        self.first_button = self._button("first", "First frame (Home)", self.playback.go_to_start)
-        self.step_back_button = self._button("step_back", "Previous frame (Left)", lambda: self.playback.step(-1))
-        self.play_button = self._button("play", "Play / pause (Space)", self.playback.toggle)
-        self.step_forward_button = self._button("step_forward", "Next frame (Right)",
-                                                lambda: self.playback.step(1))
-        self.last_button = self._button("last", "Last frame (End)", self.playback.go_to_end)
-        self.loop_button = self._button("loop", "Loop playback", None, checkable=True)
-        self.loop_button.setChecked(self.playback.loop)
-        self.loop_button.toggled.connect(self.playback.set_loop)
-        for button in (self.first_button, self.step_back_button, self.play_button, self.step_forward_button,
-                       self.last_button, self.loop_button):
-            bar.addWidget(button)
+        self._build_transport(bar)
         bar.addWidget(self._separator())
-
-        self.frame_spin = self._spin(QSpinBox(self), "Current frame")
-        self.frame_spin.valueChanged.connect(self.session.set_frame)
-        bar.addWidget(QLabel("Frame", self))
-        bar.addWidget(self.frame_spin)
+        self._build_frame(bar)
         bar.addWidget(self._separator())
-
-        self.key_button = self._button("key", "Set key on the selected keypoints, or all (K)", self.set_key)
-        self.auto_key_button = self._button("auto_key", "Auto-key: moving a handle writes a key", None,
-                                            checkable=True)
-        self.auto_key_button.setChecked(session.auto_key)
-        self.auto_key_button.toggled.connect(self.session.set_auto_key)
-        bar.addWidget(self.key_button)
-        bar.addWidget(self.auto_key_button)
+        self._build_keying(bar)
         bar.addStretch(1)
-
-        self.start_spin = self._spin(QSpinBox(self), "First frame of the shot")
-        self.end_spin = self._spin(QSpinBox(self), "Last frame of the shot")
-        self.fps_spin = self._spin(QDoubleSpinBox(self), "Frames per second")
-        self.fps_spin.setDecimals(3)
-        self.fps_spin.setRange(1.0, 240.0)
-        for label, spin in (("Start", self.start_spin), ("End", self.end_spin), ("FPS", self.fps_spin)):
-            bar.addWidget(QLabel(label, self))
-            bar.addWidget(spin)
-            spin.valueChanged.connect(self._on_timing_edited)
-
+        self._build_timing(bar)
         rows = QHBoxLayout()
         rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(0)
@@ -122,6 +90,51 @@ class TimelineView(QWidget):
     def paste_keys(self) -> bool:
         """Paste the copied keys at the playhead; False when the clipboard is empty."""
         return self.canvas.paste_keys()
+
+    # ----- construction (one builder per group of the bar) -----------------------------------------
+    def _build_transport(self, bar: QHBoxLayout) -> None:
+        """First, step back, play, step forward, last, loop."""
+        self.first_button = self._button("first", "First frame (Home)", self.playback.go_to_start)
+        self.step_back_button = self._button("step_back", "Previous frame (Left)", lambda: self.playback.step(-1))
+        self.play_button = self._button("play", "Play / pause (Space)", self.playback.toggle)
+        self.step_forward_button = self._button("step_forward", "Next frame (Right)",
+                                                lambda: self.playback.step(1))
+        self.last_button = self._button("last", "Last frame (End)", self.playback.go_to_end)
+        self.loop_button = self._button("loop", "Loop playback", None, checkable=True)
+        self.loop_button.setChecked(self.playback.loop)
+        self.loop_button.toggled.connect(self.playback.set_loop)
+        for button in (self.first_button, self.step_back_button, self.play_button, self.step_forward_button,
+                       self.last_button, self.loop_button):
+            bar.addWidget(button)
+
+    def _build_frame(self, bar: QHBoxLayout) -> None:
+        """The current-frame spin box."""
+        self.frame_spin = self._spin(QSpinBox(self), "Current frame")
+        self.frame_spin.valueChanged.connect(self.session.set_frame)
+        bar.addWidget(QLabel("Frame", self))
+        bar.addWidget(self.frame_spin)
+
+    def _build_keying(self, bar: QHBoxLayout) -> None:
+        """Set key and the auto-key toggle."""
+        self.key_button = self._button("key", "Set key on the selected keypoints, or all (K)", self.set_key)
+        self.auto_key_button = self._button("auto_key", "Auto-key: moving a handle writes a key", None,
+                                            checkable=True)
+        self.auto_key_button.setChecked(self.session.auto_key)
+        self.auto_key_button.toggled.connect(self.session.set_auto_key)
+        bar.addWidget(self.key_button)
+        bar.addWidget(self.auto_key_button)
+
+    def _build_timing(self, bar: QHBoxLayout) -> None:
+        """Start, end and fps of the shot (edits become ChangeTiming)."""
+        self.start_spin = self._spin(QSpinBox(self), "First frame of the shot")
+        self.end_spin = self._spin(QSpinBox(self), "Last frame of the shot")
+        self.fps_spin = self._spin(QDoubleSpinBox(self), "Frames per second")
+        self.fps_spin.setDecimals(3)
+        self.fps_spin.setRange(1.0, 240.0)
+        for label, spin in (("Start", self.start_spin), ("End", self.end_spin), ("FPS", self.fps_spin)):
+            bar.addWidget(QLabel(label, self))
+            bar.addWidget(spin)
+            spin.valueChanged.connect(self._on_timing_edited)
 
     # ----- construction helpers ------------------------------------------------------------------
     def _button(self, icon: str, tip: str, slot: object, checkable: bool = False) -> QToolButton:

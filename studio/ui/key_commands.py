@@ -1,0 +1,135 @@
+"""What the key editors (timeline, curve editor) share: their keyboard commands, their key menu, Easy Ease.
+
+Both editors claim their keys while focused, ahead of the window's shortcuts (Del deletes keys there, not
+keypoints), and both menus start with the interpolations and Easy Ease (F9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QMenu, QWidget
+
+from studio.core.edits import ChangeTracks
+from studio.core.project import Project
+from studio.core.sampling import resolved_tangents
+from studio.core.tracks import Interpolation, Track
+
+INTERPOLATIONS = (Interpolation.HOLD, Interpolation.LINEAR, Interpolation.SMOOTH)
+EASY_EASE_KEY = Qt.Key.Key_F9
+
+Trigger = QKeySequence.StandardKey | Qt.Key
+
+
+def _always() -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class KeyCommand:
+    """One keyboard command: the keys that run it (plain keys need no modifier), what it does, when it applies."""
+
+    triggers: tuple[Trigger, ...]
+    run: Callable[[], object]
+    applies: Callable[[], bool] = _always
+
+
+def _matches(event: QKeyEvent, trigger: Trigger) -> bool:
+    if isinstance(trigger, QKeySequence.StandardKey):
+        return event.matches(trigger)
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return modifiers == Qt.KeyboardModifier.NoModifier and event.key() == trigger
+
+
+class KeyCommands:
+    """The commands an editor handles while it has focus; call ``claims`` from ``event`` and ``run`` from
+    ``keyPressEvent``."""
+
+    def __init__(self, commands: Sequence[KeyCommand]) -> None:
+        self.commands = tuple(commands)
+
+    def find(self, event: QKeyEvent) -> KeyCommand | None:
+        """The command this key event runs now, if any."""
+        for command in self.commands:
+            if any(_matches(event, trigger) for trigger in command.triggers) and command.applies():
+                return command
+        return None
+
+    def claims(self, event: QEvent) -> bool:
+        """Accept a ShortcutOverride for one of our keys, so window-wide shortcuts do not take it."""
+        if event.type() == QEvent.Type.ShortcutOverride and self.find(event) is not None:
+            event.accept()
+            return True
+        return False
+
+    def run(self, event: QKeyEvent) -> bool:
+        """Run the command of a key press; False when the key is not ours."""
+        command = self.find(event)
+        if command is None:
+            return False
+        command.run()
+        return True
+
+
+class KeyMenu(QMenu):
+    """A key editor's right-click menu: the interpolations and Easy Ease first, then the editor's own entries.
+
+    Entries with an ``enabled`` test are greyed out when it fails at popup time (e.g. no key selected).
+    """
+
+    def __init__(self, parent: QWidget, set_interpolation: Callable[[Interpolation], object],
+                 easy_ease: Callable[[], object], has_keys: Callable[[], bool]) -> None:
+        super().__init__(parent)
+        self._tests: list[tuple[QAction, Callable[[], bool]]] = []
+        for interpolation in INTERPOLATIONS:
+            self.add(f"{interpolation.value.capitalize()} interpolation",
+                     lambda i=interpolation: set_interpolation(i), has_keys)
+        self.add("Easy ease\tF9", easy_ease, has_keys)
+
+    def add(self, text: str, slot: Callable[[], object], enabled: Callable[[], bool] | None = None) -> QAction:
+        """Append an entry; ``enabled`` (optional) decides at popup time whether it can be chosen."""
+        action = self.addAction(text)
+        action.triggered.connect(lambda _=False: slot())
+        if enabled is not None:
+            self._tests.append((action, enabled))
+        return action
+
+    def popup_at(self, global_pos: QPoint) -> None:
+        """Update which entries are enabled, then show the menu."""
+        for action, enabled in self._tests:
+            action.setEnabled(enabled())
+        self.popup(global_pos)
+
+
+def frames_by_keypoint(keys: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """(keypoint id, frame) pairs grouped as the core edits take them: sorted frames per keypoint."""
+    grouped: dict[str, set[int]] = {}
+    for kp_id, frame in keys:
+        grouped.setdefault(kp_id, set()).add(frame)
+    return {kp_id: sorted(frames) for kp_id, frames in sorted(grouped.items())}
+
+
+def easy_ease(project: Project, channels_by_key: Mapping[tuple[str, int], Iterable[int]]) -> ChangeTracks:
+    """Edit that eases keys in and out (After Effects' Easy Ease, F9): smooth, with flat tangents.
+
+    ``channels_by_key`` maps (keypoint id, frame) to the channels to flatten; other channels keep their
+    effective slopes. Our Bezier handles sit a third of the segment away: After Effects' 33% influence.
+    """
+    after: dict[str, Track | None] = {}
+    for kp_id in sorted({kp_id for kp_id, _ in channels_by_key}):
+        track = project.track(kp_id)
+        tin, tout = resolved_tangents(track)
+        keys = list(track.keys)
+        for i, key in enumerate(keys):
+            channels = set(channels_by_key.get((kp_id, key.frame), ()))
+            if not channels:
+                continue
+            flat_in = tuple(0.0 if c in channels else float(v) for c, v in enumerate(tin[i]))
+            flat_out = tuple(0.0 if c in channels else float(v) for c, v in enumerate(tout[i]))
+            keys[i] = key.with_changes(interpolation=Interpolation.SMOOTH, in_tangent=flat_in, out_tangent=flat_out)
+        after[kp_id] = Track(tuple(keys))
+    before = {kp_id: project.tracks.get(kp_id) for kp_id in after}
+    return ChangeTracks(before, after, "Easy ease")
