@@ -26,11 +26,11 @@ from studio.core.errors import UserError
 from studio.core.takes import Take
 from studio.ui.capture.capture_layout import DOCK_WIDTH, CapturePanelLayout
 from studio.ui.capture.capture_preview import LivePreviewFeed
-from studio.ui.capture.capture_puppet import LivePuppet, PuppetSettings, head_roll
+from studio.capture.puppet import LivePuppet, PuppetSettings, head_roll
 from studio.ui.capture.capture_runner import CaptureRunner, LiveSample, shrink_for_view
 from studio.ui.capture.capture_source import SourceChoice
 from studio.ui.capture.capture_source_view import nearest_point
-from studio.ui.capture.capture_takes import bake_edit, build_take, next_take_name, take_frame_count
+from studio.capture.takes import bake_edit, build_take, next_take_name, take_frame_count
 from studio.ui.threads import BackgroundJob
 
 if TYPE_CHECKING:

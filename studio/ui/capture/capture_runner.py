@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from studio.capture.trackers.base import TrackedFrame, Tracker
 from studio.core.errors import CancelledError, UserError
 from studio.core.project import PoseArrays
-from studio.ui.capture.capture_puppet import LivePuppet
+from studio.capture.puppet import LivePuppet
 from studio.ui.capture.capture_source import SourceChoice
 from studio.ui.threads import BackgroundJob
 
