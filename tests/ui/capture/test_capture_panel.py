@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from studio.capture.face_preset import FACE_PRESET
 from studio.core.project_file import load_project
 from studio.plugins.api import builtin_registry
-from studio.ui.capture.capture_panel import CapturePanel, attach_capture_panel
+from studio.ui.capture.capture_panel import CapturePanel
 from studio.ui.capture.capture_source import SourceChoice
 from tests.ui.conftest import make_project
 
@@ -68,7 +68,7 @@ def open_panel(qtbot, tmp_path: Path) -> Iterator[Callable[[bool], CapturePanel]
         project = load_project(ROOT / "resources" / "sample.marionette")
         project.render = project.render.with_changes(device="cpu")
         window = MainWindow(project, tmp_path / "sample.marionette", registry_factory=builtin_registry)
-        panel = attach_capture_panel(window)
+        panel = window.capture_panel
         panel.countdown_seconds = 0
         window.show()
         qtbot.waitExposed(window)
@@ -87,7 +87,7 @@ def open_panel(qtbot, tmp_path: Path) -> Iterator[Callable[[bool], CapturePanel]
 
 def test_dock_menu_and_no_camera(qtbot, open_panel) -> None:
     panel = open_panel()
-    window = panel.main_window
+    window = panel.window()
     assert panel.dock is not None and panel.dock.objectName() == "capturePanel"
     assert panel.dock.widget() is panel
     titles = [action.text() for action in window.menuBar().actions()]
@@ -137,9 +137,9 @@ def test_recording_a_video_then_baking_writes_keys_that_follow_the_shifts(qtbot,
     panel = open_panel()
     project = panel.session.project
     tracks_before = dict(project.tracks)
-    undo_index = panel.session.undo.index
     panel.smoothing_slider.setValue(0)
     panel.auto_bind()
+    undo_index = panel.session.undo.index
     panel.set_source(SourceChoice(path=shifted_video))
     panel.session.set_frame(20)
     with qtbot.waitSignal(panel.take_ready, timeout=20000) as ready:
@@ -210,7 +210,7 @@ def test_flow_tracker_on_the_keypoints_records_the_shifts(qtbot, open_panel, shi
 def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shifted_video, monkeypatch) -> None:
     panel = open_panel(started=True)
     project = panel.session.project
-    worker = panel.main_window.preview_link.worker
+    worker = panel.window().preview_link.worker
     sent: dict[int, np.ndarray] = {}
     original = worker.request
 
@@ -240,13 +240,13 @@ def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shi
     assert np.all(np.diff(centres[:, 0]) > -0.5)
     last_link_request = max(sent)
     assert last_link_request not in live, "leaving live mode gives the preview back to the timeline"
-    assert project.takes == [] and panel.session.undo.index == 0
+    assert project.takes == [] and panel.session.undo.texts() == ["Bind 19 keypoints to face landmarks"]
 
 
 def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_video, monkeypatch) -> None:
     panel = open_panel()
     sent: dict[int, np.ndarray] = {}
-    worker = panel.main_window.preview_link.worker
+    worker = panel.window().preview_link.worker
     original = worker.request
 
     def spy(frame, rest, driving):
@@ -282,10 +282,10 @@ def test_countdown_then_stop_cancels_the_recording(open_panel, shifted_video) ->
     panel.auto_bind()
     panel.set_source(SourceChoice(path=shifted_video))
     panel.record_action.trigger()
-    assert panel.countdown_label.text() == "3" and panel.stop_action.isEnabled()
+    assert panel.countdown.text == "3" and panel.countdown.isVisible() and panel.stop_action.isEnabled()
     assert not panel.record_action.isEnabled() and not panel.runner.running
     panel.stop_action.trigger()
-    assert panel.status == "Recording cancelled" and panel.countdown_label.text() == ""
+    assert panel.status == "Recording cancelled" and panel.countdown.text == "" and not panel.countdown.isVisible()
     assert panel.record_action.isEnabled() and not panel.countdown_timer.isActive()
 
 
@@ -302,7 +302,7 @@ def test_a_bad_video_shows_an_error_and_changes_nothing(qtbot, open_panel, tmp_p
     assert "broken.mp4" in panel.status and "not a readable video" in panel.status, panel.status
     assert "Traceback" not in panel.status and "\n" not in panel.status
     assert panel.record_action.isEnabled() and not panel.runner.running
-    assert project.tracks == tracks_before and project.takes == [] and panel.session.undo.index == 0
+    assert project.tracks == tracks_before and project.takes == [] and panel.session.undo.index == 1
 
 
 def test_a_missing_file_camera_or_face_records_nothing(qtbot, open_panel, tmp_path: Path) -> None:
