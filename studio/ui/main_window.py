@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.capture_panel = attach_capture_panel(self, self.session, self.preview_link, lambda: self.registry,
                                                   self.docks[0], self.preview)
+        self.docks.append(self.capture_panel.dock)
         self._show_editor(project is not None)
         self._update_title()
 

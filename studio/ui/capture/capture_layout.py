@@ -106,8 +106,7 @@ class CapturePanelLayout(QWidget):
 
     def _build_source(self) -> QGroupBox:
         self.camera_combo = QComboBox(objectName="captureCameraCombo")
-        self.refresh_button = QPushButton("↻", toolTip="Look for cameras again")
-        self.refresh_button.setFixedWidth(self.refresh_button.sizeHint().height() + 8)
+        self.refresh_button = QToolButton(text="↻", toolTip="Look for cameras again")
         self.resolution_combo = QComboBox(objectName="captureResolution")
         for text, size in RESOLUTIONS:
             self.resolution_combo.addItem(text, size)
