@@ -30,12 +30,15 @@ class TakeActions(BindingActions):
         self._jobs: set[BackgroundJob] = set()
         self._pending_take: Take | None = None
 
-    def _run_job(self, function: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
-        """Run ``function`` off the GUI thread; its result goes to ``on_success``, a failure to the status line."""
+    def _run_job(self, function: Callable[[], Any], on_success: Callable[[Any], None],
+                 on_failure: Callable[[str], None] | None = None) -> None:
+        """Run ``function`` off the GUI thread; its result goes to ``on_success``, a failure to ``on_failure`` (the
+        status line by default).
+        """
         job = BackgroundJob(function, self)
         self._jobs.add(job)
         job.succeeded.connect(on_success)
-        job.failed.connect(self.set_status)
+        job.failed.connect(on_failure or self.set_status)
         job.finished.connect(lambda: self._jobs.discard(job))
         job.finished.connect(job.deleteLater)
         job.start()
@@ -74,7 +77,7 @@ class TakeActions(BindingActions):
                             "choose the range, then Bake")
             self.take_ready.emit(take)
 
-        self._run_job(build, built)
+        self._run_job(build, built, lambda message: self.set_status(f"{lead}{message}"))
 
     def _set_recording_ui(self, recording: bool) -> None:
         self.record_action.setEnabled(not recording)

@@ -22,12 +22,12 @@ CUT_AFTER = 15
 class UnpluggedCamera(FrameSource):
     """The first CUT_AFTER frames of a video, then either an error (``error``) or no more frames."""
 
-    def __init__(self, inner: FrameSource, error: BaseException | None) -> None:
-        self.inner, self.error, self.info = inner, error, inner.info
+    def __init__(self, inner: FrameSource, error: BaseException | None, cut_after: int = CUT_AFTER) -> None:
+        self.inner, self.error, self.info, self.cut_after = inner, error, inner.info, cut_after
 
     def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
         for index, item in enumerate(self.inner):
-            if index == CUT_AFTER:
+            if index == self.cut_after:
                 if self.error is not None:
                     raise self.error
                 return
@@ -82,3 +82,16 @@ def test_a_video_cut_short_stops_recording_and_keeps_the_take(qtbot, open_panel,
     assert 3 <= len(take.times) < FRAMES
     assert "cut.mp4" in panel.status and "decoding failed" in panel.status, panel.status
     assert "recording stopped" in panel.status and "kept Take 1" in panel.status, panel.status
+
+
+def test_a_camera_unplugged_before_the_first_frame_says_both_why_and_that_nothing_was_kept(qtbot, open_panel,
+                                                                                          shifted_video) -> None:
+    panel = open_panel()
+    panel.runner.source_opener = lambda _c: UnpluggedCamera(open_choice(SourceChoice(path=shifted_video)),
+                                                            OSError("device unplugged"), cut_after=0)
+    panel.auto_bind()
+    panel.set_source(SourceChoice(camera=0))
+    panel.record()
+    qtbot.waitUntil(lambda: "nothing was recorded" in panel.status, timeout=20000)
+    assert "device unplugged" in panel.status and "\n" not in panel.status
+    assert panel.record_action.isEnabled() and panel.take_list.count() == 0 and panel.session.project.takes == []
