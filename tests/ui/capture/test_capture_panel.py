@@ -191,16 +191,21 @@ def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_vi
     panel.set_source(SourceChoice(path=shifted_video))
     live: list[int] = []
     stamps: list[float] = []
+    tracked_at: list[float] = []
     panel.live_pose_sent.connect(lambda seq, t: (live.append(seq), stamps.append(t)))
+    panel.runner.sample_ready.connect(lambda sample: tracked_at.append(sample.timestamp))
     panel.set_live(True)
     qtbot.waitUntil(lambda: bool(stamps) and stamps[-1] >= 12 / FPS, timeout=20000)
     rest = panel.session.project.rest_pose().positions[0].mean(axis=0)
     before = len(live)
     panel.calibrate()
+    calibrated_at = tracked_at[-1]
     assert "Neutral pose stored" in panel.status
     qtbot.waitUntil(lambda: len(live) >= before + 2, timeout=20000)
     assert np.linalg.norm(sent[live[before - 1]] - rest) > 4.0
-    assert np.linalg.norm(sent[live[before + 1]] - rest) < 2.0
+    # measured from the calibrated frame: only the drift since then (frames dropped under load included) remains
+    drift = (stamps[before + 1] - calibrated_at) * FPS * (SHIFTS[1] - SHIFTS[0])
+    assert np.linalg.norm(sent[live[before + 1]] - rest - drift) < 1.5
     panel.set_live(False)
     assert not panel.runner.running
 
