@@ -95,13 +95,12 @@ def live_puppet_latency(app: QApplication, video: Path) -> dict[str, object]:
     """Play ``video`` as the live source with live puppet on; latency from frame handed over to preview painted."""
     from studio.core.project_file import load_project
     from studio.plugins.api import builtin_registry
-    from studio.ui.capture.capture_panel import attach_capture_panel
     from studio.ui.main_window import MainWindow
 
     project = load_project(SAMPLE_PROJECT)
     project.render = project.render.with_changes(device="cpu")
     window = MainWindow(project, None, registry_factory=builtin_registry)
-    panel = attach_capture_panel(window)
+    panel = window.capture_panel
     window.show()
     window.start()
     wait(app, lambda: window.preview.shown_seq >= 1, 120.0)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from studio.capture.face_preset import FACE_PRESET
 from studio.capture.gaps import fill_gaps
 from studio.capture.motion import TrackedMotion
 from studio.core.errors import UserError
@@ -27,12 +26,6 @@ class Binding:
 
     keypoint: int
     landmark: int
-
-
-def face_bindings(keypoint_names: Sequence[str]) -> list[Binding]:
-    """Bind every keypoint named like a FACE_PRESET entry to its face-mesh landmark; others stay unbound."""
-    landmark_of = dict(FACE_PRESET)
-    return [Binding(k, landmark_of[name]) for k, name in enumerate(keypoint_names) if name in landmark_of]
 
 
 def point_spread(points: np.ndarray) -> float:
@@ -95,16 +88,12 @@ def retarget(
     if mode not in RETARGET_MODES:
         raise ValueError(f"unknown retarget mode {mode!r}: choose one of {', '.join(RETARGET_MODES)}")
     rest = np.asarray(rest_positions, dtype=np.float64)
-    keypoint_count = len(rest)
-    for binding in bindings:
-        if not 0 <= binding.keypoint < keypoint_count or not 0 <= binding.landmark < motion.landmark_count:
-            raise ValueError(f"{binding} is out of range ({keypoint_count} keypoints, "
-                             f"{motion.landmark_count} landmarks)")
+    _check_bindings(bindings, len(rest), motion.landmark_count)
     filled = fill_gaps(motion, "interpolate")
     landmarks = filled.landmarks.astype(np.float64)
     neutral_points = _neutral(motion, neutral, landmarks)
-    positions = np.broadcast_to(rest, (motion.frame_count, keypoint_count, 2)).copy()
-    rotations = np.zeros((motion.frame_count, keypoint_count))
+    positions = np.broadcast_to(rest, (motion.frame_count, len(rest), 2)).copy()
+    rotations = np.zeros((motion.frame_count, len(rest)))
     if not bindings:
         return positions, rotations
     keys = np.array([b.keypoint for b in bindings])
@@ -114,29 +103,43 @@ def retarget(
     if not seen.any():
         raise UserError("the neutral frame has no bound landmark: choose a frame where the performer is seen")
     keys, marks, anchor = keys[seen], marks[seen], anchor[seen]
-    tracked = landmarks[:, marks]
+    moved = _moved(landmarks[:, marks], anchor, rest[keys], mode, scale)
+    positions[:, keys] = np.where(np.isnan(moved), rest[keys], moved)
+    if filled.head_rotation is not None:
+        rotations[:, keys] = _relative_roll(filled.head_rotation, neutral, neutral_roll)[:, None]
+    return positions, rotations
+
+
+def _check_bindings(bindings: Sequence[Binding], keypoint_count: int, landmark_count: int) -> None:
+    """ValueError for a binding whose keypoint or landmark does not exist."""
+    for binding in bindings:
+        if not 0 <= binding.keypoint < keypoint_count or not 0 <= binding.landmark < landmark_count:
+            raise ValueError(f"{binding} is out of range ({keypoint_count} keypoints, {landmark_count} landmarks)")
+
+
+def _moved(tracked: np.ndarray, anchor: np.ndarray, rest: np.ndarray, mode: str,
+           scale: str | float) -> np.ndarray:
+    """Bound keypoint positions [T, B, 2] from tracked landmarks [T, B, 2], their neutral [B, 2] and rest [B, 2]."""
     if mode == "relative":
         if scale == "auto":
             performer = point_spread(anchor)
-            factor = point_spread(rest[keys]) / performer if performer > 1e-6 else 1.0
+            factor = point_spread(rest) / performer if performer > 1e-6 else 1.0
         else:
             factor = float(scale)
-        moved = rest[keys] + (tracked - anchor) * factor
-    else:
-        factor, rotation, shift = similarity_fit(anchor, rest[keys])
-        if scale != "auto":
-            factor = float(scale)
-            shift = rest[keys].mean(axis=0) - factor * rotation @ anchor.mean(axis=0)
-        moved = factor * tracked @ rotation.T + shift
-    positions[:, keys] = np.where(np.isnan(moved), rest[keys], moved)
-    if filled.head_rotation is not None:
-        roll = filled.head_rotation
-        reference = neutral_roll
-        if reference is None:
-            reference = float(roll[int(neutral)]) if isinstance(neutral, (int, np.integer)) else 0.0
-        wrapped = np.angle(np.exp(1j * np.nan_to_num(roll - reference)))
-        rotations[:, keys] = np.unwrap(wrapped)[:, None]
-    return positions, rotations
+        return rest + (tracked - anchor) * factor
+    factor, rotation, shift = similarity_fit(anchor, rest)
+    if scale != "auto":
+        factor = float(scale)
+        shift = rest.mean(axis=0) - factor * rotation @ anchor.mean(axis=0)
+    return factor * tracked @ rotation.T + shift
+
+
+def _relative_roll(roll: np.ndarray, neutral: int | np.ndarray, neutral_roll: float | None) -> np.ndarray:
+    """Head roll [T] relative to the neutral roll (given, or the neutral frame's), wrapped then unwrapped."""
+    reference = neutral_roll
+    if reference is None:
+        reference = float(roll[int(neutral)]) if isinstance(neutral, (int, np.integer)) else 0.0
+    return np.unwrap(np.angle(np.exp(1j * np.nan_to_num(roll - reference))))
 
 
 def retarget_take(

@@ -1,7 +1,7 @@
-"""The Project: source image, keypoints, tracks, takes, timing and render settings.
+"""The Project: source image, keypoints, tracks, takes, timing, render settings and capture bindings.
 
 The project announces every change through ``changed`` (a plain-Python signal) with a
-string naming what changed: "keypoints", "tracks", "settings", "takes" or "source".
+string naming what changed: "keypoints", "tracks", "settings", "takes", "capture" or "source".
 Edits (studio.core.edits) are the only code that should mutate a project.
 """
 
@@ -55,6 +55,21 @@ class RenderSettings:
 
 
 @dataclass(frozen=True)
+class CaptureBindings:
+    """The capture dock's bindings, saved with the project: the tracker, keypoint id -> landmark index, and the
+    flow tracker's points [(x, y)] in source-frame pixels (a flow binding's landmark indexes them).
+    """
+
+    tracker: str = "face"
+    landmarks: dict[str, int] = field(default_factory=dict)
+    points: tuple[tuple[float, float], ...] = ()
+
+    def with_changes(self, **changes: object) -> CaptureBindings:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
 class PoseArrays:
     """All keypoints' poses at M frames: positions [M,K,2], jacobians [M,K,2,2], radii [K]."""
 
@@ -75,6 +90,7 @@ class Project:
         self.takes: list[Take] = []
         self.timing = Timing()
         self.render = RenderSettings()
+        self.capture = CaptureBindings()
         self.changed = Signal()
         self._sampler: MotionSampler | None = None
 

@@ -18,7 +18,7 @@ from typing import Any
 from studio.core.atomic import atomic_path
 from studio.core.errors import ProjectFileError
 from studio.core.keypoints import Keypoint
-from studio.core.project import Project, RenderSettings, Timing
+from studio.core.project import CaptureBindings, Project, RenderSettings, Timing
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track
 
@@ -52,7 +52,16 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "tracks": {kp_id: [_key_to_dict(k) for k in track.keys]
                    for kp_id, track in project.tracks.items() if len(track)},
         "takes": [{"name": take.name, "file": f"takes/{i:03d}.npz"} for i, take in enumerate(project.takes)],
+        "capture": capture_to_dict(project),
     }
+
+
+def capture_to_dict(project: Project) -> dict[str, Any]:
+    """The capture section: tracker, bindings of the keypoints still present, and flow points."""
+    capture, present = project.capture, {kp.id for kp in project.keypoints}
+    return {"tracker": capture.tracker,
+            "bindings": {kp_id: m for kp_id, m in capture.landmarks.items() if kp_id in present},
+            "points": [list(point) for point in capture.points]}
 
 
 def _key_to_dict(key: Keyframe) -> dict[str, Any]:
@@ -274,7 +283,33 @@ def _read_take(c: _Context, raw: Any, where: str) -> Take:
         raise c.r.fail(where, f"is damaged ({error})") from None
 
 
+def _read_capture(c: _Context, project: Project) -> None:
+    project.capture = read_capture(c.r, c.document.get("capture", {}), {kp.id for kp in project.keypoints})
+
+
+def read_capture(r: _Reader, raw: Any, keypoint_ids: set[str]) -> CaptureBindings:
+    """The capture section (absent in older files: the defaults); bindings of unknown keypoints are dropped."""
+    data = r.obj(raw, "capture")
+    if not data:
+        return CaptureBindings()
+    tracker = r.str_(data, "tracker", "capture")
+    bindings = r.obj(data.get("bindings", {}), "capture.bindings")
+    landmarks: dict[str, int] = {}
+    for kp_id, landmark in bindings.items():
+        if isinstance(landmark, bool) or not isinstance(landmark, int) or landmark < 0:
+            raise r.fail(f"capture.bindings[{kp_id!r}]", "must be a landmark number (0 or more)")
+        if kp_id in keypoint_ids:
+            landmarks[kp_id] = landmark
+    points = data.get("points", [])
+    if not isinstance(points, list) or not all(
+            isinstance(p, list) and len(p) == 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in p)
+            for p in points):
+        raise r.fail("capture.points", "must be a list of [x, y] pairs")
+    return CaptureBindings(tracker, landmarks, tuple((float(x), float(y)) for x, y in points))
+
+
 # The sections read after the source, in order; a new section is one reader added here.
 _SECTIONS: tuple[Callable[[_Context, Project], None], ...] = (
-    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes,
+    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes, _read_capture,
 )

@@ -1,4 +1,4 @@
-"""Drive a project's keypoints from a video: track, retarget onto the keypoints, resample to the project rate."""
+"""Drive a project's keypoints from a video: track, build the take as the capture dock does, resample to the project."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import numpy as np
 from studio.core.errors import UserError
 from studio.core.pose_table import PoseTable
 from studio.core.project import Project
+from studio.core.takes import Take
 from studio.plugins.api import Registry
 
 Progress = Callable[[int, int], None]
@@ -19,12 +20,14 @@ Progress = Callable[[int, int], None]
 def driven_pose_table(project: Project, video: str | Path, tracker: str = "face", mode: str = "relative",
                       smoothing: float = 0.3, registry: Registry | None = None, progress: Progress | None = None,
                       cancel: threading.Event | None = None) -> PoseTable:
-    """Per-frame poses of every keypoint following the performer in ``video`` (first frame = neutral).
+    """Per-frame poses of every keypoint following the performer in ``video``.
 
     face binds keypoints named after the face preset automatically; flow tracks each keypoint's own rest
-    position through the video (scaled to the video's size); unbound keypoints stay at rest.
+    position through the video (scaled to the video's size); unbound keypoints stay at rest. The take is built by
+    studio.capture.takes.build_take, so the neutral is the first frame that sees a bound landmark, as in the dock.
     """
-    from studio.capture.retarget import Binding, face_bindings, retarget_take
+    from studio.capture.bindings import auto_bindings, bindings_by_index
+    from studio.capture.takes import build_take
     from studio.capture.track_job import track_video
     from studio.media.video_reader import open_frames
 
@@ -32,24 +35,23 @@ def driven_pose_table(project: Project, video: str | Path, tracker: str = "face"
         raise UserError(f"motion mode {mode!r} must be relative or absolute")
     if not project.keypoints:
         raise UserError("the project has no keypoints to drive: add keypoints first")
-    points = None
+    if not 0.0 <= smoothing <= 1.0:
+        raise UserError(f"--smooth {smoothing:g} must be between 0 and 1")
+    frame_size = (project.width, project.height)
     if tracker == "flow":
         with open_frames(video) as source:
-            width, height = source.info.width, source.info.height
-        scale = np.array([width / project.width, height / project.height])
-        points = np.array([(kp.x, kp.y) for kp in project.keypoints]) * scale
-        bindings = [Binding(k, k) for k in range(len(project.keypoints))]
-    elif tracker == "face":
-        bindings = face_bindings([kp.name for kp in project.keypoints])
-        if not bindings:
-            raise UserError("no keypoint is named after the face preset: create the project with "
-                            "--keypoints face, or use --tracker flow")
-    else:
-        raise UserError(f"--tracker {tracker} has no automatic binding to keypoints: use face or flow "
-                        "(bind other trackers in the studio's capture panel)")
-    motion = track_video(video, tracker, points=points, fill="interpolate", smoothing=smoothing,
+            frame_size = (source.info.width, source.info.height)
+    bound = auto_bindings(tracker, project.keypoints, (project.width, project.height), frame_size)
+    points = np.array(bound.points, dtype=np.float64).reshape(-1, 2) if tracker == "flow" else None
+    motion = track_video(video, tracker, points=points, fill=None, smoothing=0.0,
                          progress=progress, cancel=cancel, registry=registry)
-    take = retarget_take(motion, project.keypoints, bindings, neutral=0, mode=mode)
+    take = build_take(motion, project.keypoints, bindings_by_index(project.keypoints, bound.landmarks), mode,
+                      smoothing, "driving")
+    return take_pose_table(project, take)
+
+
+def take_pose_table(project: Project, take: Take) -> PoseTable:
+    """The take resampled to the project's fps as a pose table; keypoints the take never saw stay at rest."""
     values, _ = take.resampled(project.timing.fps)
     table = np.broadcast_to(np.array([kp.rest_values for kp in project.keypoints]),
                             (len(values), len(project.keypoints), 4)).copy()

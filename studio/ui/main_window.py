@@ -109,7 +109,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect()
-        self.capture_panel = attach_capture_panel(self)
+        self.capture_panel = attach_capture_panel(self, self.session, self.preview_link, lambda: self.registry,
+                                                  self.docks[0], self.preview)
+        self.docks.append(self.capture_panel.dock)
         self._show_editor(project is not None)
         self._update_title()
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.capture.face_preset import FACE_PRESET
 from studio.capture.retarget import (
     Binding,
-    face_bindings,
     point_spread,
     retarget,
     retarget_take,
@@ -90,13 +88,6 @@ def test_similarity_fit_recovers_a_known_transform() -> None:
     assert np.allclose(fitted, rotation)
     assert np.allclose(shift, (5.0, -3.0))
     assert point_spread(np.array([[0.0, 0.0], [3.0, 4.0]])) == pytest.approx(5.0)
-
-
-def test_face_bindings_follow_preset_names() -> None:
-    names = ["nose_tip", "hat", "chin"]
-    bindings = face_bindings(names)
-    landmark_of = dict(FACE_PRESET)
-    assert bindings == [Binding(0, landmark_of["nose_tip"]), Binding(2, landmark_of["chin"])]
 
 
 def test_bad_retarget_inputs() -> None:

@@ -75,10 +75,14 @@ class BindingsTable(QTableWidget):
             return False
         self._landmarks[kp_id] = int(landmark)
         self._refresh()
-        row = self._ids.index(kp_id)
+        self.select_after(kp_id)
+        return True
+
+    def select_after(self, kp_id: str) -> None:
+        """Select the row after this keypoint's (the next one to bind)."""
+        row = self._ids.index(kp_id) if kp_id in self._ids else len(self._ids)
         if row + 1 < len(self._ids):
             self.selectRow(row + 1)
-        return True
 
     def _refresh(self) -> None:
         self._filling = True

@@ -1,21 +1,28 @@
-"""The Capture panel's widgets and layout (no behaviour: studio.ui.capture.capture_panel wires them)."""
+"""The Capture panel's widgets and layout (no behaviour: studio.ui.capture.capture_panel wires them).
+
+The panel is wide and short, made for the window's bottom dock area beside the timeline: four columns
+(source and tracking | the source view | bindings | perform and takes) over one status line, with no scrolling.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
     QRadioButton,
-    QScrollArea,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -29,86 +36,135 @@ from studio.ui.capture.capture_source_view import CaptureSourceView
 RESOLUTIONS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     ("Camera default", None), ("640 × 480", (640, 480)), ("1280 × 720", (1280, 720)), ("1920 × 1080", (1920, 1080)),
 )
-DOCK_WIDTH = 400
+PANEL_HEIGHT = 340
+
+
+def _row(*widgets: QWidget, stretch: QWidget | None = None) -> QHBoxLayout:
+    """A horizontal row of widgets; ``stretch`` takes the spare width."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget, 1 if widget is stretch else 0)
+    return row
+
+
+def _box(title: str, layout: QBoxLayout | QFormLayout | QGridLayout) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setLayout(layout)
+    return box
 
 
 class CapturePanelLayout(QWidget):
-    """Builds the panel's actions and widgets as attributes: source, tracking, bindings, perform, takes, status."""
+    """Builds the panel's actions and widgets as attributes: source, tracking, view, bindings, perform, takes."""
 
     def __init__(self, tracker_names: list[str]) -> None:
         super().__init__()
         self.setObjectName("capturePanelWidget")
+        self._build_actions()
+        setup = QVBoxLayout()
+        setup.addWidget(self._build_source())
+        setup.addWidget(self._build_tracking())
+        setup.addStretch(1)
+        self.tracker_combo.addItems(tracker_names)
+        self.source_view = CaptureSourceView()
+        self.source_view.setToolTip("Select a keypoint row, then click a landmark here to bind it")
+        perform = QVBoxLayout()
+        perform.addWidget(self._build_perform())
+        perform.addWidget(self._build_takes(), 1)
+        columns = QHBoxLayout()
+        columns.addLayout(setup, 0)
+        columns.addWidget(self.source_view, 3)
+        columns.addWidget(self._build_bindings(), 3)
+        columns.addLayout(perform, 3)
+        self.status_label = QLabel("", objectName="captureStatus", wordWrap=True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 4, 6, 4)
+        outer.addLayout(columns, 1)
+        outer.addWidget(self.status_label)
+
+    @property
+    def status(self) -> str:
+        """The status line's text."""
+        return self.status_label.text()
+
+    def set_status(self, text: str) -> None:
+        """Show one line in the panel's status."""
+        self.status_label.setText(text)
+
+    def buttons(self) -> list[QAbstractButton]:
+        """Every push and tool button of the panel (for checking that their labels fit)."""
+        return self.findChildren(QAbstractButton)
+
+    def _build_actions(self) -> None:
         self.live_action = QAction("&Live Puppet", self, checkable=True,
                                    toolTip="The preview follows the performer live, without recording")
-        self.record_action = QAction("&Record", self, toolTip="Count down 3-2-1, then record a take")
+        self.record_action = QAction("&Record", self, toolTip="Count down 3-2-1 over the preview, then record a take")
         self.stop_action = QAction("&Stop", self, toolTip="Stop recording (or the countdown)")
         self.calibrate_action = QAction("&Calibrate Neutral", self,
                                         toolTip="Store the performer's current frame as the neutral pose")
         self.stop_action.setEnabled(False)
 
+    def _build_source(self) -> QGroupBox:
         self.camera_combo = QComboBox(objectName="captureCameraCombo")
-        self.refresh_button = QPushButton("↻", toolTip="Look for cameras again", maximumWidth=32)
+        self.refresh_button = QToolButton(text="↻", toolTip="Look for cameras again")
         self.resolution_combo = QComboBox(objectName="captureResolution")
         for text, size in RESOLUTIONS:
             self.resolution_combo.addItem(text, size)
         self.mirror_check = QCheckBox("Mirror", toolTip="Flip the camera left-right, like a mirror")
         self.video_button = QPushButton("Video file…")
         self.folder_button = QPushButton("Frame folder…")
-        self.source_label = QLabel("No source chosen", objectName="captureSourceLabel", wordWrap=True)
-        camera_row = QHBoxLayout()
-        camera_row.addWidget(self.camera_combo, 1)
-        camera_row.addWidget(self.refresh_button)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.video_button)
-        file_row.addWidget(self.folder_button)
-        option_row = QHBoxLayout()
-        option_row.addWidget(self.resolution_combo, 1)
-        option_row.addWidget(self.mirror_check)
-        source_box = QGroupBox("Source")
-        source_layout = QVBoxLayout(source_box)
-        for row in (camera_row, option_row, file_row):
-            source_layout.addLayout(row)
-        source_layout.addWidget(self.source_label)
+        self.source_label = QLabel("No source chosen", objectName="captureSourceLabel")
+        self.source_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout()
+        layout.addLayout(_row(self.camera_combo, self.refresh_button, stretch=self.camera_combo))
+        layout.addLayout(_row(self.resolution_combo, self.mirror_check, stretch=self.resolution_combo))
+        layout.addLayout(_row(self.video_button, self.folder_button))
+        layout.addWidget(self.source_label)
+        return _box("Source", layout)
 
+    def _build_tracking(self) -> QGroupBox:
         self.tracker_combo = QComboBox(objectName="captureTracker")
-        self.tracker_combo.addItems(tracker_names)
         self.mode_combo = QComboBox(objectName="captureMode")
         self.mode_combo.addItems(["relative", "absolute"])
         self.smoothing_slider = QSlider(Qt.Orientation.Horizontal, objectName="captureSmoothing",
                                         minimum=0, maximum=100, value=30,
                                         toolTip="One Euro smoothing: left = raw and quick, right = smooth")
-        tracker_box = QGroupBox("Tracking")
-        form = QFormLayout(tracker_box)
+        form = QFormLayout()
         form.addRow("Tracker", self.tracker_combo)
         form.addRow("Motion", self.mode_combo)
         form.addRow("Smoothing", self.smoothing_slider)
+        return _box("Tracking", form)
 
-        self.source_view = CaptureSourceView()
+    def _build_bindings(self) -> QGroupBox:
         self.bindings = BindingsTable()
-        self.auto_button = QPushButton("Auto (face preset)", objectName="captureAutoBind")
+        self.auto_button = QPushButton("Auto (face preset)", objectName="captureAutoBind",
+                                       toolTip="Bind every keypoint named after the face preset")
         self.keypoint_points_button = QPushButton("Flow: track keypoints",
                                                   toolTip="Flow tracker: follow each keypoint's own position")
-        self.clear_button = QPushButton("Clear")
-        bind_row = QHBoxLayout()
+        self.clear_button = QPushButton("Clear", toolTip="Unbind every keypoint")
+        buttons = QVBoxLayout()
         for button in (self.auto_button, self.keypoint_points_button, self.clear_button):
-            bind_row.addWidget(button)
-        bindings_box = QGroupBox("Bindings")
-        bindings_box.setToolTip("Select a keypoint row, then type a landmark number or click a landmark in the view")
-        bindings_layout = QVBoxLayout(bindings_box)
-        bindings_layout.addWidget(QLabel("Select a row, then click a landmark:", wordWrap=True))
-        bindings_layout.addWidget(self.source_view, 2)
-        bindings_layout.addWidget(self.bindings, 2)
-        bindings_layout.addLayout(bind_row)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QHBoxLayout()
+        layout.addWidget(self.bindings, 1)
+        layout.addLayout(buttons)
+        box = _box("Bindings", layout)
+        box.setToolTip("Select a keypoint row, then type a landmark number or click a landmark in the view")
+        return box
 
-        perform_row = QHBoxLayout()
-        for action in (self.live_action, self.calibrate_action, self.record_action, self.stop_action):
+    def _build_perform(self) -> QGroupBox:
+        grid = QGridLayout()
+        actions = (self.live_action, self.calibrate_action, self.record_action, self.stop_action)
+        for index, action in enumerate(actions):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            perform_row.addWidget(button)
-        self.countdown_label = QLabel("", objectName="captureCountdown")
-        perform_row.addWidget(self.countdown_label, 1)
+            button.setSizePolicy(QSizePolicy.Policy.MinimumExpanding, QSizePolicy.Policy.Fixed)
+            grid.addWidget(button, index // 2, index % 2)
+        return _box("Perform", grid)
 
+    def _build_takes(self) -> QGroupBox:
         self.take_list = QListWidget(objectName="captureTakes")
         self.start_spin = QSpinBox(objectName="captureBakeStart", minimum=-100000, maximum=100000)
         self.end_spin = QSpinBox(objectName="captureBakeEnd", minimum=-100000, maximum=100000)
@@ -118,32 +174,8 @@ class CapturePanelLayout(QWidget):
         self.mode_group.addButton(self.replace_radio)
         self.mode_group.addButton(self.store_radio)
         self.bake_button = QPushButton("Bake", objectName="captureBake")
-        range_row = QHBoxLayout()
-        range_row.addWidget(QLabel("Frames"))
-        range_row.addWidget(self.start_spin)
-        range_row.addWidget(QLabel("to"))
-        range_row.addWidget(self.end_spin)
-        range_row.addWidget(self.bake_button)
-        bake_row = QHBoxLayout()
-        bake_row.addWidget(self.replace_radio)
-        bake_row.addWidget(self.store_radio)
-        takes_box = QGroupBox("Takes")
-        takes_layout = QVBoxLayout(takes_box)
-        takes_layout.addWidget(self.take_list)
-        takes_layout.addLayout(range_row)
-        takes_layout.addLayout(bake_row)
-
-        self.status_label = QLabel("", objectName="captureStatus", wordWrap=True)
-        content = QWidget()
-        layout = QVBoxLayout(content)
-        for box in (source_box, tracker_box, bindings_box):
-            layout.addWidget(box)
-        layout.addLayout(perform_row)
-        layout.addWidget(takes_box)
-        layout.addWidget(self.status_label)
-        content.setMinimumWidth(DOCK_WIDTH - 40)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        layout = QVBoxLayout()
+        layout.addWidget(self.take_list, 1)
+        layout.addLayout(_row(QLabel("Frames"), self.start_spin, QLabel("to"), self.end_spin, self.bake_button))
+        layout.addLayout(_row(self.replace_radio, self.store_radio))
+        return _box("Takes", layout)

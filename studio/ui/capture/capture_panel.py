@@ -8,33 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QListWidgetItem,
-    QMenu,
-)
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QWidget
 
-from studio.capture.retarget import face_bindings
+from studio.capture.puppet import LivePuppet, PuppetSettings, head_roll
 from studio.capture.trackers.base import Tracker
 from studio.core.errors import UserError
-from studio.core.takes import Take
-from studio.ui.capture.capture_layout import DOCK_WIDTH, CapturePanelLayout
-from studio.ui.capture.capture_preview import LivePreviewFeed
-from studio.ui.capture.capture_puppet import LivePuppet, PuppetSettings, head_roll
-from studio.ui.capture.capture_runner import CaptureRunner, LiveSample, shrink_for_view
+from studio.plugins.api import Registry
+from studio.ui.capture.capture_countdown import CountdownOverlay
+from studio.ui.capture.capture_layout import PANEL_HEIGHT
+from studio.ui.capture.capture_preview import LivePreviewFeed, PreviewTarget
+from studio.ui.capture.capture_runner import VIDEO_ENDED, CaptureRunner, LiveSample, shrink_for_view
 from studio.ui.capture.capture_source import SourceChoice
-from studio.ui.capture.capture_source_view import nearest_point
-from studio.ui.capture.capture_takes import bake_edit, build_take, next_take_name, take_frame_count
-from studio.ui.threads import BackgroundJob
+from studio.ui.capture.capture_take_actions import TakeActions
+from studio.ui.session import Session
 
-if TYPE_CHECKING:
-    from studio.ui.main_window import MainWindow
+RegistrySource = Callable[[], Registry | None]
 
 BUILTIN_TRACKERS = ("face", "pose", "hands", "flow")
 NOT_SEEN = {"face": "No face found: face the camera", "pose": "No body found: step into view",
@@ -50,36 +43,37 @@ def probe_cameras() -> list[int]:
     return list_cameras()
 
 
-def tracker_names(window: MainWindow) -> list[str]:
-    """The built-in trackers, then any a plugin adds to the window's registry."""
-    registry = getattr(window, "registry", None)
+def tracker_names(registry: Registry | None) -> list[str]:
+    """The built-in trackers, then any a plugin adds to the registry."""
     names = list(registry.names("tracker")) if registry is not None else []
     return list(BUILTIN_TRACKERS) + [n for n in names if n not in BUILTIN_TRACKERS]
 
 
-class CapturePanel(CapturePanelLayout):
-    """The panel inside the Capture dock. ``status`` is the one-line status; ``live_pose_sent(seq, timestamp)``
-    fires for each live preview request (its worker sequence number and the source timestamp of its frame).
+class CapturePanel(TakeActions):
+    """The panel inside the Capture dock, given what it needs: the session, the preview it drives live (the pose
+    sink), the plugin registry (for trackers) and the widget the countdown is drawn over.
+
+    ``status`` is the one-line status; ``live_pose_sent(seq, timestamp)`` fires for each live preview request
+    (its worker sequence number and the source timestamp of its frame).
     """
 
     live_pose_sent = Signal(int, float)
-    take_ready = Signal(object)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(tracker_names(window))
-        self.main_window = window
-        self.session = window.session
+    def __init__(self, session: Session, preview: PreviewTarget, registry: RegistrySource,
+                 countdown_host: QWidget | None = None) -> None:
+        super().__init__(tracker_names(registry()))
+        self.session = session
+        self._registry = registry
         self.countdown_seconds = 3
         self.runner = CaptureRunner(self)
-        self.feed = LivePreviewFeed(window, self)
+        self.feed = LivePreviewFeed(session, preview, self)
+        self.countdown = CountdownOverlay(countdown_host or self.source_view)
         self.countdown_timer = QTimer(self, interval=1000)
         self._choice: SourceChoice | None = None
-        self._jobs: set[BackgroundJob] = set()
-        self._pending_take: Take | None = None
-        self._neutral: tuple[np.ndarray, float | None] | None = None
+        self._init_takes()
+        self._neutral = None
         self._last_sample: LiveSample | None = None
-        self._flow_points: list[tuple[float, float]] = []
-        self._reference_size: tuple[int, int] | None = None
+        self._reference_size = None
         self._countdown = 0
         self._seen: bool | None = None
         self._cameras_listed = False
@@ -87,6 +81,7 @@ class CapturePanel(CapturePanelLayout):
         self.menu: QMenu | None = None
         self._connect()
         self._on_keypoints_changed()
+        self._load_bindings()
         self._refresh_takes()
 
     def _connect(self) -> None:
@@ -108,6 +103,8 @@ class CapturePanel(CapturePanelLayout):
         self.clear_button.clicked.connect(self._clear_bindings)
         self.bindings.bindings_changed.connect(self._on_bindings_changed)
         self.bindings.message.connect(self.set_status)
+        self.bindings_updated.connect(self._update_puppet)
+        self.tracker_switched.connect(self._on_tracker_switched)
         self.source_view.clicked.connect(self._on_view_clicked)
         self.bake_button.clicked.connect(self.bake)
         self.take_list.currentRowChanged.connect(self._on_take_selected)
@@ -121,35 +118,12 @@ class CapturePanel(CapturePanelLayout):
         self.session.frame_changed.connect(lambda _f: self.feed.reassert())
         self.session.project_replaced.connect(self._on_project_replaced)
 
-    # ----- status and jobs --------------------------------------------------------------------------
-    @property
-    def status(self) -> str:
-        """The status line's text."""
-        return self.status_label.text()
-
-    def set_status(self, text: str) -> None:
-        """Show one line in the panel's status."""
-        self.status_label.setText(text)
-
-    def _run_job(self, function: Callable[[], Any], on_success: Callable[[Any], None]) -> None:
-        """Run ``function`` off the GUI thread; its result goes to ``on_success``, a failure to the status line."""
-        job = BackgroundJob(function, self)
-        self._jobs.add(job)
-        job.succeeded.connect(on_success)
-        job.failed.connect(self.set_status)
-        job.finished.connect(lambda: self._jobs.discard(job))
-        job.finished.connect(job.deleteLater)
-        job.start()
-
-    def wait_for_jobs(self) -> None:
-        """Block until the panel's background jobs (camera listing, frame grabs, take building) finish."""
-        for job in list(self._jobs):
-            job.wait()
-
+    # ----- lifecycle ---------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop the capture, timers and jobs, and give the preview back to the timeline (idempotent)."""
         self.countdown_timer.stop()
         self._countdown = 0
+        self.countdown.clear()
         self.runner.puppet = None
         self.runner.stop()
         self.runner.take_recording()
@@ -238,19 +212,15 @@ class CapturePanel(CapturePanelLayout):
                 return
             view, scale = shrink_for_view(frame)
             self._reference_size = (frame.shape[1], frame.shape[0])
-            self.source_view.show_frame(view, scale, np.array(self._flow_points, np.float32).reshape(-1, 2))
+            self.source_view.show_frame(view, scale, self.flow_points)
             self._highlight_bound()
 
         self._run_job(lambda: first_frame(choice), shown)
 
-    def _on_tracker_changed(self, name: str) -> None:
+    def _on_tracker_switched(self, name: str) -> None:
         self._neutral = None
         self._seen = None
-        self._flow_points = []
-        self.source_view.set_points(np.zeros((0, 2), np.float32))
-        if self.bindings.landmarks():
-            self.bindings.set_landmarks({})
-            self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
+        self.source_view.set_points(self.flow_points if name == "flow" else np.zeros((0, 2), np.float32))
         if name == "flow":
             self._grab_reference()
         if self.runner.running and not self.runner.recording:
@@ -260,13 +230,13 @@ class CapturePanel(CapturePanelLayout):
         from studio.capture.trackers.registry import create_tracker
 
         name = self.tracker_name
-        registry = getattr(self.main_window, "registry", None)
+        registry = self._registry()
         options: dict[str, Any] = dict(TRACKER_OPTIONS.get(name, {}))
         if name == "flow":
-            if not self._flow_points:
+            if not len(self.flow_points):
                 raise UserError("the flow tracker needs points: click points on the frame or use "
                                 "'Flow: track keypoints'")
-            options["points"] = np.array(self._flow_points, dtype=np.float64)
+            options["points"] = self.flow_points.astype(np.float64)
         return lambda: create_tracker(name, registry, **options)
 
     def _start_capture(self, record: bool) -> bool:
@@ -289,18 +259,24 @@ class CapturePanel(CapturePanelLayout):
         self.set_status(f"Running: {width}×{height} at {fps:.0f} fps{recording}")
 
     def _on_capture_failed(self, message: str) -> None:
+        """The source or the tracker failed: a recording under way is kept (built from what arrived)."""
         self.countdown_timer.stop()
         self._countdown = 0
-        self.runner.take_recording()
-        self._set_recording_ui(False)
         self._turn_live_off()
+        if self.runner.recording:
+            self._finish_recording(message)
+            return
+        self.countdown.clear()
+        self._set_recording_ui(False)
         self.set_status(message)
 
     def _on_capture_ended(self, reason: str) -> None:
-        if self.runner.recording:
-            self._finish_recording()
+        """The source ended by itself: the video's end, or a camera that stopped giving frames."""
         self._turn_live_off()
-        self.set_status(reason[:1].upper() + reason[1:] + (" — building the take…" if self._jobs else ""))
+        if self.runner.recording:
+            self._finish_recording("" if reason == VIDEO_ENDED else reason)
+            return
+        self.set_status(reason[:1].upper() + reason[1:])
 
     # ----- samples ----------------------------------------------------------------------------------
     def _on_sample(self, sample: LiveSample) -> None:
@@ -361,64 +337,6 @@ class CapturePanel(CapturePanelLayout):
         self._update_puppet()
         self.set_status("Neutral pose stored: motion is measured from it")
 
-    # ----- bindings ---------------------------------------------------------------------------------
-    def auto_bind(self) -> None:
-        """Bind every keypoint named after the face preset to its face-mesh landmark."""
-        keypoints = self.session.project.keypoints
-        found = face_bindings([kp.name for kp in keypoints])
-        if not found:
-            self.set_status("No keypoint is named after the face preset: bind them by hand")
-            return
-        if self.tracker_name != "face":
-            self.tracker_combo.setCurrentText("face")
-        self.bindings.set_landmarks({keypoints[b.keypoint].id: b.landmark for b in found})
-        self.set_status(f"Bound {len(found)} of {len(keypoints)} keypoints to face landmarks")
-
-    def track_keypoints(self) -> None:
-        """Flow tracker: one point on each keypoint's rest position (scaled to the source), bound to it."""
-        project = self.session.project
-        if self.tracker_name != "flow":
-            self.tracker_combo.setCurrentText("flow")
-        if self._reference_size is None:
-            self.set_status("Choose a video or camera first: its first frame must be read to place points")
-            return
-        width, height = self._reference_size
-        self._flow_points = [(kp.x * width / project.width, kp.y * height / project.height)
-                             for kp in project.keypoints]
-        self.bindings.set_landmarks({kp.id: index for index, kp in enumerate(project.keypoints)})
-        self.source_view.set_points(np.array(self._flow_points, np.float32).reshape(-1, 2))
-        self.set_status(f"{len(self._flow_points)} flow points on the keypoints")
-
-    def _clear_bindings(self) -> None:
-        self.bindings.set_landmarks({})
-        self._flow_points = []
-        if self.tracker_name == "flow":
-            self.source_view.set_points(np.zeros((0, 2), np.float32))
-
-    def _on_bindings_changed(self) -> None:
-        self._highlight_bound()
-        self._update_puppet()
-
-    def _highlight_bound(self) -> None:
-        self.source_view.set_highlight(set(self.bindings.landmarks().values()))
-
-    def _on_view_clicked(self, x: float, y: float) -> None:
-        if self.tracker_name == "flow" and not self.runner.running:
-            if self.bindings.selected_keypoint() is None:
-                self.set_status("Select a keypoint row first, then click where its flow point goes")
-                return
-            self._flow_points.append((x, y))
-            self.bindings.bind_selected(len(self._flow_points) - 1)
-            self.source_view.set_points(np.array(self._flow_points, np.float32).reshape(-1, 2))
-            return
-        index = nearest_point(self.source_view.points, x, y)
-        if index is None:
-            self.set_status("No landmark in view to pick: start Live Puppet so the tracker shows them")
-        elif not self.bindings.bind_selected(index):
-            self.set_status(f"Landmark {index}: select a keypoint row first to bind it")
-        else:
-            self.set_status(f"Bound to landmark {index}")
-
     # ----- recording --------------------------------------------------------------------------------
     def record(self) -> None:
         """Count down, then record a take from the source."""
@@ -435,20 +353,20 @@ class CapturePanel(CapturePanelLayout):
         if self._countdown <= 0:
             self._begin_recording()
             return
-        self.countdown_label.setText(str(self._countdown))
+        self.countdown.show_count(self._countdown)
         self.countdown_timer.start()
 
     def _tick(self) -> None:
         self._countdown -= 1
         if self._countdown > 0:
-            self.countdown_label.setText(str(self._countdown))
+            self.countdown.show_count(self._countdown)
             return
         self.countdown_timer.stop()
         self._begin_recording()
 
     def _begin_recording(self) -> None:
         self._countdown = 0
-        self.countdown_label.setText("● REC")
+        self.countdown.show_recording()
         choice = self._choice
         if choice is not None and choice.is_camera and self.runner.start_recording():
             self.set_status("Recording…")
@@ -468,95 +386,14 @@ class CapturePanel(CapturePanelLayout):
         if not self.live_action.isChecked():
             self.runner.stop()
 
-    def _set_recording_ui(self, recording: bool) -> None:
-        self.record_action.setEnabled(not recording)
-        self.stop_action.setEnabled(recording)
-        if not recording:
-            self.countdown_label.setText("")
-
-    def _finish_recording(self) -> None:
-        recorder = self.runner.take_recording()
-        self._set_recording_ui(False)
-        if recorder is None:
-            return
-        project = self.session.project
-        keypoints, bindings = list(project.keypoints), self.bindings.bindings()
-        mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
-        neutral, roll = self._neutral if self._neutral is not None else (None, None)
-        name = next_take_name(project)
-        self.set_status(f"Building {name}…")
-
-        def build() -> Take:
-            return build_take(recorder.motion(), keypoints, bindings, mode, strength, name, neutral, roll)
-
-        def built(take: Take) -> None:
-            if self.session.project is not project:
-                return
-            self._pending_take = take  # a new recording replaces one that was never stored
-            self._refresh_takes()
-            self.take_list.setCurrentRow(0)
-            frames = take_frame_count(take, project.timing.fps)
-            self.set_status(f"{take.name}: {take.duration:.1f} s, {len(take.times)} samples ({frames} frames); "
-                            "choose the range, then Bake")
-            self.take_ready.emit(take)
-
-        self._run_job(build, built)
-
-    # ----- takes and baking -------------------------------------------------------------------------
-    def takes(self) -> list[Take]:
-        """The takes in the list: the unsaved recording first (if any), then the project's takes."""
-        pending = [self._pending_take] if self._pending_take is not None else []
-        return pending + list(self.session.project.takes)
-
-    def _refresh_takes(self) -> None:
-        fps = self.session.project.timing.fps
-        current = self.take_list.currentRow()
-        self.take_list.blockSignals(True)
-        self.take_list.clear()
-        for take in self.takes():
-            unsaved = " — not stored yet" if take is self._pending_take else ""
-            item = QListWidgetItem(f"{take.name}: {take.duration:.1f} s, "
-                                   f"{take_frame_count(take, fps)} frames{unsaved}")
-            self.take_list.addItem(item)
-        self.take_list.blockSignals(False)
-        if 0 <= current < self.take_list.count():
-            self.take_list.setCurrentRow(current)
-
-    def _on_take_selected(self, row: int) -> None:
-        takes = self.takes()
-        if not 0 <= row < len(takes):
-            return
-        timing = self.session.project.timing
-        start = self.session.current_frame
-        self.start_spin.setValue(start)
-        self.end_spin.setValue(min(timing.end, start + take_frame_count(takes[row], timing.fps) - 1))
-
-    def bake(self) -> None:
-        """Store the selected take and/or replace the keys over the chosen range with it, as one undo step."""
-        takes = self.takes()
-        row = self.take_list.currentRow()
-        if not 0 <= row < len(takes):
-            self.set_status("Record a take or select one in the list first")
-            return
-        take = takes[row]
-        try:
-            edit = bake_edit(self.session.project, take, self.start_spin.value(), self.end_spin.value(),
-                             self.replace_radio.isChecked())
-        except UserError as error:
-            self.set_status(str(error))
-            return
-        if take is self._pending_take:
-            self._pending_take = None
-        self.session.push(edit)
-        self.session.finish_gesture()
-        self.set_status(edit.text)
-
     # ----- document ---------------------------------------------------------------------------------
     def _on_document_changed(self, what: str) -> None:
         if what == "keypoints":
             self._on_keypoints_changed()
         elif what == "takes":
             self._refresh_takes()
+        elif what == "capture":
+            self._load_bindings()
         self.feed.reassert()
 
     def _on_keypoints_changed(self) -> None:
@@ -567,26 +404,31 @@ class CapturePanel(CapturePanelLayout):
         self.shutdown()
         self._pending_take = None
         self._neutral = None
-        self._flow_points = []
-        self.bindings.set_landmarks({})
         self._on_keypoints_changed()
+        self._load_bindings()
         self._refresh_takes()
         self.set_status("")
 
 
-def attach_capture_panel(window: MainWindow) -> CapturePanel:
-    """Add the Capture dock (objectName "capturePanel") and a Capture menu to the window; return the panel.
+def attach_capture_panel(window: QMainWindow, session: Session, preview: PreviewTarget, registry: RegistrySource,
+                         beside: QDockWidget | None = None, countdown_host: QWidget | None = None) -> CapturePanel:
+    """Add the Capture dock (objectName "capturePanel", tabbed ``beside`` the timeline's dock, floatable) and a
+    Capture menu to the window; return the panel. The countdown is drawn over ``countdown_host`` (the preview).
 
     The window should call ``panel.shutdown()`` from its own shutdown; until then the app's aboutToQuit does.
     """
     from PySide6.QtWidgets import QApplication
 
-    panel = CapturePanel(window)
+    panel = CapturePanel(session, preview, registry, countdown_host)
     dock = QDockWidget("Capture", window)
     dock.setObjectName("capturePanel")
     dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    if beside is not None:
+        window.tabifyDockWidget(beside, dock)
+        beside.raise_()
+    dock.visibilityChanged.connect(
+        lambda shown: shown and window.resizeDocks([dock], [PANEL_HEIGHT], Qt.Orientation.Vertical))
     menu = window.menuBar().addMenu("&Capture")
     menu.addActions([panel.live_action, panel.calibrate_action])
     menu.addSeparator()

@@ -7,29 +7,43 @@ and the worker's one-slot mailbox keeps only the newest too), and the timeline i
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.project import PoseArrays
-
-if TYPE_CHECKING:
-    from studio.ui.main_window import MainWindow
+from studio.ui.session import Session
 
 LIVE_MIN_INTERVAL_MS = 15
 
 
+class PoseWorker(Protocol):
+    """Renders a driving pose for a frame; returns the request's sequence number (the preview worker)."""
+
+    def request(self, frame: int, rest: PoseArrays, driving: PoseArrays) -> int: ...
+
+
+class PreviewTarget(Protocol):
+    """The pose sink: the timeline's link to the preview worker, which live mode pauses (the preview link)."""
+
+    paused: bool
+    worker: PoseWorker
+
+    def request(self) -> int: ...
+
+
 class LivePreviewFeed(QObject):
-    """Sends ``window.preview_link.worker.request(frame, project.rest_pose(), live_pose)`` for live poses.
+    """Sends ``preview.worker.request(frame, project.rest_pose(), live_pose)`` for live poses.
 
     ``sent(seq, timestamp)`` fires per request with the worker's sequence number and the pose's source timestamp.
     """
 
     sent = Signal(int, float)
 
-    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
+    def __init__(self, session: Session, preview: PreviewTarget, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._window = window
+        self._session = session
+        self._preview = preview
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self._send_pending)
         self._pending: tuple[PoseArrays, float] | None = None
@@ -38,11 +52,9 @@ class LivePreviewFeed(QObject):
         self.active = False
 
     def start(self) -> None:
-        """Take over the preview: pause the timeline's requests (``PreviewLink.paused`` when the link has it)."""
+        """Take over the preview: pause the timeline's requests."""
         self.active = True
-        link = self._window.preview_link
-        if hasattr(link, "paused"):
-            link.paused = True
+        self._preview.paused = True
 
     def stop(self) -> None:
         """Give the preview back to the timeline and render the current frame again."""
@@ -52,10 +64,8 @@ class LivePreviewFeed(QObject):
         self._last_pose = None
         if not was_active:
             return
-        link = self._window.preview_link
-        if hasattr(link, "paused"):
-            link.paused = False
-        link.request()
+        self._preview.paused = False
+        self._preview.request()
 
     def offer(self, pose: PoseArrays, timestamp: float) -> None:
         """A new live pose: send it now, or when the rate limit allows if nothing newer arrives first."""
@@ -87,8 +97,7 @@ class LivePreviewFeed(QObject):
         self.sent.emit(self._request(pose), timestamp)
 
     def _request(self, pose: PoseArrays) -> int:
-        session = self._window.session
-        project = session.project
+        project = self._session.project
         if pose.positions.shape[1] != len(project.keypoints):
             return 0
-        return self._window.preview_link.worker.request(session.current_frame, project.rest_pose(), pose)
+        return self._preview.worker.request(self._session.current_frame, project.rest_pose(), pose)

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from studio.capture.puppet import LivePuppet
 from studio.capture.trackers.base import TrackedFrame, Tracker
 from studio.core.errors import CancelledError, UserError
 from studio.core.project import PoseArrays
-from studio.ui.capture.capture_puppet import LivePuppet
 from studio.ui.capture.capture_source import SourceChoice
 from studio.ui.threads import BackgroundJob
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 VIEW_SIDE = 320
+VIDEO_ENDED = "the video ended"
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +201,7 @@ class CaptureRunner(QObject):
     def _watch(self, capture: LiveCapture, generation: int, is_camera: bool) -> None:
         capture.wait()
         self._finished.emit(generation, "camera lost: it stopped giving frames; check the cable and start again"
-                            if is_camera else "the video ended")
+                            if is_camera else VIDEO_ENDED)
 
     def _relay_sample(self, generation: int, sample: LiveSample) -> None:
         if generation == self._generation:

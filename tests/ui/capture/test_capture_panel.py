@@ -2,92 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from studio.capture.face_preset import FACE_PRESET
-from studio.core.project_file import load_project
-from studio.plugins.api import builtin_registry
-from studio.ui.capture.capture_panel import CapturePanel, attach_capture_panel
 from studio.ui.capture.capture_source import SourceChoice
+from tests.ui.capture.conftest import FPS, FRAMES, SHIFTS
 from tests.ui.conftest import make_project
-
-ROOT = Path(__file__).resolve().parents[3]
-FPS = 30
-FRAMES = 40
-SHIFTS = np.array([(0.5 * i, -0.25 * i) for i in range(FRAMES)])
-
-
-def write_shifted_video(path: Path, shifts: np.ndarray, fps: int = FPS) -> Path:
-    """resources/sample.png moved by each (dx, dy) shift, one H.264 frame per shift (PyAV)."""
-    image = cv2.cvtColor(cv2.imread(str(ROOT / "resources" / "sample.png")), cv2.COLOR_BGR2RGB)
-    height, width = image.shape[:2]
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"crf": "12"}
-        for dx, dy in shifts:
-            moved = cv2.warpAffine(image, np.float32([[1, 0, dx], [0, 1, dy]]), (width, height),
-                                   flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(moved, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
-@pytest.fixture(scope="module")
-def shifted_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample portrait drifting right and up at a constant speed, 40 frames at 30 fps."""
-    return write_shifted_video(tmp_path_factory.mktemp("capture") / "drift.mp4", SHIFTS)
-
-
-@pytest.fixture(autouse=True)
-def _no_capture_thread_left() -> Iterator[None]:
-    """Fail a test that leaves a capture reader, tracker or watcher thread alive."""
-    yield
-    alive = [t for t in threading.enumerate() if t.name.startswith("capture-")]
-    assert not alive, f"capture threads left running: {alive}"
-
-
-@pytest.fixture
-def open_panel(qtbot, tmp_path: Path) -> Iterator[Callable[[bool], CapturePanel]]:
-    """Open the sample project in a window with the capture panel attached (started = preview worker runs)."""
-    from studio.ui.main_window import MainWindow
-
-    opened: list[tuple[MainWindow, CapturePanel]] = []
-
-    def make(started: bool = False) -> CapturePanel:
-        project = load_project(ROOT / "resources" / "sample.marionette")
-        project.render = project.render.with_changes(device="cpu")
-        window = MainWindow(project, tmp_path / "sample.marionette", registry_factory=builtin_registry)
-        panel = attach_capture_panel(window)
-        panel.countdown_seconds = 0
-        window.show()
-        qtbot.waitExposed(window)
-        if started:
-            window.start()
-        opened.append((window, panel))
-        return panel
-
-    yield make
-    for window, panel in opened:
-        panel.shutdown()
-        window.shutdown()
-        window.hide()
-        window.deleteLater()
 
 
 def test_dock_menu_and_no_camera(qtbot, open_panel) -> None:
     panel = open_panel()
-    window = panel.main_window
+    window = panel.window()
     assert panel.dock is not None and panel.dock.objectName() == "capturePanel"
     assert panel.dock.widget() is panel
     titles = [action.text() for action in window.menuBar().actions()]
@@ -137,9 +66,9 @@ def test_recording_a_video_then_baking_writes_keys_that_follow_the_shifts(qtbot,
     panel = open_panel()
     project = panel.session.project
     tracks_before = dict(project.tracks)
-    undo_index = panel.session.undo.index
     panel.smoothing_slider.setValue(0)
     panel.auto_bind()
+    undo_index = panel.session.undo.index
     panel.set_source(SourceChoice(path=shifted_video))
     panel.session.set_frame(20)
     with qtbot.waitSignal(panel.take_ready, timeout=20000) as ready:
@@ -210,7 +139,7 @@ def test_flow_tracker_on_the_keypoints_records_the_shifts(qtbot, open_panel, shi
 def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shifted_video, monkeypatch) -> None:
     panel = open_panel(started=True)
     project = panel.session.project
-    worker = panel.main_window.preview_link.worker
+    worker = panel.window().preview_link.worker
     sent: dict[int, np.ndarray] = {}
     original = worker.request
 
@@ -240,13 +169,13 @@ def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shi
     assert np.all(np.diff(centres[:, 0]) > -0.5)
     last_link_request = max(sent)
     assert last_link_request not in live, "leaving live mode gives the preview back to the timeline"
-    assert project.takes == [] and panel.session.undo.index == 0
+    assert project.takes == [] and panel.session.undo.texts() == ["Bind 19 keypoints to face landmarks"]
 
 
 def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_video, monkeypatch) -> None:
     panel = open_panel()
     sent: dict[int, np.ndarray] = {}
-    worker = panel.main_window.preview_link.worker
+    worker = panel.window().preview_link.worker
     original = worker.request
 
     def spy(frame, rest, driving):
@@ -262,16 +191,21 @@ def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_vi
     panel.set_source(SourceChoice(path=shifted_video))
     live: list[int] = []
     stamps: list[float] = []
+    tracked_at: list[float] = []
     panel.live_pose_sent.connect(lambda seq, t: (live.append(seq), stamps.append(t)))
+    panel.runner.sample_ready.connect(lambda sample: tracked_at.append(sample.timestamp))
     panel.set_live(True)
     qtbot.waitUntil(lambda: bool(stamps) and stamps[-1] >= 12 / FPS, timeout=20000)
     rest = panel.session.project.rest_pose().positions[0].mean(axis=0)
     before = len(live)
     panel.calibrate()
+    calibrated_at = tracked_at[-1]
     assert "Neutral pose stored" in panel.status
     qtbot.waitUntil(lambda: len(live) >= before + 2, timeout=20000)
     assert np.linalg.norm(sent[live[before - 1]] - rest) > 4.0
-    assert np.linalg.norm(sent[live[before + 1]] - rest) < 2.0
+    # measured from the calibrated frame: only the drift since then (frames dropped under load included) remains
+    drift = (stamps[before + 1] - calibrated_at) * FPS * (SHIFTS[1] - SHIFTS[0])
+    assert np.linalg.norm(sent[live[before + 1]] - rest - drift) < 1.5
     panel.set_live(False)
     assert not panel.runner.running
 
@@ -282,10 +216,10 @@ def test_countdown_then_stop_cancels_the_recording(open_panel, shifted_video) ->
     panel.auto_bind()
     panel.set_source(SourceChoice(path=shifted_video))
     panel.record_action.trigger()
-    assert panel.countdown_label.text() == "3" and panel.stop_action.isEnabled()
+    assert panel.countdown.text == "3" and panel.countdown.isVisible() and panel.stop_action.isEnabled()
     assert not panel.record_action.isEnabled() and not panel.runner.running
     panel.stop_action.trigger()
-    assert panel.status == "Recording cancelled" and panel.countdown_label.text() == ""
+    assert panel.status == "Recording cancelled" and panel.countdown.text == "" and not panel.countdown.isVisible()
     assert panel.record_action.isEnabled() and not panel.countdown_timer.isActive()
 
 
@@ -302,7 +236,7 @@ def test_a_bad_video_shows_an_error_and_changes_nothing(qtbot, open_panel, tmp_p
     assert "broken.mp4" in panel.status and "not a readable video" in panel.status, panel.status
     assert "Traceback" not in panel.status and "\n" not in panel.status
     assert panel.record_action.isEnabled() and not panel.runner.running
-    assert project.tracks == tracks_before and project.takes == [] and panel.session.undo.index == 0
+    assert project.tracks == tracks_before and project.takes == [] and panel.session.undo.index == 1
 
 
 def test_a_missing_file_camera_or_face_records_nothing(qtbot, open_panel, tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
-"""From a recording to the document: build the take, and the one undo step that stores and/or bakes it.
+"""From a performance to the document: the one motion-to-take path, and the undo step that stores and/or bakes it.
 
-No Qt here; the retargeting, smoothing and baking are the capture and core functions.
+No Qt here. The capture dock (a recording) and `render --driving` (a tracked video) both build their take with
+``build_take``, so they share the neutral-frame rule: a calibrated neutral when given, otherwise the first frame
+where the tracker sees a bound landmark. Smoothing runs on the raw samples (gaps kept); retargeting fills gaps.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from studio.capture.bindings import usable_bindings
 from studio.capture.motion import TrackedMotion
 from studio.capture.retarget import Binding, retarget_take
 from studio.capture.smoothing import smooth_motion
@@ -17,7 +20,6 @@ from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
 from studio.core.takes import Take, bake_take
-from studio.ui.capture.capture_puppet import usable_bindings
 
 NOTHING_SEEN = {
     "face": "no face found in the recording: face the camera in good light and record again",

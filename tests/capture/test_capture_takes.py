@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 
 from studio.capture.motion import TrackedMotion
+from studio.capture.puppet import LivePuppet, PuppetSettings
 from studio.capture.retarget import Binding
+from studio.capture.takes import bake_edit, build_take, next_take_name
 from studio.capture.trackers.base import TrackedFrame
 from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
 from studio.core.tracks import Keyframe, Track
 from studio.core.undo import UndoStack
-from studio.ui.capture.capture_puppet import LivePuppet, PuppetSettings
-from studio.ui.capture.capture_takes import bake_edit, build_take, next_take_name
 
 NEUTRAL = np.array([[10.0, 10.0], [30.0, 10.0], [20.0, 30.0]])
 BINDINGS = (Binding(0, 0), Binding(1, 1))

@@ -7,11 +7,11 @@ its smoothing filter. Retargeting itself is studio.capture.retarget.retarget on 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from studio.capture.bindings import usable_bindings
 from studio.capture.motion import TrackedMotion
 from studio.capture.retarget import Binding, retarget
 from studio.capture.smoothing import OneEuroFilter, one_euro_settings
@@ -34,11 +34,6 @@ class PuppetSettings:
     strength: float = 0.0
     neutral: np.ndarray | None = None
     neutral_roll: float | None = None
-
-
-def usable_bindings(bindings: Sequence[Binding], landmark_count: int) -> tuple[Binding, ...]:
-    """The bindings whose landmark the tracker has (a face binding means nothing to the hands tracker)."""
-    return tuple(b for b in bindings if 0 <= b.landmark < landmark_count)
 
 
 def head_roll(tracked: TrackedFrame) -> float | None:
