@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.atomic import atomic_path
+from studio.core.errors import UserError
 from studio.core.paths import autosave_dir
 
 
@@ -82,6 +83,10 @@ class SessionMarker:
         """Create or update the marker (at start-up and when the project's path changes); UserError if unwritable."""
         document = {"pid": self.pid, "started": self.started, "autosave": self.autosave.name,
                     "project_path": str(project_path) if project_path else None}
+        try:
+            self.marker.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot create {self.marker.parent}: {error.strerror or error}") from None
         with atomic_path(self.marker) as temp:
             temp.write_text(json.dumps(document), encoding="utf-8")
 

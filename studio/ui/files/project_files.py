@@ -64,6 +64,16 @@ def snapshot_project(project: Project) -> Project:
     return copied
 
 
+def _save(write: _Write) -> None:
+    """The worker's part of a write; an autosave recreates its folder if it was removed meanwhile."""
+    if write.autosave:
+        try:
+            write.target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot create {write.target.parent}: {error.strerror or error}") from None
+    save_project(write.snapshot, write.target)
+
+
 @dataclass(frozen=True)
 class _Write:
     """One queued write: the snapshot, where it goes, and what the project looked like when taken."""
@@ -282,7 +292,7 @@ class ProjectFiles(QObject):
             self.writes_finished.emit()
             return
         write = self._queued.pop(0)
-        job = BackgroundJob(lambda: save_project(write.snapshot, write.target), self)
+        job = BackgroundJob(lambda: _save(write), self)
         job.succeeded.connect(self._on_write_succeeded)
         job.failed.connect(self._on_write_failed)
         job.finished.connect(job.deleteLater)
@@ -317,6 +327,8 @@ class ProjectFiles(QObject):
         if write.autosave:
             self.message.emit(f"Autosave failed: {reason}")
         else:
+            reason = (f"{reason}. Nothing on disk was overwritten and your changes are still open: "
+                      "free some space or use Save As to save elsewhere.")
             self.message.emit(f"Save failed: {reason}")
             QMessageBox.critical(self.window, "Save failed", reason)
         self._start_next_write()
@@ -355,6 +367,8 @@ class ProjectFiles(QObject):
         writes = [self._writing[0]] if self._writing else []
         if any(w.autosave for w in [*writes, *self._queued]):
             return False
+        if not self.marker.marker.is_file():
+            self._write_marker()  # its folder was removed: crash recovery needs the marker back
         return self._write(self.marker.autosave, autosave=True)
 
     # ----- recovery ---------------------------------------------------------------------------------
