@@ -21,6 +21,8 @@ class PreviewLink(QObject):
     """Requests a preview frame whenever the frame, the document or the render settings change.
 
     ``error(str)`` repeats worker failures for the status bar; ``device_changed(str)`` the device.
+    A device the machine lacks is refused: the setting reverts to the last device that worked and the
+    preview keeps rendering there.
     """
 
     error = Signal(str)
@@ -34,12 +36,15 @@ class PreviewLink(QObject):
         self.view = view
         self.last_seq = 0
         self._configured: tuple[object, ...] | None = None
+        self._working_device = "auto"
+        self._working_description = "the previous device"
         session.frame_changed.connect(self._on_frame_changed)
         session.document_changed.connect(self._on_document_changed)
         session.project_replaced.connect(self._on_project_replaced)
         worker.result_ready.connect(self._on_result)
         worker.failed.connect(self._on_failed)
         worker.renderer_ready.connect(self._on_renderer_ready)
+        worker.device_failed.connect(self._on_device_failed)
 
     def start(self) -> None:
         """Start the worker and render the current frame."""
@@ -64,6 +69,13 @@ class PreviewLink(QObject):
         frame = self.session.current_frame
         self.last_seq = self.worker.request(frame, project.rest_pose(), project.sample([frame]))
         return self.last_seq
+
+    def set_device(self, device: str) -> None:
+        """Render on ``device`` from now on: a machine setting stored with the project, not an undo step."""
+        project = self.session.project
+        if project.render.device != device:
+            project.render = project.render.with_changes(device=device)
+            project.notify("settings")
 
     def _configure(self) -> None:
         project = self.session.project
@@ -97,5 +109,16 @@ class PreviewLink(QObject):
         self.error.emit(message)
 
     def _on_renderer_ready(self, description: str) -> None:
+        if self._configured is not None:
+            self._working_device = str(self._configured[3])
+        self._working_description = description.partition(" on ")[2] or description
         self.view.set_device(description)
         self.device_changed.emit(description)
+
+    def _on_device_failed(self, device: str, reason: str) -> None:
+        fallback = self._working_device if self._working_device != device else "auto"
+        self.set_device(fallback)
+        message = (f"{device.upper()} is not available: {reason}. "
+                   f"The preview keeps rendering on {self._working_description}.")
+        self.view.set_message(message)
+        self.error.emit(message)

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,18 @@ from studio.core.project import PoseArrays
 from studio.ui.threads import track_thread
 
 _log = logging.getLogger(__name__)
+
+
+PREVIEW_DEVICES = ("cpu", "cuda", "mps")
+
+
+class DeviceUnavailable(Exception):
+    """A setup asked for a device this machine does not have; the previous renderer stays in use."""
+
+    def __init__(self, device: str, reason: str) -> None:
+        super().__init__(f"{device}: {reason}")
+        self.device = device
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -76,12 +88,15 @@ class PreviewWorker(QObject):
 
     ``registry_factory`` is called on the worker thread the first time a renderer is built.
     Signals: ``result_ready(PreviewResult)``, ``failed(str)`` (one line), ``renderer_ready(str)``
-    (a description of the device).
+    (a description of the device), ``devices_checked(dict)`` (device name -> why it cannot be used, once at
+    start), ``device_failed(str, str)`` (device, reason: a setup asked for a missing device and was not applied).
     """
 
     result_ready = Signal(object)
     failed = Signal(str)
     renderer_ready = Signal(str)
+    devices_checked = Signal(dict)
+    device_failed = Signal(str, str)
 
     def __init__(self, registry_factory: Callable[[], Any]) -> None:
         super().__init__()
@@ -150,6 +165,7 @@ class PreviewWorker(QObject):
 
     def _run(self) -> None:
         state = _RenderState(self._registry_factory)
+        self._check_devices()
         while True:
             taken = self._take()
             if taken is None:
@@ -160,6 +176,9 @@ class PreviewWorker(QObject):
             try:
                 if setup is not None:
                     self.renderer_ready.emit(state.set_up(setup))
+            except DeviceUnavailable as error:  # keep rendering with the previous setup, under the new id
+                state.keep_previous(setup)
+                self.device_failed.emit(error.device, error.reason)
             except Exception as error:  # a generator that fails to build must not kill the preview thread
                 state.reset()
                 self._report(error)
@@ -172,6 +191,17 @@ class PreviewWorker(QObject):
                     self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
             except Exception as error:  # a failed frame keeps the setup: the next request may render
                 self._report(error)
+
+    def _check_devices(self) -> None:
+        """Tell the GUI which devices this machine lacks (torch is imported here, on the worker)."""
+        try:
+            from studio.engine.device import device_problem
+
+            problems = {name: device_problem(name) or "" for name in PREVIEW_DEVICES}
+        except Exception:  # no torch or a broken driver: the GUI simply keeps every device listed
+            _log.exception("checking devices failed")
+            return
+        self.devices_checked.emit(problems)
 
     def _report(self, error: Exception) -> None:
         """Send a failure to the GUI: a UserError as it is, anything else logged and named."""
@@ -203,9 +233,18 @@ class _RenderState:
 
     def set_up(self, setup: PreviewSetup) -> str:
         """Decode the source and build the generator if they changed; return the device description."""
-        from studio.engine.device import configure_cpu_threads, describe_device, physical_core_count, resolve_device
+        from studio.engine.device import (
+            configure_cpu_threads,
+            describe_device,
+            device_problem,
+            physical_core_count,
+            resolve_device,
+        )
         from studio.media.image_io import decode_image
 
+        problem = device_problem(setup.device)
+        if problem is not None:
+            raise DeviceUnavailable(setup.device, problem)
         if not self._threads_configured:
             configure_cpu_threads(preview_thread_count(physical_core_count()))
             self._threads_configured = True
@@ -243,6 +282,15 @@ class _RenderState:
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
         return self._renderer.render(Pose.from_arrays(request.driving))
+
+    def keep_previous(self, refused: PreviewSetup | None) -> None:
+        """A setup was refused: keep the previous one for the same image, answering the refused one's requests."""
+        previous = self._setup
+        if refused is None or previous is None or (previous.source_png, previous.size) != (
+                refused.source_png, refused.size):
+            self.reset()
+            return
+        self._setup = replace(previous, generation=refused.generation)
 
     def reset(self) -> None:
         """Forget the setup after it failed, so the next setup builds everything afresh."""
