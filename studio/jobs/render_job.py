@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from studio.core.errors import CancelledError
+from studio.core.errors import CancelledError, UserError
 from studio.core.project import PoseArrays, Project
 from studio.engine.renderer import Pose, Renderer, renderer_for_project, scaled_pose, source_scale
 from studio.jobs.render_plan import RenderPlan
@@ -28,8 +29,20 @@ class MotionSource(Protocol):
     def sample(self, frames: np.ndarray) -> PoseArrays: ...
 
 
+def check_generated_frame(image: object, size: tuple[int, int] | None, generator: str) -> None:
+    """UserError unless a generator returned an HxWx3/4 uint8 array of ``size`` (W, H): a plugin bug, named."""
+    shape = getattr(image, "shape", None)
+    ok = (isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] in (3, 4)
+          and (size is None or image.shape[:2] == (size[1], size[0])))
+    if not ok:
+        expected = f"{size[1]}x{size[0]}x3" if size else "HxWx3"
+        got = f"{type(image).__name__} {shape} {getattr(image, 'dtype', '')}".strip()
+        raise UserError(f"generator {generator!r} returned a wrong image ({got}, expected {expected} uint8): "
+                        "choose another generator")
+
+
 def iter_frames(motion: MotionSource, plan: RenderPlan, renderer: Renderer, factor: np.ndarray,
-                cancel: threading.Event | None = None) -> Iterator[np.ndarray]:
+                cancel: threading.Event | None = None) -> Generator[np.ndarray, None, None]:
     """Yield each output frame (motion-blurred when the plan has several sub-frame offsets).
 
     ``factor`` scales the project's keypoints onto the renderer's source image.
@@ -40,7 +53,67 @@ def iter_frames(motion: MotionSource, plan: RenderPlan, renderer: Renderer, fact
         poses = motion.sample(time + plan.sub_offsets)
         frames = [renderer.render(scaled_pose(Pose.from_arrays(poses, i), factor))
                   for i in range(len(plan.sub_offsets))]
+        for frame in frames:
+            check_generated_frame(frame, (renderer.width, renderer.height), _generator_name(renderer))
         yield frames[0] if len(frames) == 1 else average_subframes(frames)
+
+
+_POLL_S = 0.05
+
+
+def frames_in_background(frames: Generator[np.ndarray, None, None], cancel: threading.Event) -> Iterator[np.ndarray]:
+    """Run ``frames`` (the renderer) on a helper thread, so a cancel is honoured even while a generator hangs.
+
+    On cancel this raises CancelledError within ``_POLL_S`` and leaves the helper thread behind: it stops
+    as soon as the generator returns (a thread cannot be killed). Frames are copied on the helper thread.
+    """
+    slot: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(item: tuple[str, Any]) -> bool:
+        while not (stop.is_set() or cancel.is_set()):
+            try:
+                slot.put(item, timeout=_POLL_S)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                if not hand_over(("frame", frame.copy())):
+                    return
+            hand_over(("end", None))
+        except BaseException as error:  # re-raised on the consumer's side
+            hand_over(("error", error))
+        finally:
+            frames.close()
+
+    helper = threading.Thread(target=produce, name="render-frames", daemon=True)
+    helper.start()
+    try:
+        while True:
+            try:
+                kind, item = slot.get(timeout=_POLL_S)
+            except queue.Empty:
+                if cancel.is_set():
+                    raise CancelledError("export cancelled") from None
+                continue
+            if kind == "end":
+                helper.join()
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def _generator_name(renderer: Renderer) -> str:
+    """The generator's name for messages (its capabilities' name, else its class)."""
+    capabilities = getattr(renderer.generator, "capabilities", None)
+    return str(getattr(capabilities, "name", "") or type(renderer.generator).__name__)
 
 
 def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registry: Any,
@@ -55,5 +128,6 @@ def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registr
     image = decode_image(project.source_png, "project source") if source is None else source
     renderer = renderer_for_project(project, image, registry, (plan.width, plan.height), device, generator)
     spec = replace(spec, fps=plan.fps, width=plan.width, height=plan.height, alpha=renderer.state.channels == 4)
-    frames = iter_frames(motion or project, plan, renderer, source_scale(project, image), cancel)
+    rendered = iter_frames(motion or project, plan, renderer, source_scale(project, image), cancel)
+    frames = rendered if cancel is None else frames_in_background(rendered, cancel)
     return write_frames(frames, spec, total=plan.frame_count, progress=progress, cancel=cancel)

@@ -24,9 +24,11 @@ from studio.core.project import PoseArrays
 from studio.ui.threads import track_thread
 
 _log = logging.getLogger(__name__)
+_ABANDONED: set[QThread] = set()  # render threads left stuck in a generator, kept alive until they end
 
 
 PREVIEW_DEVICES = ("cpu", "cuda", "mps")
+SHUTDOWN_WAIT_MS = 5000
 
 
 class DeviceUnavailable(Exception):
@@ -108,12 +110,38 @@ class PreviewWorker(QObject):
         self._stopping = False
         self._generation = 0
         self._seq = 0
-        self._thread = _WorkerThread(self._run)
-        track_thread(self._thread)
+        self._abandoned = threading.Event()
+        self._thread = self._new_thread()
+
+    def _new_thread(self) -> _WorkerThread:
+        abandoned = self._abandoned
+        thread = _WorkerThread(lambda: self._run(abandoned))
+        track_thread(thread)
+        return thread
 
     def start(self) -> None:
         """Start the render thread (call once, after the window is up)."""
         self._thread.start()
+
+    def restart(self) -> None:
+        """Leave a render thread stuck in a generator behind and carry on with a fresh one.
+
+        A thread cannot be killed: the stuck one is abandoned (it takes no more work and reports nothing)
+        and ends on its own when the generator returns. Pending work goes to the new thread.
+        """
+        with self._condition:
+            self._abandoned.set()
+            self._abandoned = threading.Event()
+            self._condition.notify_all()
+        _ABANDONED.add(self._thread)
+        self._thread.finished.connect(lambda thread=self._thread: _ABANDONED.discard(thread))
+        self._thread = self._new_thread()
+        self._thread.start()
+
+    @property
+    def stopped(self) -> bool:
+        """True once ``shutdown`` was called."""
+        return self._stopping
 
     @property
     def generation(self) -> int:
@@ -149,25 +177,27 @@ class PreviewWorker(QObject):
             self._stopping = True
             self._setup = None
             self._request = None
-            self._condition.notify()
-        if self._thread.isRunning():
-            self._thread.wait()
+            self._condition.notify_all()
+        if self._thread.isRunning() and not self._thread.wait(SHUTDOWN_WAIT_MS):
+            _log.warning("the preview thread is stuck in its generator; leaving it behind")
+            _ABANDONED.add(self._thread)
 
-    def _take(self) -> tuple[PreviewSetup | None, PreviewRequest | None, Any] | None:
+    def _take(self, abandoned: threading.Event) -> tuple[PreviewSetup | None, PreviewRequest | None, Any] | None:
         with self._condition:
-            while not self._stopping and self._setup is None and self._request is None:
+            while (not self._stopping and not abandoned.is_set() and self._setup is None
+                   and self._request is None):
                 self._condition.wait()
-            if self._stopping:
+            if self._stopping or abandoned.is_set():
                 return None
             setup, request, registry = self._setup, self._request, self._registry
             self._setup = self._request = self._registry = None
             return setup, request, registry
 
-    def _run(self) -> None:
+    def _run(self, abandoned: threading.Event) -> None:
         state = _RenderState(self._registry_factory)
         self._check_devices()
         while True:
-            taken = self._take()
+            taken = self._take(abandoned)
             if taken is None:
                 return
             setup, request, registry = taken
@@ -188,8 +218,12 @@ class PreviewWorker(QObject):
                     started = time.perf_counter()
                     image = state.render(request)
                     elapsed = (time.perf_counter() - started) * 1000.0
+                    if abandoned.is_set():
+                        return
                     self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
             except Exception as error:  # a failed frame keeps the setup: the next request may render
+                if abandoned.is_set():
+                    return
                 self._report(error)
 
     def _check_devices(self) -> None:
@@ -272,6 +306,7 @@ class _RenderState:
     def render(self, request: PreviewRequest) -> np.ndarray:
         """Render a request; a changed rest pose reuses the prepared source."""
         from studio.engine.renderer import Pose, Renderer
+        from studio.jobs.render_job import check_generated_frame
 
         if self._renderer is None:
             assert self._setup is not None and self._source is not None
@@ -281,7 +316,10 @@ class _RenderState:
         elif not _same_pose(self._rest, request.rest):
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
-        return self._renderer.render(Pose.from_arrays(request.driving))
+        image = self._renderer.render(Pose.from_arrays(request.driving))
+        check_generated_frame(image, self._setup.size if self._setup else None,
+                              self._setup.generator if self._setup else "?")
+        return image
 
     def keep_previous(self, refused: PreviewSetup | None) -> None:
         """A setup was refused: keep the previous one for the same image, answering the refused one's requests."""
