@@ -95,3 +95,18 @@ def test_autosave_folder_removed_is_recreated_with_its_marker(qtbot, window, box
     assert window.files.autosave() and window.files.wait_for_saves()
     assert window.files.marker.marker.is_file()
     assert load_project(window.files.marker.autosave).keypoint("b").name == "renamed"
+
+
+def test_a_decompression_bomb_is_refused_in_the_window(qtbot, window, boxes, tmp_path) -> None:  # noqa: F811
+    from tests.media.test_media_image_bombs import bomb_png
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(bomb_png())
+    project = window.session.project
+    for open_it in (window.open_dropped, window.files.new_from_image):
+        job = open_it(bomb)
+        assert job is not None
+        qtbot.waitUntil(lambda: not window.files.busy, timeout=30000)
+    assert len(boxes["warning"]) == 2
+    assert all("40000x40000" in text and "limit" in text and "\n" not in text for text in boxes["warning"])
+    assert window.session.project is project
