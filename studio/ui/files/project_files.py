@@ -327,8 +327,8 @@ class ProjectFiles(QObject):
         if write.autosave:
             self.message.emit(f"Autosave failed: {reason}")
         else:
-            reason = (f"{reason}. Nothing on disk was overwritten and your changes are still open: "
-                      "free some space or use Save As to save elsewhere.")
+            reason = (f"{reason}. Nothing on disk was overwritten and your changes are still open; "
+                      "use Save As to save elsewhere.")
             self.message.emit(f"Save failed: {reason}")
             QMessageBox.critical(self.window, "Save failed", reason)
         self._start_next_write()
