@@ -45,7 +45,7 @@ class PreviewLink(QObject):
         self.last_seq = 0
         self._configured: tuple[object, ...] | None = None
         self._working_device = "auto"
-        self._working_description = "the previous device"
+        self._working_description = "the best device available"
         self._ready = False
         self._answered = 0
         self.stalled = False

@@ -48,3 +48,21 @@ def test_choosing_a_device_is_not_an_undo_step(qtbot, window) -> None:
     window._on_device_chosen(window.device_combo.currentIndex())
     assert window.session.project.render.device == "auto"
     assert window.session.undo.index == steps and not window.session.undo.can_undo()
+
+
+def test_a_project_saved_for_cuda_opens_and_previews_on_this_machine(qtbot, project, tmp_path) -> None:
+    from studio.plugins.api import builtin_registry
+    from studio.ui.main_window import MainWindow
+
+    project.render = project.render.with_changes(device="cuda")
+    window = MainWindow(project, tmp_path / "shot.marionette", registry_factory=builtin_registry)
+    window.show()
+    window.start()
+    try:
+        qtbot.waitUntil(lambda: window.preview.shown_seq > 0, timeout=30000)
+        assert window.session.project.render.device == "auto" == window.device_combo.currentText()
+        assert not window.session.undo.can_undo()
+    finally:
+        window.shutdown()
+        window.hide()
+        window.deleteLater()
