@@ -22,7 +22,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda | mps, for --keypoints model")
     parser.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     parser.add_argument("--frames", type=int, default=120, help="number of frames (default 120)")
-    parser.add_argument("--max-pixels", type=int, default=50_000_000,
+    parser.add_argument("--max-pixels", type=int, default=None,
                         help="refuse images with more pixels than this (default 50 million)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing project file")
     return parser
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.core.presets import grid_keypoints, named_keypoints
     from studio.core.project import Project, Timing
     from studio.core.project_file import save_project
-    from studio.media.image_io import encode_png, load_image
+    from studio.media.image_io import DEFAULT_MAX_PIXELS, encode_png, load_image
 
     output = Path(args.output)
     if output.suffix != ".marionette":
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"folder {output.parent} does not exist")
     if args.frames < 1:
         raise UserError("--frames must be at least 1")
-    image = load_image(args.image, max_pixels=args.max_pixels)
+    image = load_image(args.image, max_pixels=args.max_pixels or DEFAULT_MAX_PIXELS)
     height, width = image.shape[:2]
     project = Project(encode_png(image), width, height)
     try:

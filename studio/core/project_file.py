@@ -90,14 +90,16 @@ def load_project(path: str | Path) -> Project:
     if not path.exists():
         raise ProjectFileError(f"project file {path} does not exist")
     if not zipfile.is_zipfile(path):
-        raise ProjectFileError(f"{path.name} is not a Marionette project (not a zip archive)")
+        raise ProjectFileError(f"{path.name} is damaged or incomplete: it is not a readable Marionette project; "
+                               "open a backup or the last autosave")
     try:
         with zipfile.ZipFile(path) as archive:
             return _read_archive(archive, path.name)
     except ProjectFileError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise ProjectFileError(f"{path.name} is damaged: {error}") from error
+        raise ProjectFileError(f"{path.name} is damaged or incomplete; open a backup or the last autosave"
+                               ) from error
 
 
 def _read_archive(archive: zipfile.ZipFile, name: str) -> Project:

@@ -54,6 +54,21 @@ def resolve_device(name: str = "auto") -> torch.device:
     raise UserError(f"unknown device {name!r}: choose one of {', '.join(DEVICE_NAMES)}")
 
 
+def device_problem(name: str) -> str | None:
+    """Why ``name`` cannot run on this machine, worded for the window (no command-line flags); None if it can."""
+    try:
+        resolve_device(name)
+    except UserError:
+        kind = name.strip().lower().partition(":")[0]
+        if kind == "cuda":
+            count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+            return f"this computer has {count} CUDA GPU(s)" if count else "no CUDA GPU was found on this computer"
+        if kind == "mps":
+            return "this computer has no Apple GPU (MPS)"
+        return f"{name!r} is not a device the studio knows"
+    return None
+
+
 def _usable_cpus() -> set[int]:
     """The logical CPUs this process may run on."""
     if hasattr(os, "sched_getaffinity"):

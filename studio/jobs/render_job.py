@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from studio.core.errors import CancelledError
+from studio.core.errors import CancelledError, UserError
 from studio.core.project import PoseArrays, Project
 from studio.engine.contract import GeneratorFactory
 from studio.engine.renderer import Pose, Renderer, renderer_for_project, scaled_pose, source_scale
+from studio.jobs.background_frames import frames_in_background
 from studio.jobs.render_plan import RenderPlan
 from studio.media.compose import average_subframes
 from studio.media.image_io import decode_image
@@ -29,8 +30,20 @@ class MotionSource(Protocol):
     def sample(self, frames: np.ndarray) -> PoseArrays: ...
 
 
+def check_generated_frame(image: object, size: tuple[int, int] | None, generator: str) -> None:
+    """UserError unless a generator returned an HxWx3/4 uint8 array of ``size`` (W, H): a plugin bug, named."""
+    shape = getattr(image, "shape", None)
+    ok = (isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] in (3, 4)
+          and (size is None or image.shape[:2] == (size[1], size[0])))
+    if not ok:
+        expected = f"{size[1]}x{size[0]}x3" if size else "HxWx3"
+        got = f"{type(image).__name__} {shape} {getattr(image, 'dtype', '')}".strip()
+        raise UserError(f"generator {generator!r} returned a wrong image ({got}, expected {expected} uint8): "
+                        "choose another generator")
+
+
 def iter_frames(motion: MotionSource, plan: RenderPlan, renderer: Renderer, factor: np.ndarray,
-                cancel: threading.Event | None = None) -> Iterator[np.ndarray]:
+                cancel: threading.Event | None = None) -> Generator[np.ndarray, None, None]:
     """Yield each output frame (motion-blurred when the plan has several sub-frame offsets).
 
     ``factor`` scales the project's keypoints onto the renderer's source image.
@@ -41,7 +54,15 @@ def iter_frames(motion: MotionSource, plan: RenderPlan, renderer: Renderer, fact
         poses = motion.sample(time + plan.sub_offsets)
         frames = [renderer.render(scaled_pose(Pose.from_arrays(poses, i), factor))
                   for i in range(len(plan.sub_offsets))]
+        for frame in frames:
+            check_generated_frame(frame, (renderer.width, renderer.height), _generator_name(renderer))
         yield frames[0] if len(frames) == 1 else average_subframes(frames)
+
+
+def _generator_name(renderer: Renderer) -> str:
+    """The generator's name for messages (its capabilities' name, else its class)."""
+    capabilities = getattr(renderer.generator, "capabilities", None)
+    return str(getattr(capabilities, "name", "") or type(renderer.generator).__name__)
 
 
 def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registry: GeneratorFactory,
@@ -56,5 +77,6 @@ def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registr
     image = decode_image(project.source_png, "project source") if source is None else source
     renderer = renderer_for_project(project, image, registry, (plan.width, plan.height), device, generator)
     spec = replace(spec, fps=plan.fps, width=plan.width, height=plan.height, alpha=renderer.state.channels == 4)
-    frames = iter_frames(motion or project, plan, renderer, source_scale(project, image), cancel)
+    rendered = iter_frames(motion or project, plan, renderer, source_scale(project, image), cancel)
+    frames = rendered if cancel is None else frames_in_background(rendered, cancel)
     return write_frames(frames, spec, total=plan.frame_count, progress=progress, cancel=cancel)

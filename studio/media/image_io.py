@@ -1,7 +1,9 @@
 """Still images in and out: decode common formats to RGB/RGBA uint8, refuse unusable ones, save atomically.
 
-Decoding goes through OpenCV. Pixel counts of PNG and JPEG files are read from their headers before decoding,
-so an oversized file is refused without allocating it; other formats are checked right after decoding.
+Decoding goes through OpenCV. Pixel counts of PNG, JPEG, BMP, WebP and TIFF files are read from their headers
+before decoding, so an oversized file or a decompression bomb (a small file whose header claims 40000x40000) is
+refused without allocating it; other formats are checked right after decoding. ``DEFAULT_MAX_PIXELS`` is the
+one limit the CLI and the window share.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ def load_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.nda
     """Read an image file as RGB HxWx3 or RGBA HxWx4 uint8; UserError (one line) when it cannot be used."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            head = handle.read(_HEADER_BYTES)
+            header_size = _header_size(head)
+            if header_size is not None:  # refuse a huge image before reading the rest of the file
+                _check_pixels(str(path), *header_size, max_pixels)
+            data = head + handle.read()
     except FileNotFoundError:
         raise UserError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
@@ -105,13 +112,55 @@ def _check_pixels(name: str, width: int, height: int, max_pixels: int) -> None:
 
 
 def _header_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) read from a PNG or JPEG header without decoding, or None for other formats."""
+    """(width, height) read from a PNG, JPEG, BMP, WebP or TIFF header without decoding, or None."""
     if data.startswith(_PNG_SIGNATURE) and len(data) >= 24 and data[12:16] == b"IHDR":
         width, height = struct.unpack(">II", data[16:24])
         return width, height
     if data.startswith(_JPEG_SIGNATURE):
         return _jpeg_size(data)
+    if data.startswith(b"BM") and len(data) >= 26:
+        width, height = struct.unpack("<ii", data[18:26])
+        return abs(width), abs(height)
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return _webp_size(data)
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return _tiff_size(data)
     return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    """The canvas size from a WebP's first chunk (VP8X extended, VP8 lossy or VP8L lossless)."""
+    chunk = data[12:16]
+    if chunk == b"VP8X" and len(data) >= 30:
+        width = int.from_bytes(data[24:27], "little") + 1
+        height = int.from_bytes(data[27:30], "little") + 1
+        return width, height
+    if chunk == b"VP8 " and len(data) >= 30:
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L" and len(data) >= 25:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    return None
+
+
+def _tiff_size(data: bytes) -> tuple[int, int] | None:
+    """ImageWidth and ImageLength (tags 256, 257) of a TIFF's first image directory."""
+    order = "<" if data[:2] == b"II" else ">"
+    (offset,) = struct.unpack(order + "I", data[4:8])
+    if offset + 2 > len(data):
+        return None
+    (count,) = struct.unpack(order + "H", data[offset : offset + 2])
+    size: dict[int, int] = {}
+    for entry in range(count):
+        start = offset + 2 + 12 * entry
+        if start + 12 > len(data):
+            return None
+        tag, kind = struct.unpack(order + "HH", data[start : start + 4])
+        if tag in (256, 257):
+            fmt = "H" if kind == 3 else "I"
+            (size[tag],) = struct.unpack(order + fmt, data[start + 8 : start + 8 + struct.calcsize(fmt)])
+    return (size[256], size[257]) if len(size) == 2 else None
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:

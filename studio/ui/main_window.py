@@ -38,6 +38,7 @@ from studio.ui.files.project_files import ProjectFiles
 from studio.ui.files.start_page import StartPage, blank_project
 from studio.ui.keypoints.face_placement import start_face_placement
 from studio.ui.models.model_setup import ModelSetup
+from studio.ui.preview.device_choice import mark_unavailable_devices
 from studio.ui.preview.preview_link import PreviewLink
 from studio.ui.preview.preview_view import PreviewView
 from studio.ui.preview.preview_worker import PreviewWorker
@@ -285,6 +286,7 @@ class MainWindow(QMainWindow):
         self.preview_link.error.connect(self.show_message)
         self.preview_link.device_changed.connect(self.device_label.setText)
         self.preview_link.device_changed.connect(lambda _text: self._sync_render_combos())
+        self.worker.devices_checked.connect(lambda problems: mark_unavailable_devices(self.device_combo, problems))
         self.preview.image_shown.connect(self.canvas.set_preview_image)
         self.worker.result_ready.connect(lambda r: self.render_label.setText(f"{r.render_ms:.0f} ms"))
         self.start_page.new_requested.connect(lambda: self.files.new_from_image())
@@ -442,7 +444,7 @@ class MainWindow(QMainWindow):
             self._change_render(generator=name, options={})
 
     def _on_device_chosen(self, _index: int) -> None:
-        self._change_render(device=self.device_combo.currentText())
+        self.preview_link.set_device(self.device_combo.currentText())
 
     # ----- session -> widgets -----------------------------------------------------------------------
     def _on_frame_changed(self, frame: int) -> None:

@@ -108,13 +108,29 @@ def test_non_zip_and_missing_files_are_refused(tmp_path):
         load_project(tmp_path / "nope.marionette")
     junk = tmp_path / "junk.marionette"
     junk.write_bytes(tiny_png())
-    with pytest.raises(ProjectFileError, match="not a zip"):
+    with pytest.raises(ProjectFileError, match="damaged or incomplete"):
         load_project(junk)
     truncated = tmp_path / "cut.marionette"
     _, path = _saved(tmp_path)
     truncated.write_bytes(path.read_bytes()[:-30])
-    with pytest.raises(ProjectFileError):
+    with pytest.raises(ProjectFileError, match="cut.marionette is damaged or incomplete"):
         load_project(truncated)
+
+
+@pytest.mark.parametrize("keep", [0.0, 0.3, 0.6, 0.95])
+def test_a_cut_or_scrambled_project_says_damaged_or_incomplete(tmp_path, keep):
+    _, path = _saved(tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    with pytest.raises(ProjectFileError, match="damaged or incomplete") as caught:
+        load_project(path)
+    assert "zip" not in str(caught.value)
+    scrambled = bytearray(data)
+    scrambled[40:len(data) // 2] = bytes(len(data) // 2 - 40)
+    path.write_bytes(bytes(scrambled))
+    with pytest.raises(ProjectFileError, match="damaged or incomplete") as caught:
+        load_project(path)
+    assert "zip" not in str(caught.value)
 
 
 def test_takes_missing_from_the_archive_are_refused(tmp_path):

@@ -3,13 +3,16 @@
 Images and projects are read on a worker thread and only replace the open project once they loaded
 without error, so bad input never touches the open project; problems appear in a message box with
 their one-line reason. Saves snapshot the project on the GUI thread and write it atomically
-(``save_project``) on a worker, one write at a time. Autosave writes to the platform's data folder
-every 60 s when there are unsaved changes; crash recovery builds on it (``crash_recovery``).
+(``save_project``) on a worker, one write at a time. Autosave writes to the platform's data folder a few
+seconds after edits settle (a debounce timer restarted by every change, at most ``AUTOSAVE_MAX_WAIT_S``
+after the first unsaved change while edits keep coming); crash recovery builds on it (``crash_recovery``).
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +32,9 @@ from studio.ui.files.recent_files import recent_files, remember_recent
 from studio.ui.session import Session
 from studio.ui.threads import BackgroundJob, start_job
 
-AUTOSAVE_MS = 60_000
+AUTOSAVE_SETTLE_S = 3.0
+AUTOSAVE_MAX_WAIT_S = 60.0
+AUTOSAVE_ENV = "MARIONETTE_AUTOSAVE_SECONDS"
 PROJECT_FILTER = "Marionette projects (*.marionette)"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"
 
@@ -43,12 +48,31 @@ def project_from_image(path: Path) -> Project:
     return Project(encode_png(image), width, height)
 
 
+def autosave_settle_ms() -> int:
+    """How long edits must settle before an autosave: ``MARIONETTE_AUTOSAVE_SECONDS`` or 3 s."""
+    try:
+        seconds = float(os.environ.get(AUTOSAVE_ENV, AUTOSAVE_SETTLE_S))
+    except ValueError:
+        seconds = AUTOSAVE_SETTLE_S
+    return max(0, round(seconds * 1000))
+
+
 def snapshot_project(project: Project) -> Project:
     """A detached copy of the project's saved data, so a worker can write it while editing goes on."""
     copied = Project(project.source_png, project.width, project.height)
     copied.keypoints, copied.tracks, copied.takes, copied.timing, copied.render = copy.deepcopy(
         (project.keypoints, project.tracks, project.takes, project.timing, project.render))
     return copied
+
+
+def _save(write: _Write) -> None:
+    """The worker's part of a write; an autosave recreates its folder if it was removed meanwhile."""
+    if write.autosave:
+        try:
+            write.target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise UserError(f"cannot create {write.target.parent}: {error.strerror or error}") from None
+    save_project(write.snapshot, write.target)
 
 
 @dataclass(frozen=True)
@@ -96,10 +120,14 @@ class ProjectFiles(QObject):
         self._writing: tuple[_Write, BackgroundJob] | None = None
         self._queued: list[_Write] = []
         self._write_failures = 0
+        self._started = False
+        self._unsaved_since: float | None = None
         self.autosave_timer = QTimer(self)
-        self.autosave_timer.setInterval(AUTOSAVE_MS)
-        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(autosave_settle_ms())
+        self.autosave_timer.timeout.connect(self._on_autosave_due)
         session.undo_changed.connect(self.state_changed.emit)
+        session.undo_changed.connect(self._schedule_autosave)
 
     # ----- state ------------------------------------------------------------------------------------
     @property
@@ -122,12 +150,14 @@ class ProjectFiles(QObject):
         return recent_files()
 
     def start(self) -> None:
-        """Write this session's crash marker and start the autosave timer."""
+        """Write this session's crash marker and turn autosave on."""
         self._write_marker()
-        self.autosave_timer.start()
+        self._started = True
+        self._schedule_autosave()
 
     def shutdown(self) -> None:
         """A clean exit: stop autosaving, wait for a pending read and writes, remove the marker and autosave."""
+        self._started = False
         self.autosave_timer.stop()
         if self._job is not None:
             self._job.wait()
@@ -144,6 +174,7 @@ class ProjectFiles(QObject):
         self.session.replace_project(project, path)
         self._recovered = recovered
         self._write_marker()
+        self._schedule_autosave()
         if path is not None and not recovered:
             remember_recent(path)
         self.state_changed.emit()
@@ -262,7 +293,7 @@ class ProjectFiles(QObject):
             self.writes_finished.emit()
             return
         write = self._queued.pop(0)
-        job = BackgroundJob(lambda: save_project(write.snapshot, write.target), self)
+        job = BackgroundJob(lambda: _save(write), self)
         job.succeeded.connect(self._on_write_succeeded)
         job.failed.connect(self._on_write_failed)
         job.finished.connect(job.deleteLater)
@@ -297,6 +328,8 @@ class ProjectFiles(QObject):
         if write.autosave:
             self.message.emit(f"Autosave failed: {reason}")
         else:
+            reason = (f"{reason}. Nothing on disk was overwritten and your changes are still open; "
+                      "use Save As to save elsewhere.")
             self.message.emit(f"Save failed: {reason}")
             QMessageBox.critical(self.window, "Save failed", reason)
         self._start_next_write()
@@ -311,6 +344,23 @@ class ProjectFiles(QObject):
             self.writes_finished.disconnect(loop.quit)
         return self._write_failures == failures
 
+    def _schedule_autosave(self) -> None:
+        """A change happened: (re)start the settle timer, unless edits have kept coming for too long."""
+        if not self._started or not self.is_modified:
+            self._unsaved_since = None
+            self.autosave_timer.stop()
+            return
+        now = time.monotonic()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        if not self.autosave_timer.isActive() or now - self._unsaved_since < AUTOSAVE_MAX_WAIT_S:
+            self.autosave_timer.start()
+
+    def _on_autosave_due(self) -> None:
+        self._unsaved_since = None
+        if self.is_modified and not self.autosave():
+            self.autosave_timer.start()  # the previous autosave is still being written: try again later
+
     def autosave(self) -> bool:
         """Start writing the autosave file when there are unsaved changes; return whether it started."""
         if not self.is_modified:
@@ -318,6 +368,8 @@ class ProjectFiles(QObject):
         writes = [self._writing[0]] if self._writing else []
         if any(w.autosave for w in [*writes, *self._queued]):
             return False
+        if not self.marker.marker.is_file():
+            self._write_marker()  # its folder was removed: crash recovery needs the marker back
         return self._write(self.marker.autosave, autosave=True)
 
     # ----- recovery ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import time
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from studio.ui.images import image_from_array
 from studio.ui.preview.preview_worker import PreviewResult
@@ -24,6 +24,7 @@ class PreviewView(QWidget):
 
     painted = Signal(int)
     image_shown = Signal(QImage)
+    action_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,6 +40,10 @@ class PreviewView(QWidget):
         self._device = "starting renderer…"
         self._message = ""
         self._shown_at: collections.deque[float] = collections.deque(maxlen=60)
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("previewAction")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self.action_requested.emit)
 
     @property
     def shown_seq(self) -> int:
@@ -72,6 +77,7 @@ class PreviewView(QWidget):
         self._frame = result.frame
         self._render_ms = result.render_ms
         self._message = ""
+        self.action_button.hide()
         self._shown_at.append(time.perf_counter())
         self.repaint()
         self.image_shown.emit(self._image)
@@ -82,10 +88,20 @@ class PreviewView(QWidget):
         self._device = description
         self.update()
 
-    def set_message(self, message: str) -> None:
-        """Show a one-line problem over the preview (empty to clear)."""
+    def set_message(self, message: str, action: str = "") -> None:
+        """Show a one-line problem over the preview (empty to clear), with a button offering ``action``."""
         self._message = message
+        self.action_button.setText(action)
+        self.action_button.setVisible(bool(message and action))
+        if action:
+            self.action_button.adjustSize()
+            self.action_button.move(10, 10 + 3 * self.fontMetrics().height())
         self.update()
+
+    @property
+    def message(self) -> str:
+        """The problem shown over the preview ("" when none)."""
+        return self._message
 
     def clear(self) -> None:
         """Forget the frame on display (a new project is loading)."""

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,20 @@ from studio.plugins.api import Registry
 from studio.ui.threads import track_thread
 
 _log = logging.getLogger(__name__)
+_ABANDONED: set[QThread] = set()  # render threads left stuck in a generator, kept alive until they end
+
+
+PREVIEW_DEVICES = ("cpu", "cuda", "mps")
+SHUTDOWN_WAIT_MS = 5000
+
+
+class DeviceUnavailable(Exception):
+    """A setup asked for a device this machine does not have; the previous renderer stays in use."""
+
+    def __init__(self, device: str, reason: str) -> None:
+        super().__init__(f"{device}: {reason}")
+        self.device = device
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -77,12 +91,15 @@ class PreviewWorker(QObject):
 
     ``registry_factory`` is called on the worker thread the first time a renderer is built.
     Signals: ``result_ready(PreviewResult)``, ``failed(str)`` (one line), ``renderer_ready(str)``
-    (a description of the device).
+    (a description of the device), ``devices_checked(dict)`` (device name -> why it cannot be used, once at
+    start), ``device_failed(str, str)`` (device, reason: a setup asked for a missing device and was not applied).
     """
 
     result_ready = Signal(object)
     failed = Signal(str)
     renderer_ready = Signal(str)
+    devices_checked = Signal(dict)
+    device_failed = Signal(str, str)
 
     def __init__(self, registry_factory: Callable[[], Registry]) -> None:
         super().__init__()
@@ -94,12 +111,38 @@ class PreviewWorker(QObject):
         self._stopping = False
         self._generation = 0
         self._seq = 0
-        self._thread = _WorkerThread(self._run)
-        track_thread(self._thread)
+        self._abandoned = threading.Event()
+        self._thread = self._new_thread()
+
+    def _new_thread(self) -> _WorkerThread:
+        abandoned = self._abandoned
+        thread = _WorkerThread(lambda: self._run(abandoned))
+        track_thread(thread)
+        return thread
 
     def start(self) -> None:
         """Start the render thread (call once, after the window is up)."""
         self._thread.start()
+
+    def restart(self) -> None:
+        """Leave a render thread stuck in a generator behind and carry on with a fresh one.
+
+        A thread cannot be killed: the stuck one is abandoned (it takes no more work and reports nothing)
+        and ends on its own when the generator returns. Pending work goes to the new thread.
+        """
+        with self._condition:
+            self._abandoned.set()
+            self._abandoned = threading.Event()
+            self._condition.notify_all()
+        _ABANDONED.add(self._thread)
+        self._thread.finished.connect(lambda thread=self._thread: _ABANDONED.discard(thread))
+        self._thread = self._new_thread()
+        self._thread.start()
+
+    @property
+    def stopped(self) -> bool:
+        """True once ``shutdown`` was called."""
+        return self._stopping
 
     @property
     def generation(self) -> int:
@@ -135,44 +178,76 @@ class PreviewWorker(QObject):
             self._stopping = True
             self._setup = None
             self._request = None
-            self._condition.notify()
-        if self._thread.isRunning():
-            self._thread.wait()
+            self._condition.notify_all()
+        if self._thread.isRunning() and not self._thread.wait(SHUTDOWN_WAIT_MS):
+            _log.warning("the preview thread is stuck in its generator; leaving it behind")
+            _ABANDONED.add(self._thread)
 
-    def _take(self) -> tuple[PreviewSetup | None, PreviewRequest | None, Any] | None:
+    def _take(self, abandoned: threading.Event) -> tuple[PreviewSetup | None, PreviewRequest | None, Any] | None:
         with self._condition:
-            while not self._stopping and self._setup is None and self._request is None:
+            while (not self._stopping and not abandoned.is_set() and self._setup is None
+                   and self._request is None):
                 self._condition.wait()
-            if self._stopping:
+            if self._stopping or abandoned.is_set():
                 return None
             setup, request, registry = self._setup, self._request, self._registry
             self._setup = self._request = self._registry = None
             return setup, request, registry
 
-    def _run(self) -> None:
+    def _run(self, abandoned: threading.Event) -> None:
         state = _RenderState(self._registry_factory)
+        self._check_devices()
         while True:
-            taken = self._take()
+            taken = self._take(abandoned)
             if taken is None:
                 return
             setup, request, registry = taken
             if registry is not None:
                 state.use_registry(registry)
-            try:
-                if setup is not None:
-                    self.renderer_ready.emit(state.set_up(setup))
-            except Exception as error:  # a generator that fails to build must not kill the preview thread
-                state.reset()
-                self._report(error)
+            if setup is not None and not self._set_up(state, setup):
                 continue
-            try:
-                if request is not None and state.accepts(request):
-                    started = time.perf_counter()
-                    image = state.render(request)
-                    elapsed = (time.perf_counter() - started) * 1000.0
-                    self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
-            except Exception as error:  # a failed frame keeps the setup: the next request may render
-                self._report(error)
+            if request is not None and state.accepts(request) and not self._render(state, request, abandoned):
+                return
+
+    def _set_up(self, state: _RenderState, setup: PreviewSetup) -> bool:
+        """Build the renderer for ``setup``; False when it failed and the request must wait for the next one."""
+        try:
+            self.renderer_ready.emit(state.set_up(setup))
+        except DeviceUnavailable as error:  # keep rendering with the previous setup, under the new id
+            state.keep_previous(setup)
+            self.device_failed.emit(error.device, error.reason)
+        except Exception as error:  # a generator that fails to build must not kill the preview thread
+            state.reset()
+            self._report(error)
+            return False
+        return True
+
+    def _render(self, state: _RenderState, request: PreviewRequest, abandoned: threading.Event) -> bool:
+        """Render one request and send it; False when this thread was abandoned meanwhile and must end."""
+        try:
+            started = time.perf_counter()
+            image = state.render(request)
+            elapsed = (time.perf_counter() - started) * 1000.0
+        except Exception as error:  # a failed frame keeps the setup: the next request may render
+            if abandoned.is_set():
+                return False
+            self._report(error)
+            return True
+        if abandoned.is_set():
+            return False
+        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
+        return True
+
+    def _check_devices(self) -> None:
+        """Tell the GUI which devices this machine lacks (torch is imported here, on the worker)."""
+        try:
+            from studio.engine.device import device_problem
+
+            problems = {name: device_problem(name) or "" for name in PREVIEW_DEVICES}
+        except Exception:  # no torch or a broken driver: the GUI simply keeps every device listed
+            _log.exception("checking devices failed")
+            return
+        self.devices_checked.emit(problems)
 
     def _report(self, error: Exception) -> None:
         """Send a failure to the GUI: a UserError as it is, anything else logged and named."""
@@ -204,9 +279,18 @@ class _RenderState:
 
     def set_up(self, setup: PreviewSetup) -> str:
         """Decode the source and build the generator if they changed; return the device description."""
-        from studio.engine.device import configure_cpu_threads, describe_device, physical_core_count, resolve_device
+        from studio.engine.device import (
+            configure_cpu_threads,
+            describe_device,
+            device_problem,
+            physical_core_count,
+            resolve_device,
+        )
         from studio.media.image_io import decode_image
 
+        problem = device_problem(setup.device)
+        if problem is not None:
+            raise DeviceUnavailable(setup.device, problem)
         if not self._threads_configured:
             configure_cpu_threads(preview_thread_count(physical_core_count()))
             self._threads_configured = True
@@ -234,6 +318,7 @@ class _RenderState:
     def render(self, request: PreviewRequest) -> np.ndarray:
         """Render a request; a changed rest pose reuses the prepared source."""
         from studio.engine.renderer import Pose, Renderer
+        from studio.jobs.render_job import check_generated_frame
 
         if self._renderer is None:
             assert self._setup is not None and self._source is not None
@@ -243,7 +328,19 @@ class _RenderState:
         elif not _same_pose(self._rest, request.rest):
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
-        return self._renderer.render(Pose.from_arrays(request.driving))
+        image = self._renderer.render(Pose.from_arrays(request.driving))
+        check_generated_frame(image, self._setup.size if self._setup else None,
+                              self._setup.generator if self._setup else "?")
+        return image
+
+    def keep_previous(self, refused: PreviewSetup | None) -> None:
+        """A setup was refused: keep the previous one for the same image, answering the refused one's requests."""
+        previous = self._setup
+        if refused is None or previous is None or (previous.source_png, previous.size) != (
+                refused.source_png, refused.size):
+            self.reset()
+            return
+        self._setup = replace(previous, generation=refused.generation)
 
     def reset(self) -> None:
         """Forget the setup after it failed, so the next setup builds everything afresh."""

@@ -136,7 +136,7 @@ def test_opening_a_broken_project_reports_it_and_keeps_the_project(qtbot, window
     not_a_project.write_text("hello")
     window.files.open(not_a_project)
     wait_idle(qtbot, window)
-    assert "not a Marionette project" in boxes["warning"][1]
+    assert "damaged or incomplete" in boxes["warning"][1]
 
 
 def test_autosave_writes_only_when_modified(qtbot, window, boxes) -> None:
@@ -148,7 +148,7 @@ def test_autosave_writes_only_when_modified(qtbot, window, boxes) -> None:
     assert window.files.wait_for_saves()
     assert autosave.is_file()
     assert project_to_dict(load_project(autosave)) == project_to_dict(window.session.project)
-    assert window.files.autosave_timer.interval() == 60_000 and window.files.autosave_timer.isActive()
+    assert window.files.autosave_timer.interval() == 3_000
 
 
 def simulate_crash(window) -> tuple[Path, Path]:

@@ -125,7 +125,8 @@ def test_a_failing_save_shows_the_reason_and_keeps_the_project_modified(qtbot, w
     target = tmp_path / "failed.marionette"
     assert window.files.save_as(target)
     assert not window.files.wait_for_saves()
-    assert boxes["critical"] == ["the disk is full: free some space and save again"]
+    assert boxes["critical"] == ["the disk is full: free some space and save again. Nothing on disk was "
+                                 "overwritten and your changes are still open; use Save As to save elsewhere."]
     assert window.files.is_modified and window.isWindowModified()
     assert window.session.path != target and not target.exists()
 
@@ -161,4 +162,5 @@ def test_a_save_failing_while_closing_keeps_the_window_open(qtbot, window, tmp_p
                         staticmethod(lambda *args, **kwargs: QMessageBox.StandardButton.Cancel))
     assert not window.close()
     assert window.isVisible() and window.files.is_modified
-    assert boxes["critical"] == ["the folder is read-only: choose another one"]
+    assert boxes["critical"] == ["the folder is read-only: choose another one. Nothing on disk was overwritten "
+                                 "and your changes are still open; use Save As to save elsewhere."]
