@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from studio.core.errors import UserError
-from studio.engine.contract import Capabilities, Motion, SourceState
+from studio.engine.contract import Capabilities, Motion, SourceState, check_motions, check_source
 from studio.engine.device import resolve_device
 
 DEFAULT_RADIUS_FRACTION = 0.1
@@ -72,7 +72,7 @@ class WarpGenerator:
         unit of the centred isotropic coordinates u), "features" float32 [4, h*w] = (|u|^2, u_x, u_y, 1)
         and "base_grid" float32 [2, h*w], the identity in grid_sample units, both at flow resolution.
         """
-        _check_source(source)
+        check_source(source)
         height, width, channels = source.shape
         flow_h, flow_w = _flow_length(height, self.flow_scale), _flow_length(width, self.flow_scale)
         unit = max(height, width) / 2.0
@@ -103,7 +103,7 @@ class WarpGenerator:
 
     def render(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """Return the HxWxC uint8 source moved from kp_source to kp_driving (C as given to prepare)."""
-        count = _check_motions(kp_source, kp_driving)
+        count = check_motions(kp_source, kp_driving)
         if count == 0:
             return state.data["source"].copy()
         exponent, coefficients = self._keypoint_coefficients(state, kp_source, kp_driving)
@@ -230,35 +230,3 @@ def _radii(kp_source: Motion, kp_driving: Motion, height: int, width: int) -> np
             radii = given
             break
     return np.where(np.isfinite(radii) & (radii > 0), radii, default)
-
-
-def _check_source(source: object) -> None:
-    """Raise ValueError unless source is an HxWx3 or HxWx4 uint8 numpy array."""
-    if not isinstance(source, np.ndarray):
-        raise ValueError(f"source must be a numpy array, got {type(source).__name__}")
-    if source.dtype != np.uint8:
-        raise ValueError(f"source must be uint8, got {source.dtype}")
-    if source.ndim != 3 or source.shape[2] not in (3, 4) or source.shape[0] < 1 or source.shape[1] < 1:
-        raise ValueError(f"source must be HxWx3 (RGB) or HxWx4 (RGBA), got shape {source.shape}")
-
-
-def _check_motions(kp_source: Motion, kp_driving: Motion) -> int:
-    """Raise ValueError unless both motions hold K matching, finite keypoints; return K."""
-    for label, motion in (("kp_source", kp_source), ("kp_driving", kp_driving)):
-        positions, jacobians = np.asarray(motion.positions), np.asarray(motion.jacobians)
-        if positions.ndim != 2 or positions.shape[1] != 2:
-            raise ValueError(f"{label}.positions must be [K, 2], got shape {positions.shape}")
-        if jacobians.shape != (positions.shape[0], 2, 2):
-            raise ValueError(
-                f"{label}.jacobians must be [K, 2, 2] with K={positions.shape[0]}, got shape {jacobians.shape}"
-            )
-        radii = np.asarray(motion.radii)
-        if radii.size not in (0, positions.shape[0]):
-            raise ValueError(f"{label}.radii must be empty or [K] with K={positions.shape[0]}, got {radii.shape}")
-        if not (np.all(np.isfinite(positions)) and np.all(np.isfinite(jacobians))):
-            raise ValueError(f"{label} holds non-finite positions or jacobians")
-    if kp_source.count != kp_driving.count:
-        raise ValueError(
-            f"kp_source has {kp_source.count} keypoints but kp_driving has {kp_driving.count}: they must match"
-        )
-    return kp_source.count
