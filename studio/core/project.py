@@ -1,7 +1,7 @@
 """The Project: source image, keypoints, tracks, takes, timing and render settings.
 
 The project announces every change through ``changed`` (a plain-Python signal) with a
-string naming what changed: "keypoints", "tracks", "settings", "takes" or "source".
+string naming what changed: "keypoints", "tracks", "settings", "takes", "source" or "region".
 Edits (studio.core.edits) are the only code that should mutate a project.
 """
 
@@ -75,6 +75,7 @@ class Project:
         self.takes: list[Take] = []
         self.timing = Timing()
         self.render = RenderSettings()
+        self.region_png: bytes | None = None
         self.changed = Signal()
         self._sampler: MotionSampler | None = None
 

@@ -19,6 +19,7 @@ from studio.core.atomic import atomic_path
 from studio.core.errors import ProjectFileError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project, RenderSettings, Timing
+from studio.core.region import read_region, region_document, write_region
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track
 
@@ -52,6 +53,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "tracks": {kp_id: [_key_to_dict(k) for k in track.keys]
                    for kp_id, track in project.tracks.items() if len(track)},
         "takes": [{"name": take.name, "file": f"takes/{i:03d}.npz"} for i, take in enumerate(project.takes)],
+        **region_document(project),
     }
 
 
@@ -73,6 +75,7 @@ def save_project(project: Project, path: str | Path) -> None:
         archive.writestr(SOURCE_NAME, project.source_png, zipfile.ZIP_STORED)
         for entry, take in zip(document["takes"], project.takes, strict=True):
             archive.writestr(entry["file"], take.to_bytes(), zipfile.ZIP_STORED)
+        write_region(project, archive)
 
 
 def load_project(path: str | Path) -> Project:
@@ -276,5 +279,5 @@ def _read_take(c: _Context, raw: Any, where: str) -> Take:
 
 # The sections read after the source, in order; a new section is one reader added here.
 _SECTIONS: tuple[Callable[[_Context, Project], None], ...] = (
-    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes,
+    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes, read_region,
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -40,6 +41,7 @@ class WarpGenerator:
         keypoint_count=None,
         alpha=True,
         needs_weights=False,
+        region=True,
     )
 
     def __init__(
@@ -62,8 +64,11 @@ class WarpGenerator:
         self.flow_scale = float(flow_scale)
         self.background_weight = float(background_weight)
 
-    def prepare(self, source: np.ndarray) -> SourceState:
+    def prepare(self, source: np.ndarray, region: np.ndarray | None = None) -> SourceState:
         """Upload an HxWx3 (RGB) or HxWx4 (RGBA) uint8 image once and cache what every frame reuses.
+
+        ``region`` (HxW uint8 matte, optional) cuts the keypoint masks at the region's edge: the flow is
+        multiplied by the matte (at flow resolution, "region" float32 [1, h*w]), so outside it the source stays.
 
         state.data holds "source" (the array, for zero keypoints), "image" float32 [1, C, H, W]
         channels-last on the device (RGB offset by +0.5 so that
@@ -92,6 +97,7 @@ class WarpGenerator:
             base_grid = torch.stack([2.0 * z_x / width - 1.0, 2.0 * z_y / height - 1.0])
             state = SourceState(height, width, channels)
             state.data.update(
+                region=_region_weights(region, (height, width), (flow_h, flow_w), self.device),
                 source=source.copy(),
                 image=image,
                 flow_size=(flow_h, flow_w),
@@ -135,7 +141,10 @@ class WarpGenerator:
         sums = torch.mm(coefficients_t, heat)
         flow = torch.addcmul(sums[4:6], sums[0:2], features[1:2])
         flow.addcmul_(sums[2:4], features[2:3])
-        flow.div_(sums[6:7].add_(self.background_weight)).add_(state.data["base_grid"])
+        flow.div_(sums[6:7].add_(self.background_weight))
+        if state.data["region"] is not None:
+            flow.mul_(state.data["region"])
+        flow.add_(state.data["base_grid"])
         flow = flow.view(1, 2, flow_h, flow_w)
         if (flow_h, flow_w) != (state.height, state.width):
             flow = F.interpolate(flow, size=(state.height, state.width), mode="bilinear", align_corners=True)
@@ -205,6 +214,19 @@ class WarpGenerator:
     def detect_keypoints(self, state: SourceState) -> Motion | None:
         """The warp cannot find keypoints by itself: always None."""
         return None
+
+
+def _region_weights(region: np.ndarray | None, size: tuple[int, int], flow_size: tuple[int, int],
+                    device: torch.device) -> torch.Tensor | None:
+    """The region matte at flow resolution as float32 [1, h*w] in [0, 1] on the device, or None."""
+    if region is None:
+        return None
+    region = np.asarray(region)
+    if region.shape != size:
+        raise ValueError(f"region must be {size[0]}x{size[1]} like the source, got {region.shape}")
+    small = cv2.resize(np.ascontiguousarray(region, np.uint8), (flow_size[1], flow_size[0]),
+                       interpolation=cv2.INTER_AREA)
+    return torch.from_numpy(small.astype(np.float32).reshape(1, -1) / 255.0).to(device)
 
 
 def _flow_length(length: int, scale: float) -> int:
