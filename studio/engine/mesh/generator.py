@@ -5,10 +5,12 @@ split the source into a moving character layer and an inpainted still background
 the mesh. On the first frame of a pin set (the rest keypoints): bind each pin to its triangle and factorise the
 two ARAP systems. Per frame: two back-substitutions, a vectorised backward map, one remap, one blend.
 
-A pin is a keypoint plus two frame points one mesh spacing to its right and below it; the frame points
-follow the keypoint's jacobian (J_driving J_source^-1), so a keypoint's rotation and scale turn and scale
-the mesh around it, and an unrotated keypoint holds its neighbourhood's orientation. Pins outside the mesh
-(on the still background) are ignored. See docs/deformation.md.
+A pin is a keypoint plus two frame points one mesh spacing to its right and below it. A keypoint whose
+rotation and scale differ from its rest sets its neighbourhood's frame: the frame points follow its jacobian
+(J_driving J_source^-1, as in the warp). A keypoint whose rotation and scale are at rest follows its
+neighbours: its frame points turn by the rotation the pins' movement implies around it (a weighted 2D
+Procrustes fit over the nearby pins), so dragging pins alone bends the mesh as rigidly as possible without
+twisting it at the pins. Pins outside the mesh (on the still background) are ignored. See docs/deformation.md.
 """
 
 from __future__ import annotations
@@ -113,8 +115,9 @@ class MeshGenerator:
         cached = state.data["pins"]
         if cached is not None and cached[0] == key:
             return cached[1], cached[2]
-        solver, bound = self._factorise(state, np.asarray(kp_source.positions, np.float64))
-        state.data["pins"] = (key, solver, bound)
+        positions = np.asarray(kp_source.positions, np.float64)
+        solver, bound = self._factorise(state, positions)
+        state.data["pins"] = (key, solver, bound, neighbour_weights(positions[bound]))
         return solver, bound
 
     def _factorise(self, state: SourceState, positions: np.ndarray) -> tuple[ArapSolver | None, np.ndarray]:
@@ -149,7 +152,12 @@ class MeshGenerator:
         driving = np.asarray(kp_driving.positions, np.float64)[bound]
         jac_source = np.asarray(kp_source.jacobians, np.float64)[bound]
         jac_driving = np.asarray(kp_driving.jacobians, np.float64)[bound]
+        rest = np.asarray(kp_source.positions, np.float64)[bound]
         forward = jac_driving @ _inverse_2x2(jac_source)
+        unturned = np.all(np.abs(jac_driving - jac_source) <= 1e-6, axis=(1, 2))
+        if unturned.any():
+            natural = natural_rotations(rest, driving, state.data["pins"][3])
+            forward[unturned] = natural[unturned]
         frame = driving[:, None, :] + mesh.spacing * np.swapaxes(forward, 1, 2)
         anchors = mesh.vertices[state.data["anchors"]]
         return np.concatenate([driving, frame.reshape(-1, 2), anchors])
@@ -182,3 +190,27 @@ def _inverse_2x2(matrices: np.ndarray) -> np.ndarray:
     inverse[:, 0, 0], inverse[:, 1, 1] = matrices[:, 1, 1] / det, matrices[:, 0, 0] / det
     inverse[:, 0, 1], inverse[:, 1, 0] = -matrices[:, 0, 1] / det, -matrices[:, 1, 0] / det
     return inverse
+
+
+def neighbour_weights(rest: np.ndarray) -> np.ndarray:
+    """[K, K] Gaussian weights of every pin for every other by rest distance (sigma: twice the median spacing)."""
+    if len(rest) < 2:
+        return np.ones((len(rest), len(rest)))
+    distance = np.linalg.norm(rest[:, None] - rest[None], axis=2)
+    nearest = np.sort(distance, axis=1)[:, 1]
+    sigma = max(2.0 * float(np.median(nearest)), 1e-6)
+    return np.exp(-(distance**2) / (2.0 * sigma * sigma))
+
+
+def natural_rotations(rest: np.ndarray, driving: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """[K, 2, 2] rotation the pins' movement implies around each pin: weighted 2D Procrustes over the pins."""
+    total = weights.sum(axis=1, keepdims=True)
+    rest_centre = weights @ rest / total
+    driving_centre = weights @ driving / total
+    a = rest[None] - rest_centre[:, None]
+    b = driving[None] - driving_centre[:, None]
+    dot = np.einsum("kj,kj->k", weights, (a * b).sum(axis=2))
+    cross = np.einsum("kj,kj->k", weights, a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0])
+    angle = np.arctan2(cross, dot)
+    cos, sin = np.cos(angle), np.sin(angle)
+    return np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], axis=1)
