@@ -23,7 +23,7 @@ import numpy as np
 
 from studio.engine.mesh.triangulate import Mesh
 
-WALK_STEPS = 4
+WALK_STEPS = 3
 MIN_AREA_RATIO = 0.01
 
 
@@ -71,10 +71,13 @@ class BackwardMapper:
         targets = self.targets.reshape(*self.coarse, 2)[rows, cols]
         yx, yy = targets[..., 0].ravel(), targets[..., 1].ravel()
         xx, xy = yx, yy
+        flat = self.lookup.ravel()
         for _ in range(WALK_STEPS):
             col = np.clip(xx, 0, width - 1).astype(np.int32)
             row = np.clip(xy, 0, height - 1).astype(np.int32)
-            m = packed[self.lookup[row, col]]
+            row *= width
+            row += col
+            m = np.take(packed, np.take(flat, row), axis=0)
             xx = m[:, 0] * yx + m[:, 1] * yy + m[:, 4]
             xy = m[:, 2] * yx + m[:, 3] * yy + m[:, 5]
         return np.stack([xx, xy], axis=-1).reshape(*targets.shape)

@@ -21,12 +21,14 @@ FILL_MARGIN = 3
 @dataclass(frozen=True)
 class Layers:
     """character, background: uint8 [H, W, 4] premultiplied; still: the background as an output frame
-    (HxWx3, or HxWx4 straight alpha); opaque: the source had no alpha."""
+    (HxWx3, or HxWx4 straight alpha); opaque: the source had no alpha; whole: no matte either, so the
+    whole picture moves and a frame is one remap of ``still``."""
 
     character: np.ndarray
     background: np.ndarray
     still: np.ndarray
     opaque: bool
+    whole: bool = False
 
 
 def region_matte(source: np.ndarray, region: np.ndarray | None) -> np.ndarray | None:
@@ -47,7 +49,7 @@ def build_layers(source: np.ndarray, matte: np.ndarray | None) -> Layers:
     character = _premultiply(rgba, weight)
     background = _premultiply(rgba if matte is None else _inpaint(rgba, matte), None)
     still = np.ascontiguousarray(background[..., :3]) if opaque else _unpremultiply(background.copy())
-    return Layers(character, background, still, opaque)
+    return Layers(character, background, still, opaque, opaque and matte is None)
 
 
 def _premultiply(rgba: np.ndarray, weight: np.ndarray | None) -> np.ndarray:
@@ -85,6 +87,9 @@ def compose(layers: Layers, mapping: np.ndarray | None, box: tuple[int, int, int
     if mapping is None or box is None:
         return frame
     x0, y0, x1, y1 = box
+    if layers.whole:
+        frame[y0:y1, x0:x1] = cv2.remap(layers.still, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return frame
     moved = cv2.remap(layers.character, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
     behind = cv2.merge([255 - moved[..., 3]] * 4)
     out = cv2.add(moved, cv2.multiply(np.ascontiguousarray(layers.background[y0:y1, x0:x1]), behind,
