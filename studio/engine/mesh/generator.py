@@ -5,12 +5,13 @@ split the source into a moving character layer and an inpainted still background
 the mesh. On the first frame of a pin set (the rest keypoints): bind each pin to its triangle and factorise the
 two ARAP systems. Per frame: two back-substitutions, a vectorised backward map, one remap, one blend.
 
-A pin is a keypoint plus two frame points one mesh spacing to its right and below it. A keypoint whose
-rotation and scale differ from its rest sets its neighbourhood's frame: the frame points follow its jacobian
-(J_driving J_source^-1, as in the warp). A keypoint whose rotation and scale are at rest follows its
-neighbours: its frame points turn by the rotation the pins' movement implies around it (a weighted 2D
-Procrustes fit over the nearby pins), so dragging pins alone bends the mesh as rigidly as possible without
-twisting it at the pins. Pins outside the mesh (on the still background) are ignored. See docs/deformation.md.
+A pin holds a point of the mesh (barycentric weights in its triangle) and that triangle's frame: its two
+edges, soft-constrained to their rest vectors turned by a 2x2 frame. A keypoint whose rotation and scale differ
+from its rest sets that frame: its jacobian J_driving J_source^-1 (as in the warp). A keypoint whose rotation
+and scale are at rest follows its neighbours: its frame is the rotation the pins' movement implies around it
+(a weighted 2D Procrustes fit over the nearby pins), so dragging pins alone bends the mesh as rigidly as
+possible without twisting it at the pins. Pins outside the mesh (on the still background) are ignored.
+See docs/deformation.md.
 """
 
 from __future__ import annotations
@@ -117,11 +118,12 @@ class MeshGenerator:
             return cached[1], cached[2]
         positions = np.asarray(kp_source.positions, np.float64)
         solver, bound = self._factorise(state, positions)
-        state.data["pins"] = (key, solver, bound, neighbour_weights(positions[bound]))
+        triangle, _ = state.data["mesh"].locate(positions[bound])
+        state.data["pins"] = (key, solver, bound, neighbour_weights(positions[bound]), triangle)
         return solver, bound
 
     def _factorise(self, state: SourceState, positions: np.ndarray) -> tuple[ArapSolver | None, np.ndarray]:
-        """Bind the pins (and their frame points) to the mesh and factorise; None when no pin lands on it."""
+        """Bind the pins (points and triangle edges) to the mesh and factorise; None when no pin lands on it."""
         mesh = state.data["mesh"]
         triangle, weights = mesh.locate(positions)
         clamped = np.clip(weights, 0.0, None)
@@ -131,8 +133,8 @@ class MeshGenerator:
         anchors = state.data["anchors"]
         if not bound.any() and not anchors.size:
             return None, bound
-        frame = self._frame_points(positions[bound], mesh.spacing)
-        frame_triangle, frame_weights = mesh.locate(frame.reshape(-1, 2))
+        frame_triangle = np.repeat(triangle[bound], 2)
+        frame_weights = np.tile([[-1.0, 1.0, 0.0], [-1.0, 0.0, 1.0]], (int(bound.sum()), 1))
         anchor_triangle, anchor_weights = _vertex_bindings(mesh, anchors)
         strength = np.concatenate([np.full(int(bound.sum()), PIN_WEIGHT),
                                    np.full(len(frame_triangle), PIN_WEIGHT * self.pin_frame_weight),
@@ -141,13 +143,8 @@ class MeshGenerator:
                                   np.concatenate([clamped[bound], frame_weights, anchor_weights]), strength)
         return state.data["arap"].pinned(constraints), bound
 
-    @staticmethod
-    def _frame_points(positions: np.ndarray, spacing: float) -> np.ndarray:
-        """Two frame points per pin, [P, 2, 2]: one spacing to the right and one below."""
-        return positions[:, None, :] + spacing * np.eye(2)[None]
-
     def _targets(self, state: SourceState, kp_source: Motion, kp_driving: Motion, bound: np.ndarray) -> np.ndarray:
-        """Where every constraint point should go: pins, their frame points, then anchors (still)."""
+        """Where every constraint should go: pins, their triangles' two edges (turned), then anchors (still)."""
         mesh = state.data["mesh"]
         driving = np.asarray(kp_driving.positions, np.float64)[bound]
         jac_source = np.asarray(kp_source.jacobians, np.float64)[bound]
@@ -158,7 +155,9 @@ class MeshGenerator:
         if unturned.any():
             natural = natural_rotations(rest, driving, state.data["pins"][3])
             forward[unturned] = natural[unturned]
-        frame = driving[:, None, :] + mesh.spacing * np.swapaxes(forward, 1, 2)
+        corners = mesh.vertices[mesh.triangles[state.data["pins"][4]]]
+        edges = corners[:, 1:] - corners[:, :1]
+        frame = np.einsum("kij,kej->kei", forward, edges)
         anchors = mesh.vertices[state.data["anchors"]]
         return np.concatenate([driving, frame.reshape(-1, 2), anchors])
 
@@ -192,14 +191,17 @@ def _inverse_2x2(matrices: np.ndarray) -> np.ndarray:
     return inverse
 
 
-def neighbour_weights(rest: np.ndarray) -> np.ndarray:
-    """[K, K] Gaussian weights of every pin for every other by rest distance (sigma: twice the median spacing)."""
+def neighbour_weights(rest: np.ndarray, neighbours: int = 3) -> np.ndarray:
+    """[K, K] Gaussian weights of every pin for every other by rest distance.
+
+    Each pin's sigma is its distance to its third-nearest pin, so a lone pin (a still shoulder far from a
+    moving face) is judged by the pins around it, not by the far-away crowd.
+    """
     if len(rest) < 2:
         return np.ones((len(rest), len(rest)))
     distance = np.linalg.norm(rest[:, None] - rest[None], axis=2)
-    nearest = np.sort(distance, axis=1)[:, 1]
-    sigma = max(2.0 * float(np.median(nearest)), 1e-6)
-    return np.exp(-(distance**2) / (2.0 * sigma * sigma))
+    sigma = np.maximum(np.sort(distance, axis=1)[:, min(neighbours, len(rest) - 1)], 1e-6)
+    return np.exp(-(distance**2) / (2.0 * sigma[:, None] ** 2))
 
 
 def natural_rotations(rest: np.ndarray, driving: np.ndarray, weights: np.ndarray) -> np.ndarray:

@@ -46,6 +46,8 @@ class Mesh:
         (some negative), so that triangle's affine map extends past the edge.
         """
         points = np.asarray(points, np.float64).reshape(-1, 2)
+        if not len(points):
+            return np.zeros(0, np.int64), np.zeros((0, 3))
         _, guess = self._centres.query(points, k=min(8, len(self.triangles)))
         guess = guess.reshape(len(points), -1)
         best = guess[:, 0]
