@@ -5,12 +5,11 @@ Run: ``.venv/bin/python benchmarks/rigidity.py [--size 512] [--frames 10] [--thr
 A textured sprite (an RGBA blob; and the same blob composited on a textured background, with its matte as
 the project's region) carries 19 pins. Over ``--frames`` frames the pins move by a known rigid motion (their
 jacobians "turned" with it, as a tracker reports them, or "still", as an animator drags pins), ending
-rotated 30 degrees about the sprite's centre and shifted 40 px. The last frame
-is compared with the sprite transformed exactly (the composite is also run without its region, to show what
-a region buys) (cv2.warpAffine, bilinear, premultiplied alpha):
-psnr_inside (colour, inside the moved sprite, 3 px from its edge), psnr_background (colour, pixels at least
-8 px from both the rest and the moved sprite), psnr_alpha (RGBA scene, whole frame). ms_per_frame is the
-median render time after the first frame.
+rotated 30 degrees about the sprite's centre and shifted 40 px. The last frame is compared with the sprite
+moved exactly (cv2.warpAffine, bilinear, premultiplied alpha); the composite also runs without its region, to
+show what a region buys. Scores (100 = identical): psnr_inside (colour, inside the moved sprite, 3 px from
+its edge), psnr_background (colour, pixels at least 8 px from both the rest and the moved sprite), psnr_alpha
+(RGBA scene, whole frame). ms_per_frame is the median render time after the first frame.
 """
 
 from __future__ import annotations

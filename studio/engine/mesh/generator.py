@@ -35,8 +35,8 @@ class MeshGenerator:
     """Render a source moved by keypoints through an as-rigid-as-possible mesh; needs no weights.
 
     Options: ``vertices`` (mesh density, default 1500), ``map_step`` (pixels between samples of the coarse
-    backward map, default 4), ``pin_frame_weight`` (how strongly a pin holds its rotation and scale
-    relative to its position, default 1; 0 lets pins turn freely).
+    backward map, default 4), ``pin_frame_weight`` (how strongly a pin holds its triangle's rotation and
+    scale relative to its position, default 1; 0 leaves pins as plain points).
     """
 
     capabilities = Capabilities(
