@@ -1,7 +1,7 @@
 """The Project: source image, keypoints, tracks, takes, timing, render settings and capture bindings.
 
 The project announces every change through ``changed`` (a plain-Python signal) with a
-string naming what changed: "keypoints", "tracks", "settings", "takes", "capture" or "source".
+string naming what changed: "keypoints", "tracks", "settings", "takes", "capture", "source" or "region".
 Edits (studio.core.edits) are the only code that should mutate a project.
 """
 
@@ -91,6 +91,7 @@ class Project:
         self.timing = Timing()
         self.render = RenderSettings()
         self.capture = CaptureBindings()
+        self.region_png: bytes | None = None
         self.changed = Signal()
         self._sampler: MotionSampler | None = None
 

@@ -19,6 +19,7 @@ from studio.core.atomic import atomic_path
 from studio.core.errors import ProjectFileError
 from studio.core.keypoints import Keypoint
 from studio.core.project import CaptureBindings, Project, RenderSettings, Timing
+from studio.core.region import read_region, region_document, write_region
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track
 
@@ -53,6 +54,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
                    for kp_id, track in project.tracks.items() if len(track)},
         "takes": [{"name": take.name, "file": f"takes/{i:03d}.npz"} for i, take in enumerate(project.takes)],
         "capture": capture_to_dict(project),
+        **region_document(project),
     }
 
 
@@ -82,6 +84,7 @@ def save_project(project: Project, path: str | Path) -> None:
         archive.writestr(SOURCE_NAME, project.source_png, zipfile.ZIP_STORED)
         for entry, take in zip(document["takes"], project.takes, strict=True):
             archive.writestr(entry["file"], take.to_bytes(), zipfile.ZIP_STORED)
+        write_region(project, archive)
 
 
 def load_project(path: str | Path) -> Project:
@@ -313,5 +316,5 @@ def read_capture(r: _Reader, raw: Any, keypoint_ids: set[str]) -> CaptureBinding
 
 # The sections read after the source, in order; a new section is one reader added here.
 _SECTIONS: tuple[Callable[[_Context, Project], None], ...] = (
-    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes, _read_capture,
+    _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes, _read_capture, read_region,
 )

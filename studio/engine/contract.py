@@ -15,7 +15,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a generator can do, shown to the user and used by the renderer."""
+    """What a generator can do, shown to the user and used by the renderer.
+
+    region: ``prepare`` accepts ``region=`` (an HxW uint8 matte of the part that moves; None for none).
+    """
 
     name: str
     title: str
@@ -24,6 +27,7 @@ class Capabilities:
     native_size: tuple[int, int] | None = None
     alpha: bool = False
     needs_weights: bool = False
+    region: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,35 @@ class GeneratorFactory(Protocol):
     def create_generator(self, name: str, device: str = "auto", **options: Any) -> Generator:
         """A ready generator of that name on that device ("auto" | "cpu" | "cuda" | "mps")."""
         ...
+
+
+def check_source(source: object) -> None:
+    """Raise ValueError unless source is an HxWx3 or HxWx4 uint8 numpy array."""
+    if not isinstance(source, np.ndarray):
+        raise ValueError(f"source must be a numpy array, got {type(source).__name__}")
+    if source.dtype != np.uint8:
+        raise ValueError(f"source must be uint8, got {source.dtype}")
+    if source.ndim != 3 or source.shape[2] not in (3, 4) or source.shape[0] < 1 or source.shape[1] < 1:
+        raise ValueError(f"source must be HxWx3 (RGB) or HxWx4 (RGBA), got shape {source.shape}")
+
+
+def check_motions(kp_source: Motion, kp_driving: Motion) -> int:
+    """Raise ValueError unless both motions hold K matching, finite keypoints; return K."""
+    for label, motion in (("kp_source", kp_source), ("kp_driving", kp_driving)):
+        positions, jacobians = np.asarray(motion.positions), np.asarray(motion.jacobians)
+        if positions.ndim != 2 or positions.shape[1] != 2:
+            raise ValueError(f"{label}.positions must be [K, 2], got shape {positions.shape}")
+        if jacobians.shape != (positions.shape[0], 2, 2):
+            raise ValueError(
+                f"{label}.jacobians must be [K, 2, 2] with K={positions.shape[0]}, got shape {jacobians.shape}"
+            )
+        radii = np.asarray(motion.radii)
+        if radii.size not in (0, positions.shape[0]):
+            raise ValueError(f"{label}.radii must be empty or [K] with K={positions.shape[0]}, got {radii.shape}")
+        if not (np.all(np.isfinite(positions)) and np.all(np.isfinite(jacobians))):
+            raise ValueError(f"{label} holds non-finite positions or jacobians")
+    if kp_source.count != kp_driving.count:
+        raise ValueError(
+            f"kp_source has {kp_source.count} keypoints but kp_driving has {kp_driving.count}: they must match"
+        )
+    return kp_source.count

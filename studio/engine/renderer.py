@@ -15,6 +15,7 @@ import numpy as np
 
 from studio.core.project import PoseArrays, Project
 from studio.engine.contract import Generator, GeneratorFactory, Motion, SourceState
+from studio.engine.region import decode_region, fit_region
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,14 @@ class Pose:
 
 
 class Renderer:
-    """Renders poses of one source image with one generator at a fixed output size."""
+    """Renders poses of one source image with one generator at a fixed output size.
+
+    ``region`` (HxW uint8 matte at the source's size, or None) reaches generators whose capabilities say they
+    take one; it is resized with the source.
+    """
 
     def __init__(self, generator: Generator, source: np.ndarray, rest: Pose,
-                 size: tuple[int, int] | None = None) -> None:
+                 size: tuple[int, int] | None = None, region: np.ndarray | None = None) -> None:
         height, width = source.shape[:2]
         self.generator = generator
         self.width, self.height = (width, height) if size is None else (int(size[0]), int(size[1]))
@@ -43,7 +48,8 @@ class Renderer:
         if (self.width, self.height) != (width, height):
             interpolation = cv2.INTER_AREA if self.width < width else cv2.INTER_CUBIC
             source = cv2.resize(source, (self.width, self.height), interpolation=interpolation)
-        self.state: SourceState = generator.prepare(np.ascontiguousarray(source))
+        region = fit_region(region, (self.width, self.height))
+        self.state: SourceState = prepare_source(generator, np.ascontiguousarray(source), region)
         self.rest = self._to_motion(rest)
 
     def _to_motion(self, pose: Pose) -> Motion:
@@ -67,6 +73,13 @@ class Renderer:
         return self.render(Pose.from_arrays(project.sample([frame])))
 
 
+def prepare_source(generator: Generator, source: np.ndarray, region: np.ndarray | None) -> SourceState:
+    """prepare() with the region when there is one and the generator takes it (plugins without it are untouched)."""
+    if region is not None and getattr(generator.capabilities, "region", False):
+        return generator.prepare(source, region=region)  # type: ignore[call-arg]
+    return generator.prepare(source)
+
+
 def source_scale(project: Project, image: np.ndarray) -> np.ndarray:
     """Per-axis factor from the project's image size to ``image``'s size (batch renders on other sources)."""
     return np.array([image.shape[1] / project.width, image.shape[0] / project.height], np.float32)
@@ -82,10 +95,12 @@ def renderer_for_project(project: Project, source: np.ndarray, registry: Generat
                          generator: str | None = None) -> Renderer:
     """Build the project's generator (or an override) and prepare ``source`` at ``size`` (W, H).
 
-    ``source`` is normally the project's own image; another image gets the keypoints scaled onto it.
+    ``source`` is normally the project's own image; another image gets the keypoints (and the region) scaled
+    onto it.
     """
     settings = project.render
     instance = registry.create_generator(generator or settings.generator, device or settings.device,
                                          **settings.options)
     rest = scaled_pose(Pose.from_arrays(project.rest_pose()), source_scale(project, source))
-    return Renderer(instance, source, rest, size)
+    region = decode_region(project.region_png, (source.shape[1], source.shape[0]))
+    return Renderer(instance, source, rest, size, region)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from studio.core.errors import UserError
-from studio.engine.contract import Capabilities, Motion, SourceState
+from studio.engine.contract import Capabilities, Motion, SourceState, check_motions, check_source
 from studio.engine.device import resolve_device
 
 DEFAULT_RADIUS_FRACTION = 0.1
@@ -40,6 +41,7 @@ class WarpGenerator:
         keypoint_count=None,
         alpha=True,
         needs_weights=False,
+        region=True,
     )
 
     def __init__(
@@ -62,8 +64,11 @@ class WarpGenerator:
         self.flow_scale = float(flow_scale)
         self.background_weight = float(background_weight)
 
-    def prepare(self, source: np.ndarray) -> SourceState:
+    def prepare(self, source: np.ndarray, region: np.ndarray | None = None) -> SourceState:
         """Upload an HxWx3 (RGB) or HxWx4 (RGBA) uint8 image once and cache what every frame reuses.
+
+        ``region`` (HxW uint8 matte, optional) cuts the keypoint masks at the region's edge: the flow is
+        multiplied by the matte (at flow resolution, "region" float32 [1, h*w]), so outside it the source stays.
 
         state.data holds "source" (the array, for zero keypoints), "image" float32 [1, C, H, W]
         channels-last on the device (RGB offset by +0.5 so that
@@ -72,7 +77,7 @@ class WarpGenerator:
         unit of the centred isotropic coordinates u), "features" float32 [4, h*w] = (|u|^2, u_x, u_y, 1)
         and "base_grid" float32 [2, h*w], the identity in grid_sample units, both at flow resolution.
         """
-        _check_source(source)
+        check_source(source)
         height, width, channels = source.shape
         flow_h, flow_w = _flow_length(height, self.flow_scale), _flow_length(width, self.flow_scale)
         unit = max(height, width) / 2.0
@@ -92,6 +97,7 @@ class WarpGenerator:
             base_grid = torch.stack([2.0 * z_x / width - 1.0, 2.0 * z_y / height - 1.0])
             state = SourceState(height, width, channels)
             state.data.update(
+                region=_region_weights(region, (height, width), (flow_h, flow_w), self.device),
                 source=source.copy(),
                 image=image,
                 flow_size=(flow_h, flow_w),
@@ -103,7 +109,7 @@ class WarpGenerator:
 
     def render(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """Return the HxWxC uint8 source moved from kp_source to kp_driving (C as given to prepare)."""
-        count = _check_motions(kp_source, kp_driving)
+        count = check_motions(kp_source, kp_driving)
         if count == 0:
             return state.data["source"].copy()
         exponent, coefficients = self._keypoint_coefficients(state, kp_source, kp_driving)
@@ -135,7 +141,10 @@ class WarpGenerator:
         sums = torch.mm(coefficients_t, heat)
         flow = torch.addcmul(sums[4:6], sums[0:2], features[1:2])
         flow.addcmul_(sums[2:4], features[2:3])
-        flow.div_(sums[6:7].add_(self.background_weight)).add_(state.data["base_grid"])
+        flow.div_(sums[6:7].add_(self.background_weight))
+        if state.data["region"] is not None:
+            flow.mul_(state.data["region"])
+        flow.add_(state.data["base_grid"])
         flow = flow.view(1, 2, flow_h, flow_w)
         if (flow_h, flow_w) != (state.height, state.width):
             flow = F.interpolate(flow, size=(state.height, state.width), mode="bilinear", align_corners=True)
@@ -207,6 +216,19 @@ class WarpGenerator:
         return None
 
 
+def _region_weights(region: np.ndarray | None, size: tuple[int, int], flow_size: tuple[int, int],
+                    device: torch.device) -> torch.Tensor | None:
+    """The region matte at flow resolution as float32 [1, h*w] in [0, 1] on the device, or None."""
+    if region is None:
+        return None
+    region = np.asarray(region)
+    if region.shape != size:
+        raise ValueError(f"region must be {size[0]}x{size[1]} like the source, got {region.shape}")
+    small = cv2.resize(np.ascontiguousarray(region, np.uint8), (flow_size[1], flow_size[0]),
+                       interpolation=cv2.INTER_AREA)
+    return torch.from_numpy(small.astype(np.float32).reshape(1, -1) / 255.0).to(device)
+
+
 def _flow_length(length: int, scale: float) -> int:
     """Samples of the flow along one image side: at least 2 (so corners are pinned), at most the side."""
     return min(length, max(2, round(length * scale)))
@@ -230,35 +252,3 @@ def _radii(kp_source: Motion, kp_driving: Motion, height: int, width: int) -> np
             radii = given
             break
     return np.where(np.isfinite(radii) & (radii > 0), radii, default)
-
-
-def _check_source(source: object) -> None:
-    """Raise ValueError unless source is an HxWx3 or HxWx4 uint8 numpy array."""
-    if not isinstance(source, np.ndarray):
-        raise ValueError(f"source must be a numpy array, got {type(source).__name__}")
-    if source.dtype != np.uint8:
-        raise ValueError(f"source must be uint8, got {source.dtype}")
-    if source.ndim != 3 or source.shape[2] not in (3, 4) or source.shape[0] < 1 or source.shape[1] < 1:
-        raise ValueError(f"source must be HxWx3 (RGB) or HxWx4 (RGBA), got shape {source.shape}")
-
-
-def _check_motions(kp_source: Motion, kp_driving: Motion) -> int:
-    """Raise ValueError unless both motions hold K matching, finite keypoints; return K."""
-    for label, motion in (("kp_source", kp_source), ("kp_driving", kp_driving)):
-        positions, jacobians = np.asarray(motion.positions), np.asarray(motion.jacobians)
-        if positions.ndim != 2 or positions.shape[1] != 2:
-            raise ValueError(f"{label}.positions must be [K, 2], got shape {positions.shape}")
-        if jacobians.shape != (positions.shape[0], 2, 2):
-            raise ValueError(
-                f"{label}.jacobians must be [K, 2, 2] with K={positions.shape[0]}, got shape {jacobians.shape}"
-            )
-        radii = np.asarray(motion.radii)
-        if radii.size not in (0, positions.shape[0]):
-            raise ValueError(f"{label}.radii must be empty or [K] with K={positions.shape[0]}, got {radii.shape}")
-        if not (np.all(np.isfinite(positions)) and np.all(np.isfinite(jacobians))):
-            raise ValueError(f"{label} holds non-finite positions or jacobians")
-    if kp_source.count != kp_driving.count:
-        raise ValueError(
-            f"kp_source has {kp_source.count} keypoints but kp_driving has {kp_driving.count}: they must match"
-        )
-    return kp_source.count

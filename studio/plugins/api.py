@@ -210,6 +210,8 @@ BUILTIN_CONTRIBUTIONS = (
         "Local-affine warp",
         "The analytic first-order motion warp: works on any image, no weights.",
     ),
+    Contribution("generator", "mesh", "studio.engine.mesh.generator:MeshGenerator", "As-rigid-as-possible mesh",
+                 "A triangle mesh over the character, deformed as rigidly as possible: no weights."),
     Contribution("generator", "fomm", "studio.engine.fomm.generator:FommGenerator", "First-order motion model",
                  "Runs released first-order-motion-model checkpoints (options: config, checkpoint)."),
     Contribution("tracker", "face", "studio.capture.trackers.face:FaceTracker", "Face",

@@ -131,7 +131,8 @@ class PreviewLink(QObject):
     def _configure(self) -> None:
         project = self.session.project
         settings = project.render
-        key = (id(project), project.source_png, settings.generator, settings.device, settings.options)
+        key = (id(project), project.source_png, settings.generator, settings.device, settings.options,
+               project.region_png)
         if key == self._configured:
             return
         self._configured = key
@@ -140,13 +141,13 @@ class PreviewLink(QObject):
         if not self.stalled:
             self.view.set_message("")
         self.worker.configure(project.source_png, settings.generator, settings.device, settings.options,
-                              preview_size(project.width, project.height))
+                              preview_size(project.width, project.height), project.region_png)
 
     def _on_frame_changed(self, _frame: int) -> None:
         self.request()
 
     def _on_document_changed(self, what: str) -> None:
-        if what == "settings":
+        if what in ("settings", "region"):
             self._configure()
         self.request()
 

@@ -43,7 +43,8 @@ class DeviceUnavailable(Exception):
 
 @dataclass(frozen=True)
 class PreviewSetup:
-    """What the renderer is built from: the project's source PNG, generator, device, options and size (W, H)."""
+    """What the renderer is built from: the project's source PNG, generator, device, options, size (W, H) and
+    region PNG (None for none)."""
 
     generation: int
     source_png: bytes
@@ -51,6 +52,7 @@ class PreviewSetup:
     device: str
     options: dict[str, Any]
     size: tuple[int, int]
+    region_png: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -150,11 +152,12 @@ class PreviewWorker(QObject):
         return self._generation
 
     def configure(self, source_png: bytes, generator: str, device: str, options: dict[str, Any],
-                  size: tuple[int, int]) -> int:
+                  size: tuple[int, int], region_png: bytes | None = None) -> int:
         """Post a new setup (replacing a pending one) and drop any pending request; return its generation."""
         with self._condition:
             self._generation += 1
-            self._setup = PreviewSetup(self._generation, source_png, generator, device, dict(options), size)
+            self._setup = PreviewSetup(self._generation, source_png, generator, device, dict(options), size,
+                                       region_png)
             self._request = None
             self._condition.notify()
             return self._generation
@@ -267,6 +270,7 @@ class _RenderState:
         self._threads_configured = False
         self._setup: PreviewSetup | None = None
         self._source: np.ndarray | None = None
+        self._region: np.ndarray | None = None
         self._generator: Any = None
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
@@ -286,6 +290,7 @@ class _RenderState:
             physical_core_count,
             resolve_device,
         )
+        from studio.engine.region import decode_region
         from studio.media.image_io import decode_image
 
         problem = device_problem(setup.device)
@@ -298,8 +303,9 @@ class _RenderState:
             self._registry = self._registry_factory()
         previous = self._setup
         self._setup = setup
-        if previous is None or previous.source_png != setup.source_png:
+        if previous is None or (previous.source_png, previous.region_png) != (setup.source_png, setup.region_png):
             self._source = decode_image(setup.source_png, "the project's source image")
+            self._region = decode_region(setup.region_png, (self._source.shape[1], self._source.shape[0]))
             self._renderer = None
         if previous is None or (previous.generator, previous.device, previous.options) != (
                 setup.generator, setup.device, setup.options) or self._generator is None:
@@ -323,7 +329,7 @@ class _RenderState:
         if self._renderer is None:
             assert self._setup is not None and self._source is not None
             self._renderer = Renderer(self._generator, self._source, Pose.from_arrays(request.rest),
-                                      self._setup.size)
+                                      self._setup.size, self._region)
             self._rest = request.rest
         elif not _same_pose(self._rest, request.rest):
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
@@ -346,6 +352,7 @@ class _RenderState:
         """Forget the setup after it failed, so the next setup builds everything afresh."""
         self._setup = None
         self._source = None
+        self._region = None
         self._generator = None
         self._renderer = None
 
