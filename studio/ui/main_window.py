@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.edits import ChangeRenderSettings, set_keys_from_current
+from studio.core.edits import ChangeRenderSettings
 from studio.core.project import Project
 from studio.ui.canvas.canvas_view import CanvasView
 from studio.ui.capture.capture_panel import attach_capture_panel
@@ -345,13 +345,9 @@ class MainWindow(QMainWindow):
         self.session.undo.redo()
 
     def set_key(self) -> None:
-        """Key the selected keypoints at the current frame with their current pose."""
-        ids = self.session.selected_ids
-        if not ids:
+        """Key the selected (and any posed) keypoints at the current frame with their current pose."""
+        if not self.session.key_current(self.session.selected_ids):
             self.show_message("Select keypoints to key: click, Shift+click or drag a box on the canvas")
-            return
-        self.session.push(set_keys_from_current(self.session.project, ids, self.session.current_frame))
-        self.session.finish_gesture()
 
     def toggle_playback(self) -> None:
         """Play or pause."""

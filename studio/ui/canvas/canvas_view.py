@@ -104,6 +104,8 @@ class CanvasView(QGraphicsView):
         session.document_changed.connect(self._on_document_changed)
         session.frame_changed.connect(self._on_frame_changed)
         session.selection_changed.connect(self._on_selection_changed)
+        session.pose_changed.connect(self._update_poses)
+        session.pose_dropped.connect(self._on_pose_dropped)
         self._on_project_replaced()
 
     # ----- view state -------------------------------------------------------------------------------
@@ -142,10 +144,6 @@ class CanvasView(QGraphicsView):
         """Show or hide the previous/next keyframe ghosts."""
         self._onion.setVisible(enabled)
         self._update_onion()
-
-    def onion_skin_visible(self) -> bool:
-        """Whether onion skin is on."""
-        return self._onion.isVisible()
 
     def set_preview_overlay(self, enabled: bool) -> None:
         """Show or hide the latest generated frame over the source image (under the handles)."""
@@ -207,10 +205,17 @@ class CanvasView(QGraphicsView):
         if not project.keypoints:
             self._update_onion()
             return
-        values = project.sample_values([self.session.current_frame])[0]
+        values = self.session.sample_values(self.session.current_frame)
+        posed = self.session.posed
         for kp, (x, y, rotation, scale) in zip(project.keypoints, values, strict=True):
-            self.handles[kp.id].set_pose(float(x), float(y), float(rotation), float(scale))
+            handle = self.handles[kp.id]
+            handle.set_pose(float(x), float(y), float(rotation), float(scale))
+            handle.set_posed(kp.id in posed)
         self._update_onion()
+
+    def _on_pose_dropped(self, count: int) -> None:
+        what = "pose" if count == 1 else f"poses of {count} keypoints"
+        self.message.emit(f"Unkeyed {what} dropped: press K before moving on to keep a pose")
 
     def _update_onion(self) -> None:
         if not self._onion.isVisible():
@@ -220,7 +225,7 @@ class CanvasView(QGraphicsView):
         keyed = project.keyed_frames()
         previous = [f for f in keyed if f < frame]
         following = [f for f in keyed if f > frame]
-        current = project.sample([frame]).positions[0]
+        current = self.session.sample(frame).positions[0]
         prev_pos = project.sample([previous[-1]]).positions[0] if previous else None
         next_pos = project.sample([following[0]]).positions[0] if following else None
         self._onion.set_poses(current, prev_pos, next_pos)
@@ -360,8 +365,8 @@ class CanvasView(QGraphicsView):
         mode = ROTATE if event.modifiers() & Qt.KeyboardModifier.AltModifier else MOVE
         ids = [kp_id] if mode == ROTATE else selected
         drag = KeypointDrag(self.session, ids, self._image_point(event.position()), mode)
-        if drag.refused:
-            self.message.emit("Auto-key is off: turn it on (or press K) to move an animated keypoint")
+        if drag.posed:
+            self.message.emit("Auto-key is off: posed, not keyed (press K to key it; moving on drops it)")
         self._drag = drag
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 DOT_PX = 6.0
 LABEL_WIDTH_PX = 160.0
+POSED_COLOUR = QColor("#ff9f1a")
 
 
 class KeypointHandle(QGraphicsItem):
@@ -28,6 +29,7 @@ class KeypointHandle(QGraphicsItem):
         self.rotation_angle = 0.0
         self.frame_scale = 1.0
         self.animated = False
+        self.posed = False
         self._view_scale = 1.0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(10)
@@ -47,6 +49,12 @@ class KeypointHandle(QGraphicsItem):
         self.name, self.color, self.radius, self.animated = name, QColor(color), radius, animated
         self.update()
 
+    def set_posed(self, posed: bool) -> None:
+        """Draw the handle as posed but not keyed (orange dashed outline) or normally."""
+        if posed != self.posed:
+            self.posed = posed
+            self.update()
+
     def set_view_scale(self, scale: float) -> None:
         """Tell the handle how many screen pixels one image pixel takes (for constant-size drawing)."""
         if scale > 0 and scale != self._view_scale:
@@ -62,7 +70,7 @@ class KeypointHandle(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         """Everything the handle paints, in item coordinates."""
-        reach = max(self.radius, self._axis_length(), self.dot_radius()) + 2 / self._view_scale
+        reach = max(self.radius, self._axis_length(), 2.5 * self.dot_radius()) + 2 / self._view_scale
         label = LABEL_WIDTH_PX / self._view_scale
         return QRectF(-reach, -reach - 20 / self._view_scale, 2 * reach + label, 2 * reach + label)
 
@@ -90,6 +98,10 @@ class KeypointHandle(QGraphicsItem):
         painter.drawLine(QPointF(0, 0), QPointF(dx * length, dy * length))
         painter.drawLine(QPointF(0, 0), QPointF(-dy * length * 0.5, dx * length * 0.5))
         dot = self.dot_radius()
+        if self.posed:
+            painter.setPen(QPen(POSED_COLOUR, 2 * px, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), dot * 2.2, dot * 2.2)
         painter.setPen(QPen(QColor("#ffffff") if selected else QColor("#101014"), 2 * px))
         painter.setBrush(self.color)
         if self.animated:

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QWidget
 
-from studio.core.edits import delete_keys, move_keys, paste_keys, set_interpolation, set_keys_from_current
+from studio.core.edits import delete_keys, move_keys, paste_keys, set_interpolation
 from studio.core.tracks import Interpolation, Keyframe
 from studio.ui.session import Session
 from studio.ui.timeline.timeline_geometry import HEADER_WIDTH, HIT_RADIUS, ROW_HEIGHT, ROWS_TOP, RULER_HEIGHT
@@ -207,8 +207,7 @@ class TimelineCanvas(QWidget):
         """Key the selected keypoints (all when none is selected) at the playhead with their current pose."""
         project = self.session.project
         ids = self.session.selected_ids or [kp.id for kp in project.keypoints]
-        if ids:
-            self.session.push(set_keys_from_current(project, ids, self.session.current_frame))
+        self.session.key_current(ids)
 
     def delete_selected_keys(self) -> bool:
         """Delete the selected keys; False when none were selected."""
