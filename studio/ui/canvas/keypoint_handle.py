@@ -5,12 +5,20 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 DOT_PX = 6.0
 LABEL_WIDTH_PX = 160.0
 POSED_COLOUR = QColor("#ff9f1a")
+LABEL_POINT_SIZE = 8.5
+
+
+def label_font() -> QFont:
+    """The font of the name label."""
+    font = QFont()
+    font.setPointSizeF(LABEL_POINT_SIZE)
+    return font
 
 
 class KeypointHandle(QGraphicsItem):
@@ -74,6 +82,23 @@ class KeypointHandle(QGraphicsItem):
         label = LABEL_WIDTH_PX / self._view_scale
         return QRectF(-reach, -reach - 20 / self._view_scale, 2 * reach + label, 2 * reach + label)
 
+    def label_box(self) -> QRectF:
+        """The name label's box in screen pixels relative to the dot (drawn when selected)."""
+        metrics = QFontMetricsF(label_font())
+        return QRectF(DOT_PX + 5, -DOT_PX - metrics.height() - 2, metrics.horizontalAdvance(self.name) + 8,
+                      metrics.height() + 2)
+
+    def label_rect(self) -> QRectF:
+        """The name label's box in item coordinates (image pixels)."""
+        box = self.label_box()
+        px = 1.0 / self._view_scale
+        return QRectF(box.x() * px, box.y() * px, box.width() * px, box.height() * px)
+
+    def ring_hit(self, x: float, y: float, tolerance: float) -> bool:
+        """Whether scene point (x, y) lies within ``tolerance`` (scene units) of the radius circle."""
+        distance = math.hypot(x - self.pos().x(), y - self.pos().y())
+        return abs(distance - self.radius) <= tolerance
+
     def shape(self) -> QPainterPath:
         """Only the dot (a bit enlarged) grabs the mouse, not the radius circle."""
         path = QPainterPath()
@@ -117,12 +142,8 @@ class KeypointHandle(QGraphicsItem):
         if selected and self.name:
             painter.save()
             painter.scale(px, px)
-            font = QFont(painter.font())
-            font.setPointSizeF(8.5)
-            painter.setFont(font)
-            metrics = painter.fontMetrics()
-            box = QRectF(DOT_PX + 5, -DOT_PX - metrics.height() - 2, metrics.horizontalAdvance(self.name) + 8,
-                         metrics.height() + 2)
+            painter.setFont(label_font())
+            box = self.label_box()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(16, 16, 20, 190))
             painter.drawRoundedRect(box, 3, 3)

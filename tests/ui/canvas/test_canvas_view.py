@@ -229,23 +229,83 @@ def test_onion_skin_shows_neighbouring_keyframes(qtbot, window) -> None:
     np.testing.assert_allclose(following, expected[1])
 
 
-def test_rename_recolour_and_radius_are_undoable_edits(qtbot, window, monkeypatch) -> None:
+def test_rename_recolour_and_radius_are_undoable_edits_named_in_the_history(qtbot, window, monkeypatch) -> None:
     from PySide6.QtGui import QColor
     from PySide6.QtWidgets import QColorDialog, QInputDialog
 
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("  brow  ", True)))
     monkeypatch.setattr(QInputDialog, "getDouble", staticmethod(lambda *a, **k: (25.5, True)))
     monkeypatch.setattr(QColorDialog, "getColor", staticmethod(lambda *a, **k: QColor("#123456")))
     canvas = window.canvas
     canvas.rename("a")
+    editor = canvas.name_editor
+    assert editor.isVisible() and editor.text() == "alpha"
+    editor.setText("  brow  ")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert not editor.isVisible()
     canvas.recolour("a")
     canvas.set_radius("a")
     keypoint = window.session.project.keypoint("a")
     assert (keypoint.name, keypoint.color, keypoint.radius) == ("brow", "#123456", 25.5)
     assert canvas.handles["a"].radius == 25.5
-    assert window.session.undo.texts() == ["Rename keypoint", "Recolour keypoint", "Change radius"]
+    assert window.session.undo.texts() == ["Rename alpha to brow", "Colour of brow", "Radius of brow"]
+    assert window.undo_view.item(1).text() == "Rename alpha to brow"
     window.session.undo.set_index(0)
     assert window.session.project.keypoint("a").name == "alpha"
+
+
+def test_f2_renames_in_place_and_escape_cancels(qtbot, window) -> None:
+    canvas = window.canvas
+    window.session.set_selection(["b"])
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_F2)
+    editor = canvas.name_editor
+    assert editor.isVisible() and editor.keypoint_id == "b" and editor.hasFocus()
+    qtbot.keyClicks(editor, "cheek")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible()
+    assert window.session.project.keypoint("b").name == "beta" and window.session.undo.index == 0
+    qtbot.keyClick(canvas, Qt.Key.Key_F2)
+    qtbot.keyClicks(editor, "cheek")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.session.project.keypoint("b").name == "cheek"
+    assert window.session.undo.texts() == ["Rename beta to cheek"]
+
+
+def test_double_click_on_the_name_label_renames_instead_of_adding(qtbot, window) -> None:
+    canvas = window.canvas
+    window.session.set_selection(["c"])
+    handle = canvas.handles["c"]
+    label = handle.mapToScene(handle.label_rect().center())
+    qtbot.mouseDClick(canvas.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      canvas.mapFromScene(label))
+    assert len(window.session.project.keypoints) == 3
+    assert canvas.name_editor.isVisible() and canvas.name_editor.keypoint_id == "c"
+
+
+def test_dragging_the_radius_circle_changes_the_radius_in_one_undo_step(qtbot, window) -> None:
+    session = window.session
+    canvas = window.canvas
+    session.set_selection(["b"])
+    handle = canvas.handles["b"]
+    before = session.project.keypoint("b").radius
+    on_ring = canvas.mapFromScene(QPointF(handle.pos().x() + before, handle.pos().y()))
+    assert canvas.ring_at(on_ring) is handle
+    drag(qtbot, window, on_ring, on_ring + QPoint(25, 0))
+    radius = session.project.keypoint("b").radius
+    assert abs(radius - (before + 25 / canvas.zoom())) < 1.0
+    assert handle.radius == radius
+    assert (handle.pos().x(), handle.pos().y()) == (session.project.keypoint("b").x, session.project.keypoint("b").y)
+    assert session.undo.texts() == ["Radius of beta"]
+    assert session.selected_ids == ["b"]
+    session.undo.undo()
+    assert session.project.keypoint("b").radius == before
+
+
+def test_the_radius_circle_of_an_unselected_keypoint_does_not_grab(qtbot, window) -> None:
+    canvas = window.canvas
+    handle = canvas.handles["b"]
+    on_ring = canvas.mapFromScene(QPointF(handle.pos().x(), handle.pos().y() + handle.radius))
+    assert canvas.ring_at(on_ring) is None
 
 
 def test_add_tool_click_adds_keypoint_and_clicks_off_the_image_do_not(qtbot, window) -> None:
