@@ -36,6 +36,7 @@ from studio.ui.curves.curve_editor import CurveEditor
 from studio.ui.files.project_files import ProjectFiles
 from studio.ui.files.start_page import StartPage, blank_project
 from studio.ui.keypoints.face_placement import start_face_placement
+from studio.ui.keypoints.keypoints_panel import KeypointsPanel
 from studio.ui.models.model_setup import ModelSetup
 from studio.ui.preview.preview_link import PreviewLink
 from studio.ui.preview.preview_view import PreviewView
@@ -139,9 +140,12 @@ class MainWindow(QMainWindow):
         timeline_dock.raise_()
         self.undo_dock = self._dock("History", "undoHistory", self.undo_view,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.keypoints_panel = KeypointsPanel(self.session)
+        keypoints_dock = self._dock("Keypoints", "keypoints", self.keypoints_panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([timeline_dock], [260], Qt.Orientation.Vertical)
         self.resizeDocks([self.undo_dock], [220], Qt.Orientation.Horizontal)
-        self.docks = [timeline_dock, curves_dock, self.undo_dock]
+        self.docks = [timeline_dock, curves_dock, self.undo_dock, keypoints_dock]
 
     def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
                 checkable: bool = False, tip: str = "") -> QAction:
@@ -281,6 +285,7 @@ class MainWindow(QMainWindow):
         self.files.message.connect(self.show_message)
         self.files.loaded.connect(lambda: self._show_editor(True))
         self.canvas.message.connect(self.show_message)
+        self.keypoints_panel.message.connect(self.show_message)
         self.model_setup.message.connect(self.show_message)
         self.canvas.space_tapped.connect(self.toggle_playback)
         self.preview_link.error.connect(self.show_message)
