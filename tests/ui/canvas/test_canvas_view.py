@@ -178,7 +178,7 @@ def test_multi_select_drag_is_one_undo_step(qtbot, window) -> None:
     drag(qtbot, window, start, start + QPoint(0, 15))
     assert session.project.keypoint("b").y > before["keypoints"][1]["y"]
     assert session.project.keypoint("c").y > before["keypoints"][2]["y"]
-    assert session.undo.index == 1
+    assert session.undo.texts() == ["Move 2 keypoints"]
     session.undo.undo()
     assert project_to_dict(session.project) == before
 
@@ -357,3 +357,13 @@ def test_click_without_drag_on_one_of_several_selected_selects_only_it(qtbot, wi
     qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, pos=handle_point(window, "b"))
     assert window.session.selected_ids == ["b"]
     assert window.session.undo.index == 0
+
+
+def test_k_on_every_keypoint_is_one_step_named_by_count_and_frame(qtbot, window) -> None:
+    session = window.session
+    session.set_frame(7)
+    session.set_selection(["a", "b", "c"])
+    window.set_key_action.trigger()
+    assert session.undo.texts() == ["Key 3 keypoints at 7"]
+    assert window.undo_view.item(1).text() == "Key 3 keypoints at 7"
+    assert window.undo_action.text() == "&Undo Key 3 keypoints at 7"
