@@ -3,6 +3,8 @@
 The UI's undo stack wraps these objects; scripted edits use the same path. Edits that carry a
 ``merge_key`` fold into the previous edit with the same key (a drag becomes one undo step).
 Track edits store whole before/after tracks: tracks are small and immutable, so this is exact.
+Every edit carries a ``text`` naming what changed ("Move chin at 36", "Key 19 keypoints at 0"): the
+History panel and the Undo/Redo menu items show it.
 """
 
 from __future__ import annotations
@@ -10,10 +12,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from studio.core.keyframing import keyed_track
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project, RenderSettings, Timing
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track, Values
+
+
+def describe_keypoints(project: Project, keypoint_ids: Iterable[str]) -> str:
+    """How a history row names keypoints: the name of one ("chin"), else a count ("19 keypoints")."""
+    ids = list(dict.fromkeys(keypoint_ids))
+    if len(ids) == 1:
+        try:
+            return project.keypoint(ids[0]).name
+        except KeyError:
+            return "1 keypoint"
+    return f"{len(ids)} keypoints"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def describe_keypoint_change(before: Keypoint, after: Keypoint) -> str:
+    """What changed between two versions of a keypoint ("Rename a to b", "Radius of chin", "Move chin")."""
+    if before.name != after.name:
+        return f"Rename {before.name} to {after.name}"
+    if before.radius != after.radius:
+        return f"Radius of {after.name}"
+    if before.color != after.color:
+        return f"Colour of {after.name}"
+    if (before.rotation, before.scale) != (after.rotation, after.scale):
+        return f"Rotate {after.name}"
+    return f"Move {after.name}"
 
 
 class Edit:
@@ -41,7 +72,10 @@ class AddKeypoint(Edit):
 
     keypoint: Keypoint
     index: int | None = None
-    text: str = "Add keypoint"
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.text = self.text or f"Add {self.keypoint.name}"
 
     def apply(self, project: Project) -> None:
         index = len(project.keypoints) if self.index is None else self.index
@@ -59,10 +93,11 @@ class DeleteKeypoints(Edit):
     """Delete keypoints and their tracks."""
 
     ids: tuple[str, ...]
-    text: str = "Delete keypoints"
+    text: str = ""
     _removed: list[tuple[int, Keypoint, Track | None]] = field(default_factory=list)
 
     def apply(self, project: Project) -> None:
+        self.text = self.text or f"Delete {describe_keypoints(project, self.ids)}"
         self._removed = [(project.index_of(i), project.keypoint(i), project.tracks.get(i)) for i in self.ids]
         self._removed.sort(key=lambda item: item[0])
         for _, kp, _ in self._removed:
@@ -80,12 +115,15 @@ class DeleteKeypoints(Edit):
 
 @dataclass
 class ChangeKeypoint(Edit):
-    """Replace a keypoint's fields (rest pose, name, colour, radius)."""
+    """Replace a keypoint's fields (rest pose, name, colour, radius); the text says what changed."""
 
     before: Keypoint
     after: Keypoint
-    text: str = "Change keypoint"
+    text: str = ""
     merge_key: str | None = None
+
+    def __post_init__(self) -> None:
+        self.text = self.text or describe_keypoint_change(self.before, self.after)
 
     def apply(self, project: Project) -> None:
         project.keypoints[project.index_of(self.before.id)] = self.after
@@ -131,6 +169,7 @@ class ChangeTracks(Edit):
             for kp_id, track in newer.before.items():
                 self.before.setdefault(kp_id, track)
             self.after.update(newer.after)
+            self.text = newer.text
             return True
         return False
 
@@ -141,7 +180,11 @@ class ChangeTiming(Edit):
 
     before: Timing
     after: Timing
-    text: str = "Change timing"
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        after = self.after
+        self.text = self.text or f"Frames {after.start}–{after.end} at {after.fps:g} fps"
 
     def apply(self, project: Project) -> None:
         project.timing = self.after
@@ -158,7 +201,14 @@ class ChangeRenderSettings(Edit):
 
     before: RenderSettings
     after: RenderSettings
-    text: str = "Change render settings"
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        before, after = self.before, self.after
+        if not self.text:
+            self.text = (f"Generator: {after.generator}" if before.generator != after.generator
+                         else f"Device: {after.device}" if before.device != after.device
+                         else "Render settings")
 
     def apply(self, project: Project) -> None:
         project.render = self.after
@@ -174,7 +224,10 @@ class AddTake(Edit):
     """Store a recorded take in the project."""
 
     take: Take
-    text: str = "Add take"
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.text = self.text or f"Add take {self.take.name}"
 
     def apply(self, project: Project) -> None:
         project.takes.append(self.take)
@@ -208,38 +261,34 @@ def _tracks_edit(project: Project, after: dict[str, Track], text: str,
 
 
 def set_key(project: Project, keypoint_id: str, frame: int, values: Values,
-            interpolation: Interpolation | None = None, merge_key: str | None = None) -> ChangeTracks:
-    """Edit that writes a key at ``frame`` (keeping an existing key's interpolation and tangents)."""
-    track = project.track(keypoint_id)
-    existing = track.key_at(frame)
-    if existing is not None:
-        key = existing.with_changes(values=tuple(float(v) for v in values))
-        if interpolation is not None:
-            key = key.with_changes(interpolation=interpolation)
-    else:
-        key = Keyframe(frame, tuple(float(v) for v in values), interpolation or Interpolation.SMOOTH)
-    return _tracks_edit(project, {keypoint_id: track.with_key(key)}, "Set key", merge_key)
+            interpolation: Interpolation | None = None, merge_key: str | None = None,
+            text: str = "") -> ChangeTracks:
+    """Edit that writes a key at ``frame`` (keeping an existing key's interpolation and tangents).
+
+    A keypoint's first key away from the shot's start also keys its rest pose at the start (``keyed_track``).
+    """
+    track = keyed_track(project, keypoint_id, frame, values, interpolation)
+    text = text or f"Key {describe_keypoints(project, [keypoint_id])} at {frame}"
+    return _tracks_edit(project, {keypoint_id: track}, text, merge_key)
 
 
-def set_keys_from_current(project: Project, keypoint_ids: Iterable[str], frame: int) -> ChangeTracks:
-    """Edit that keys the given keypoints at ``frame`` with their currently sampled pose."""
+def set_keys_from_current(project: Project, keypoint_ids: Iterable[str], frame: int,
+                          posed: Mapping[str, Values] | None = None) -> ChangeTracks:
+    """Edit that keys the given keypoints at ``frame`` with their sampled pose, or their ``posed`` values."""
+    ids = list(dict.fromkeys(keypoint_ids))
     values = project.sample_values(frame)[0]
-    after = {}
-    for kp_id in keypoint_ids:
-        v = values[project.index_of(kp_id)]
-        track = project.track(kp_id)
-        existing = track.key_at(frame)
-        key = (existing.with_changes(values=tuple(float(x) for x in v)) if existing
-               else Keyframe(frame, tuple(float(x) for x in v)))
-        after[kp_id] = track.with_key(key)
-    return _tracks_edit(project, after, "Set key")
+    posed = posed or {}
+    after = {kp_id: keyed_track(project, kp_id, frame, posed.get(kp_id, tuple(values[project.index_of(kp_id)])))
+             for kp_id in ids}
+    return _tracks_edit(project, after, f"Key {describe_keypoints(project, ids)} at {frame}")
 
 
 def delete_keys(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]]) -> ChangeTracks:
     """Edit that deletes keys."""
     after = {kp_id: project.track(kp_id).without_frames(set(frames))
              for kp_id, frames in frames_by_keypoint.items()}
-    return _tracks_edit(project, after, "Delete keys")
+    count = sum(len(set(frames)) for frames in frames_by_keypoint.values())
+    return _tracks_edit(project, after, f"Delete {_count(count, 'key')}")
 
 
 def move_keys(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]], offset: int,
@@ -247,14 +296,16 @@ def move_keys(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]],
     """Edit that shifts keys in time by ``offset`` frames (a drag passes one merge_key for all its steps)."""
     after = {kp_id: project.track(kp_id).with_frames_moved({f: f + offset for f in frames})
              for kp_id, frames in frames_by_keypoint.items()}
-    return _tracks_edit(project, after, "Move keys", merge_key)
+    count = sum(len(set(frames)) for frames in frames_by_keypoint.values())
+    return _tracks_edit(project, after, f"Retime {_count(count, 'key')}", merge_key)
 
 
 def replace_key(project: Project, keypoint_id: str, old_frame: int, key: Keyframe,
                 merge_key: str | None = None) -> ChangeTracks:
     """Edit that replaces the key at ``old_frame`` by ``key`` (curve editor drags: time, value, tangents)."""
     track = project.track(keypoint_id).without_frames({old_frame}).with_key(key)
-    return _tracks_edit(project, {keypoint_id: track}, "Edit key", merge_key)
+    text = f"Edit key of {describe_keypoints(project, [keypoint_id])} at {key.frame}"
+    return _tracks_edit(project, {keypoint_id: track}, text, merge_key)
 
 
 def set_interpolation(project: Project, frames_by_keypoint: Mapping[str, Iterable[int]],
@@ -266,7 +317,8 @@ def set_interpolation(project: Project, frames_by_keypoint: Mapping[str, Iterabl
         track = project.track(kp_id)
         after[kp_id] = Track(tuple(k.with_changes(interpolation=interpolation) if k.frame in wanted else k
                                    for k in track.keys))
-    return _tracks_edit(project, after, f"Interpolation: {Interpolation(interpolation).value}")
+    count = sum(len(set(frames)) for frames in frames_by_keypoint.values())
+    return _tracks_edit(project, after, f"{Interpolation(interpolation).value.capitalize()} on {_count(count, 'key')}")
 
 
 def paste_keys(project: Project, clipboard: Mapping[str, tuple[Keyframe, ...]],
@@ -274,7 +326,7 @@ def paste_keys(project: Project, clipboard: Mapping[str, tuple[Keyframe, ...]],
     """Edit that pastes copied keys (frames relative to the earliest copied key) starting at ``at_frame``."""
     all_frames = [k.frame for keys in clipboard.values() for k in keys]
     if not all_frames:
-        return _tracks_edit(project, {}, "Paste keys")
+        return _tracks_edit(project, {}, "Paste no keys")
     origin = min(all_frames)
     after = {}
     for kp_id, keys in clipboard.items():
@@ -282,7 +334,7 @@ def paste_keys(project: Project, clipboard: Mapping[str, tuple[Keyframe, ...]],
         for key in keys:
             track = track.with_key(key.with_changes(frame=key.frame - origin + at_frame))
         after[kp_id] = track
-    return _tracks_edit(project, after, "Paste keys")
+    return _tracks_edit(project, after, f"Paste {_count(len(all_frames), 'key')} at {at_frame}")
 
 
 def replace_tracks(project: Project, tracks: Mapping[str, Track], start: int, end: int,

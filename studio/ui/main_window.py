@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.edits import ChangeRenderSettings, set_keys_from_current
+from studio.core.edits import ChangeRenderSettings
 from studio.core.project import Project
 from studio.plugins.api import Registry
 from studio.ui.canvas.canvas_view import CanvasView
@@ -37,6 +37,7 @@ from studio.ui.curves.curve_editor import CurveEditor
 from studio.ui.files.project_files import ProjectFiles
 from studio.ui.files.start_page import StartPage, blank_project
 from studio.ui.keypoints.face_placement import start_face_placement
+from studio.ui.keypoints.keypoints_panel import KeypointsPanel
 from studio.ui.models.model_setup import ModelSetup
 from studio.ui.preview.device_choice import mark_unavailable_devices
 from studio.ui.preview.preview_link import PreviewLink
@@ -139,9 +140,12 @@ class MainWindow(QMainWindow):
         timeline_dock.raise_()
         self.undo_dock = self._dock("History", "undoHistory", self.undo_view,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.keypoints_panel = KeypointsPanel(self.session)
+        keypoints_dock = self._dock("Keypoints", "keypoints", self.keypoints_panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([timeline_dock], [self.curve_editor.sizeHint().height()], Qt.Orientation.Vertical)
         self.resizeDocks([self.undo_dock], [220], Qt.Orientation.Horizontal)
-        self.docks = [timeline_dock, curves_dock, self.undo_dock]
+        self.docks = [timeline_dock, curves_dock, self.undo_dock, keypoints_dock]
 
     def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
                 checkable: bool = False, tip: str = "") -> QAction:
@@ -281,6 +285,7 @@ class MainWindow(QMainWindow):
         self.files.message.connect(self.show_message)
         self.files.loaded.connect(lambda: self._show_editor(True))
         self.canvas.message.connect(self.show_message)
+        self.keypoints_panel.message.connect(self.show_message)
         self.model_setup.message.connect(self.show_message)
         self.canvas.space_tapped.connect(self.toggle_playback)
         self.preview_link.error.connect(self.show_message)
@@ -346,13 +351,9 @@ class MainWindow(QMainWindow):
         self.session.undo.redo()
 
     def set_key(self) -> None:
-        """Key the selected keypoints at the current frame with their current pose."""
-        ids = self.session.selected_ids
-        if not ids:
+        """Key the selected (and any posed) keypoints at the current frame with their current pose."""
+        if not self.session.key_current(self.session.selected_ids):
             self.show_message("Select keypoints to key: click, Shift+click or drag a box on the canvas")
-            return
-        self.session.push(set_keys_from_current(self.session.project, ids, self.session.current_frame))
-        self.session.finish_gesture()
 
     def toggle_playback(self) -> None:
         """Play or pause."""

@@ -1,17 +1,25 @@
-"""The editing session: one open project, its undo stack, the current frame and the selection.
+"""The editing session: one open project, its undo stack, the current frame, the selection and the pose.
 
 A QObject that bridges the plain-Python document signals into Qt signals, so views connect
 ``_on_<what>_changed`` handlers to it. Every view receives the session in ``__init__``.
+
+The pose: with auto-key off, dragging an animated keypoint poses it at the current frame without
+writing a key (as in After Effects and Blender). Posed values override the sampled ones in every view
+and in the preview until the playhead moves (the pose is dropped, ``pose_dropped``) or K keys them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.edits import Edit
-from studio.core.project import Project
+from studio.core.edits import Edit, set_keys_from_current
+from studio.core.keypoints import frames_from_channels
+from studio.core.project import PoseArrays, Project
+from studio.core.tracks import Values
 from studio.core.undo import UndoStack
 
 
@@ -24,6 +32,8 @@ class Session(QObject):
     selection_changed = Signal()
     undo_changed = Signal()
     auto_key_changed = Signal(bool)
+    pose_changed = Signal()
+    pose_dropped = Signal(int)
 
     def __init__(self, project: Project, path: Path | None = None) -> None:
         super().__init__()
@@ -33,6 +43,7 @@ class Session(QObject):
         self.current_frame = project.timing.start
         self.selected_ids: list[str] = []
         self.auto_key = True
+        self.posed: dict[str, Values] = {}
         self._attach()
 
     def _attach(self) -> None:
@@ -47,6 +58,7 @@ class Session(QObject):
         self.path = path
         self.current_frame = project.timing.start
         self.selected_ids = []
+        self.posed = {}
         self._attach()
         self.project_replaced.emit()
         self.undo_changed.emit()
@@ -66,7 +78,11 @@ class Session(QObject):
         timing = self.project.timing
         frame = max(timing.start, min(int(frame), timing.end))
         if frame != self.current_frame:
+            dropped = len(self.posed)
+            self.posed = {}
             self.current_frame = frame
+            if dropped:
+                self.pose_dropped.emit(dropped)
             self.frame_changed.emit(frame)
 
     def set_selection(self, ids: list[str]) -> None:
@@ -82,6 +98,47 @@ class Session(QObject):
         if enabled != self.auto_key:
             self.auto_key = enabled
             self.auto_key_changed.emit(enabled)
+
+    def set_posed(self, values: Mapping[str, Values]) -> None:
+        """Pose keypoints at the current frame without keying them (shown until the playhead moves)."""
+        self.posed.update({kp_id: tuple(float(v) for v in vals) for kp_id, vals in values.items()})
+        self.pose_changed.emit()
+
+    def forget_pose(self, keypoint_ids: list[str]) -> None:
+        """Drop the pose of these keypoints without a notice (a key was just written for them)."""
+        if any(self.posed.pop(kp_id, None) is not None for kp_id in list(keypoint_ids)):
+            self.pose_changed.emit()
+
+    def sample_values(self, frame: int) -> np.ndarray:
+        """Channel values [K, 4] at ``frame``: the sampled pose, with posed keypoints at the current frame."""
+        project = self.project
+        values = project.sample_values([frame])[0]
+        if frame == self.current_frame:
+            for kp_id, posed in self.posed.items():
+                if any(kp.id == kp_id for kp in project.keypoints):
+                    values[project.index_of(kp_id)] = posed
+        return values
+
+    def sample(self, frame: int) -> PoseArrays:
+        """Driving poses at ``frame`` (positions [1,K,2], jacobians [1,K,2,2]) including the posed keypoints."""
+        positions, jacobians = frames_from_channels(self.sample_values(frame)[None])
+        return PoseArrays(positions, jacobians, self.project.radii())
+
+    def key_current(self, keypoint_ids: list[str]) -> int:
+        """Key these keypoints and every posed one at the current frame (posed values win): one undo step.
+
+        Returns how many keypoints were keyed (0 when there was nothing to key).
+        """
+        known = {kp.id for kp in self.project.keypoints}
+        ids = [kp_id for kp_id in dict.fromkeys([*keypoint_ids, *self.posed]) if kp_id in known]
+        if not ids:
+            return 0
+        posed, self.posed = {k: v for k, v in self.posed.items() if k in known}, {}
+        self.push(set_keys_from_current(self.project, ids, self.current_frame, posed))
+        self.finish_gesture()
+        if posed:
+            self.pose_changed.emit()
+        return len(ids)
 
     @property
     def is_modified(self) -> bool:

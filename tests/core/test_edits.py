@@ -137,3 +137,58 @@ def test_keypoint_validation():
         Keypoint("x", "x", "red", 0, 0)
     with pytest.raises(ValueError, match="radius"):
         Keypoint("x", "x", "#ff0000", 0, 0, radius=0)
+
+
+def test_first_key_away_from_the_start_also_keys_the_rest_pose_at_the_start(stack):
+    project = stack.project
+    rest = tuple(project.keypoint("kp1").rest_values)
+    stack.push(edits.set_key(project, "kp1", 80, (30.0, 25.0, 0.0, 1.0)))
+    assert project.track("kp1").frames() == [0, 80]
+    assert project.track("kp1").key_at(0).values == rest
+    assert tuple(project.sample_values(0)[0][1]) == rest
+    assert stack.texts() == ["Key point 1 at 80"]
+    stack.push(edits.set_key(project, "kp1", 40, (1.0, 1.0, 0.0, 1.0)))
+    assert project.track("kp1").frames() == [0, 40, 80]
+    stack.undo()
+    stack.undo()
+    assert "kp1" not in project.tracks
+
+
+def test_first_key_at_the_start_is_the_only_key(stack):
+    stack.project.timing = Timing(30.0, 5, 50)
+    stack.push(edits.set_key(stack.project, "kp1", 5, (30.0, 25.0, 0.0, 1.0)))
+    assert stack.project.track("kp1").frames() == [5]
+    stack.push(edits.set_keys_from_current(stack.project, ["kp2"], 20))
+    assert stack.project.track("kp2").frames() == [5, 20]
+
+
+def test_keying_posed_values_keys_those_instead_of_the_sampled_pose(stack):
+    posed = {"kp0": (9.0, 9.0, 0.5, 2.0)}
+    stack.push(edits.set_keys_from_current(stack.project, ["kp0", "kp1"], 5, posed))
+    assert stack.project.track("kp0").key_at(5).values == (9.0, 9.0, 0.5, 2.0)
+    assert stack.texts() == ["Key 2 keypoints at 5"]
+
+
+def test_every_edit_names_what_changed(stack):
+    project = stack.project
+    kp = project.keypoint("kp1")
+    stack.push(edits.ChangeKeypoint(kp, kp.with_changes(name="chin")))
+    chin = project.keypoint("kp1")
+    stack.push(edits.ChangeKeypoint(chin, chin.with_changes(radius=3.0)))
+    stack.push(edits.ChangeKeypoint(project.keypoint("kp1"), project.keypoint("kp1").with_changes(x=1.0)))
+    stack.push(edits.move_keys(project, {"kp0": [0, 10]}, 2))
+    stack.push(edits.delete_keys(project, {"kp0": [2]}))
+    stack.push(edits.DeleteKeypoints(("kp2",)))
+    stack.push(edits.AddKeypoint(Keypoint("n", "nose", "#00ff00", 3, 4)))
+    stack.push(edits.ChangeTiming(project.timing, Timing(24.0, 0, 47)))
+    stack.push(edits.ChangeRenderSettings(project.render, project.render.with_changes(device="cpu")))
+    assert stack.texts() == ["Rename point 1 to chin", "Radius of chin", "Move chin", "Retime 2 keys",
+                             "Delete 1 key", "Delete point 2", "Add nose", "Frames 0–47 at 24 fps",
+                             "Device: cpu"]
+
+
+def test_a_merged_drag_is_named_by_its_last_step(stack):
+    for frame in (5, 6, 7):
+        stack.push(edits.replace_key(stack.project, "kp0", frame - 1 if frame > 5 else 10,
+                                     Keyframe(frame, (5.0, 2.0, 0.0, 1.0)), merge_key="drag"))
+    assert stack.texts() == ["Edit key of point 0 at 7"]

@@ -81,14 +81,14 @@ def test_shortcuts(qtbot, window) -> None:
     assert session.undo.index == 0 and "Select keypoints" in window.statusBar().currentMessage()
     session.set_selection(["c"])
     qtbot.keyClick(window.canvas, Qt.Key.Key_K)
-    assert session.project.track("c").frames() == [6]
+    assert session.project.track("c").frames() == [0, 6]
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "c" not in session.project.tracks
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert session.project.track("c").frames() == [6]
+    assert session.project.track("c").frames() == [0, 6]
     qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(window.canvas, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
-    assert session.project.track("c").frames() == [6]
+    assert session.project.track("c").frames() == [0, 6]
     qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
     assert [kp.id for kp in session.project.keypoints] == ["a", "b"]
     fitted = window.canvas.zoom()

@@ -2,7 +2,9 @@
 
 Zoom with the wheel (``fit``, ``actual_size``), pan with a middle drag or Space+drag, add keypoints with
 the add tool or a double-click, drag handles (Alt+drag turns and scales a keypoint's local frame),
-select with clicks, Shift+click and a rubber band, and edit a keypoint from its context menu.
+drag a selected keypoint's radius circle to change its radius, select with clicks, Shift+click and a
+rubber band, rename in place (F2 or a double-click on the handle or its name) and edit a keypoint from
+its context menu.
 The preview overlay draws the latest generated frame over the source image, under the handles.
 """
 
@@ -35,12 +37,15 @@ from studio.core.edits import AddKeypoint, ChangeKeypoint, DeleteKeypoints
 from studio.core.keypoints import PALETTE, Keypoint, new_keypoint_id
 from studio.ui.canvas.keypoint_drag import MOVE, ROTATE, KeypointDrag, clamp_to_image
 from studio.ui.canvas.keypoint_handle import KeypointHandle
+from studio.ui.canvas.name_editor import NameEditor
 from studio.ui.canvas.onion_skin_item import OnionSkinItem
 from studio.ui.canvas.preview_overlay_item import PreviewOverlayItem
+from studio.ui.canvas.radius_drag import RadiusDrag
 from studio.ui.session import Session
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.02, 64.0
+RING_GRAB_PX = 5.0
 
 
 def default_radius(width: int, height: int) -> float:
@@ -80,6 +85,7 @@ class CanvasView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().setMouseTracking(True)
         self._image_item = QGraphicsPixmapItem()
         self._image_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self._image_item.setZValue(0)
@@ -93,7 +99,9 @@ class CanvasView(QGraphicsView):
         self.handles: dict[str, KeypointHandle] = {}
         self.add_mode = False
         self._auto_fit = True
-        self._drag: KeypointDrag | None = None
+        self._drag: KeypointDrag | RadiusDrag | None = None
+        self.name_editor = NameEditor(self.viewport())
+        self.name_editor.committed.connect(lambda kp_id, name: self._change_keypoint(kp_id, name=name))
         self._click_target: str | None = None
         self._pan_from: QPoint | None = None
         self._space_down = False
@@ -104,6 +112,8 @@ class CanvasView(QGraphicsView):
         session.document_changed.connect(self._on_document_changed)
         session.frame_changed.connect(self._on_frame_changed)
         session.selection_changed.connect(self._on_selection_changed)
+        session.pose_changed.connect(self._update_poses)
+        session.pose_dropped.connect(self._on_pose_dropped)
         self._on_project_replaced()
 
     # ----- view state -------------------------------------------------------------------------------
@@ -143,10 +153,6 @@ class CanvasView(QGraphicsView):
         self._onion.setVisible(enabled)
         self._update_onion()
 
-    def onion_skin_visible(self) -> bool:
-        """Whether onion skin is on."""
-        return self._onion.isVisible()
-
     def set_preview_overlay(self, enabled: bool) -> None:
         """Show or hide the latest generated frame over the source image (under the handles)."""
         self.preview_overlay.set_shown(enabled)
@@ -163,6 +169,7 @@ class CanvasView(QGraphicsView):
 
     # ----- document -> items ------------------------------------------------------------------------
     def _on_project_replaced(self) -> None:
+        self.name_editor.cancel()
         project = self.session.project
         image = QImage.fromData(project.source_png, "PNG")
         self._image_item.setPixmap(QPixmap.fromImage(image))
@@ -207,10 +214,17 @@ class CanvasView(QGraphicsView):
         if not project.keypoints:
             self._update_onion()
             return
-        values = project.sample_values([self.session.current_frame])[0]
+        values = self.session.sample_values(self.session.current_frame)
+        posed = self.session.posed
         for kp, (x, y, rotation, scale) in zip(project.keypoints, values, strict=True):
-            self.handles[kp.id].set_pose(float(x), float(y), float(rotation), float(scale))
+            handle = self.handles[kp.id]
+            handle.set_pose(float(x), float(y), float(rotation), float(scale))
+            handle.set_posed(kp.id in posed)
         self._update_onion()
+
+    def _on_pose_dropped(self, count: int) -> None:
+        what = "pose" if count == 1 else f"poses of {count} keypoints"
+        self.message.emit(f"Unkeyed {what} dropped: press K before moving on to keep a pose")
 
     def _update_onion(self) -> None:
         if not self._onion.isVisible():
@@ -220,7 +234,7 @@ class CanvasView(QGraphicsView):
         keyed = project.keyed_frames()
         previous = [f for f in keyed if f < frame]
         following = [f for f in keyed if f > frame]
-        current = project.sample([frame]).positions[0]
+        current = self.session.sample(frame).positions[0]
         prev_pos = project.sample([previous[-1]]).positions[0] if previous else None
         next_pos = project.sample([following[0]]).positions[0] if following else None
         self._onion.set_poses(current, prev_pos, next_pos)
@@ -247,6 +261,25 @@ class CanvasView(QGraphicsView):
                 return item
         return None
 
+    def ring_at(self, view_pos: QPoint) -> KeypointHandle | None:
+        """The selected handle whose radius circle passes under a viewport position, if any."""
+        x, y = self._image_point(view_pos)
+        tolerance = RING_GRAB_PX / self.zoom()
+        for kp_id in reversed(self.session.selected_ids):
+            handle = self.handles.get(kp_id)
+            if handle is not None and handle.ring_hit(x, y, tolerance):
+                return handle
+        return None
+
+    def label_at(self, view_pos: QPoint) -> KeypointHandle | None:
+        """The selected handle whose name label is under a viewport position, if any."""
+        point = self.mapToScene(view_pos)
+        for kp_id in self.session.selected_ids:
+            handle = self.handles.get(kp_id)
+            if handle is not None and handle.label_rect().contains(handle.mapFromScene(point)):
+                return handle
+        return None
+
     # ----- editing ----------------------------------------------------------------------------------
     def add_keypoint_at(self, x: float, y: float) -> Keypoint | None:
         """Add a keypoint at image position (x, y) as one undo step and select it (None off the image)."""
@@ -271,29 +304,36 @@ class CanvasView(QGraphicsView):
             self.session.finish_gesture()
             self.session.set_selection([])
 
-    def _change_keypoint(self, kp_id: str, text: str, **changes: object) -> None:
-        before = self.session.project.keypoint(kp_id)
+    def _change_keypoint(self, kp_id: str, **changes: object) -> None:
         try:
+            before = self.session.project.keypoint(kp_id)
             after = before.with_changes(**changes)
-        except ValueError as error:
-            self.message.emit(str(error))
+        except (KeyError, ValueError) as error:
+            self.message.emit(f"Keypoint not changed: {error}")
             return
         if after != before:
-            self.session.push(ChangeKeypoint(before, after, text))
+            self.session.push(ChangeKeypoint(before, after))
             self.session.finish_gesture()
 
     def rename(self, kp_id: str) -> None:
-        """Ask for a new name."""
-        keypoint = self.session.project.keypoint(kp_id)
-        name, ok = QInputDialog.getText(self, "Rename keypoint", "Name:", text=keypoint.name)
-        if ok and name.strip():
-            self._change_keypoint(kp_id, "Rename keypoint", name=name.strip())
+        """Rename in place: an editor over the handle's name label (Return keeps, Escape cancels)."""
+        handle = self.handles[kp_id]
+        if kp_id not in self.session.selected_ids:
+            self.session.set_selection([kp_id])
+        box = handle.label_box()
+        at = self.mapFromScene(handle.pos()) + QPoint(round(box.x()), round(box.y()))
+        self.name_editor.start(kp_id, handle.name, at)
+
+    def rename_selected(self) -> None:
+        """Rename the last selected keypoint in place (F2)."""
+        if self.session.selected_ids:
+            self.rename(self.session.selected_ids[-1])
 
     def recolour(self, kp_id: str) -> None:
         """Ask for a new colour."""
         colour = QColorDialog.getColor(QColor(self.session.project.keypoint(kp_id).color), self, "Keypoint colour")
         if colour.isValid():
-            self._change_keypoint(kp_id, "Recolour keypoint", color=colour.name())
+            self._change_keypoint(kp_id, color=colour.name())
 
     def set_radius(self, kp_id: str) -> None:
         """Ask for a new radius of influence."""
@@ -302,7 +342,7 @@ class CanvasView(QGraphicsView):
         radius, ok = QInputDialog.getDouble(self, "Radius of influence", "Radius (pixels):",
                                             keypoint.radius, 1.0, limit, 1)
         if ok:
-            self._change_keypoint(kp_id, "Change radius", radius=radius)
+            self._change_keypoint(kp_id, radius=radius)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         """Rename, recolour, change the radius of or delete the keypoint under the mouse."""
@@ -313,7 +353,7 @@ class CanvasView(QGraphicsView):
         if kp_id not in self.session.selected_ids:
             self.session.set_selection([kp_id])
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.rename(kp_id))
+        menu.addAction("Rename\tF2", lambda: self.rename(kp_id))
         menu.addAction("Colour…", lambda: self.recolour(kp_id))
         menu.addAction("Radius of influence…", lambda: self.set_radius(kp_id))
         menu.addSeparator()
@@ -340,6 +380,11 @@ class CanvasView(QGraphicsView):
             self._start_drag(handle, event)
             event.accept()
             return
+        ring = self.ring_at(pos) if left else None
+        if ring is not None:
+            self._drag = RadiusDrag(self.session, ring.keypoint_id, (ring.pos().x(), ring.pos().y()))
+            event.accept()
+            return
         if left and self.add_mode:
             self.add_keypoint_at(*self._image_point(pos))
             event.accept()
@@ -360,8 +405,8 @@ class CanvasView(QGraphicsView):
         mode = ROTATE if event.modifiers() & Qt.KeyboardModifier.AltModifier else MOVE
         ids = [kp_id] if mode == ROTATE else selected
         drag = KeypointDrag(self.session, ids, self._image_point(event.position()), mode)
-        if drag.refused:
-            self.message.emit("Auto-key is off: turn it on (or press K) to move an animated keypoint")
+        if drag.posed:
+            self.message.emit("Auto-key is off: posed, not keyed (press K to key it; moving on drops it)")
         self._drag = drag
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -378,7 +423,15 @@ class CanvasView(QGraphicsView):
             self._drag.update(self._image_point(event.position()))
             event.accept()
             return
+        if event.buttons() == Qt.MouseButton.NoButton and not (self.add_mode or self._space_down):
+            self._show_ring_cursor(self.handle_at(pos) is None and self.ring_at(pos) is not None)
         super().mouseMoveEvent(event)
+
+    def _show_ring_cursor(self, on_ring: bool) -> None:
+        if on_ring:
+            self.viewport().setCursor(Qt.CursorShape.SizeFDiagCursor)
+        else:
+            self.viewport().unsetCursor()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """End a pan or a drag (one undo step)."""
@@ -399,13 +452,17 @@ class CanvasView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        """Double-click on the image (not on a handle) adds a keypoint there."""
+        """Double-click on a handle or its name renames it in place; elsewhere on the image it adds a keypoint."""
         pos = event.position().toPoint()
-        if event.button() == Qt.MouseButton.LeftButton and self.handle_at(pos) is None:
-            self.add_keypoint_at(*self._image_point(pos))
-            event.accept()
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
             return
-        super().mouseDoubleClickEvent(event)
+        handle = self.handle_at(pos) or self.label_at(pos)
+        if handle is not None:
+            self.rename(handle.keypoint_id)
+        else:
+            self.add_keypoint_at(*self._image_point(pos))
+        event.accept()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         """Zoom about the mouse."""
@@ -423,7 +480,11 @@ class CanvasView(QGraphicsView):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Space held arms panning."""
+        """Space held arms panning; F2 renames the selected keypoint in place."""
+        if event.key() == Qt.Key.Key_F2:
+            self.rename_selected()
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and not event.modifiers():
             if not event.isAutoRepeat():
                 self._space_down = True

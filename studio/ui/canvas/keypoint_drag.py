@@ -4,7 +4,8 @@ The rule (also in the README): with auto-key on, dragging a keypoint that is ani
 any keypoint on a frame other than the first of the range, writes a key at the current frame
 (``set_key``). A keypoint without keys that is dragged with auto-key off (or on the first frame)
 moves its rest pose on the source image (``ChangeKeypoint``). An animated keypoint dragged with
-auto-key off does not move: the canvas says to turn auto-key on or press K.
+auto-key off is posed: the session holds its values at this frame, unkeyed, until K keys them or the
+playhead moves on (``Session.set_posed``).
 Every edit of a drag carries the drag's merge key, and the release closes the merge run. A drag of
 several keypoints is grouped with the undo stack's macro, so it also undoes in one step.
 """
@@ -16,24 +17,23 @@ import math
 
 import numpy as np
 
-from studio.core.edits import ChangeKeypoint, Edit, set_key
+from studio.core.edits import ChangeKeypoint, Edit, describe_keypoints, set_key
 from studio.core.project import Project
 from studio.ui.session import Session
 
 MOVE = "move"
 ROTATE = "rotate"
+KEY, REST, POSE = "key", "rest", "pose"
 _drag_numbers = itertools.count(1)
 
 
-def drag_writes_key(session: Session, keypoint_id: str) -> bool | None:
-    """True: a drag keys the current frame; False: it moves the rest pose; None: it is refused."""
+def drag_target(session: Session, keypoint_id: str) -> str:
+    """What dragging this keypoint changes now: KEY (a key at this frame), REST (the rest pose) or POSE."""
     animated = len(session.project.track(keypoint_id)) > 0
     at_first_frame = session.current_frame == session.project.timing.start
     if session.auto_key and (animated or not at_first_frame):
-        return True
-    if not animated:
-        return False
-    return None
+        return KEY
+    return POSE if animated else REST
 
 
 def clamp_to_image(project: Project, x: float, y: float) -> tuple[float, float]:
@@ -52,20 +52,26 @@ class KeypointDrag:
                  mode: str = MOVE) -> None:
         self.session = session
         project = session.project
-        allowed = {kp_id: drag_writes_key(session, kp_id) for kp_id in keypoint_ids}
-        self.refused = [kp_id for kp_id, rule in allowed.items() if rule is None]
-        self.ids = [kp_id for kp_id in keypoint_ids if allowed[kp_id] is not None]
-        self.writes_key = {kp_id: bool(allowed[kp_id]) for kp_id in self.ids}
-        values = project.sample_values([session.current_frame])[0]
+        self.ids = list(keypoint_ids)
+        self.target = {kp_id: drag_target(session, kp_id) for kp_id in self.ids}
+        values = session.sample_values(session.current_frame)
         self.start = {kp_id: values[project.index_of(kp_id)].copy() for kp_id in self.ids}
         self.anchor = np.array(anchor, dtype=np.float64)
         self.mode = mode
         self.frame = session.current_frame
         self.merge_key = f"drag-{next(_drag_numbers)}"
         self.moved = False
-        self._grouped = len(self.ids) > 1
+        self._verb = "Move" if mode == MOVE else "Rotate"
+        edited = [kp_id for kp_id in self.ids if self.target[kp_id] != POSE]
+        self._grouped = len(edited) > 1
         if self._grouped:
-            session.undo.begin_macro("Move keypoints" if mode == MOVE else "Rotate keypoints")
+            at = f" at {self.frame}" if any(self.target[kp_id] == KEY for kp_id in edited) else ""
+            session.undo.begin_macro(f"{self._verb} {describe_keypoints(project, edited)}{at}")
+
+    @property
+    def posed(self) -> list[str]:
+        """The keypoints this drag poses without keying (animated ones dragged with auto-key off)."""
+        return [kp_id for kp_id in self.ids if self.target[kp_id] == POSE]
 
     def _values(self, kp_id: str, point: np.ndarray) -> np.ndarray:
         values = self.start[kp_id].copy()
@@ -82,20 +88,28 @@ class KeypointDrag:
 
     def _edit(self, kp_id: str, values: np.ndarray) -> Edit:
         project = self.session.project
-        if self.writes_key[kp_id]:
+        name = project.keypoint(kp_id).name
+        if self.target[kp_id] == KEY:
             return set_key(project, kp_id, self.frame, tuple(float(v) for v in values),
-                           merge_key=self.merge_key)
+                           merge_key=self.merge_key, text=f"{self._verb} {name} at {self.frame}")
         x, y = clamp_to_image(project, float(values[0]), float(values[1]))
         before = project.keypoint(kp_id)
         after = before.with_changes(x=x, y=y, rotation=float(values[2]), scale=float(values[3]))
-        text = "Move keypoint" if self.mode == MOVE else "Rotate keypoint"
-        return ChangeKeypoint(before, after, text, merge_key=self.merge_key)
+        return ChangeKeypoint(before, after, f"{self._verb} {name}", merge_key=self.merge_key)
 
     def update(self, point: tuple[float, float]) -> None:
         """Apply the drag for the mouse at ``point`` (image pixels)."""
         where = np.array(point, dtype=np.float64)
+        posed = {}
         for kp_id in self.ids:
-            self.session.push(self._edit(kp_id, self._values(kp_id, where)))
+            values = self._values(kp_id, where)
+            if self.target[kp_id] == POSE:
+                posed[kp_id] = tuple(float(v) for v in values)
+            else:
+                self.session.forget_pose([kp_id])
+                self.session.push(self._edit(kp_id, values))
+        if posed:
+            self.session.set_posed(posed)
         self.moved = self.moved or bool(self.ids)
 
     def finish(self) -> None:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 DOT_PX = 6.0
 LABEL_WIDTH_PX = 160.0
+POSED_COLOUR = QColor("#ff9f1a")
+LABEL_POINT_SIZE = 8.5
+
+
+def label_font() -> QFont:
+    """The font of the name label."""
+    font = QFont()
+    font.setPointSizeF(LABEL_POINT_SIZE)
+    return font
 
 
 class KeypointHandle(QGraphicsItem):
@@ -28,6 +37,7 @@ class KeypointHandle(QGraphicsItem):
         self.rotation_angle = 0.0
         self.frame_scale = 1.0
         self.animated = False
+        self.posed = False
         self._view_scale = 1.0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(10)
@@ -47,6 +57,12 @@ class KeypointHandle(QGraphicsItem):
         self.name, self.color, self.radius, self.animated = name, QColor(color), radius, animated
         self.update()
 
+    def set_posed(self, posed: bool) -> None:
+        """Draw the handle as posed but not keyed (orange dashed outline) or normally."""
+        if posed != self.posed:
+            self.posed = posed
+            self.update()
+
     def set_view_scale(self, scale: float) -> None:
         """Tell the handle how many screen pixels one image pixel takes (for constant-size drawing)."""
         if scale > 0 and scale != self._view_scale:
@@ -62,9 +78,26 @@ class KeypointHandle(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         """Everything the handle paints, in item coordinates."""
-        reach = max(self.radius, self._axis_length(), self.dot_radius()) + 2 / self._view_scale
+        reach = max(self.radius, self._axis_length(), 2.5 * self.dot_radius()) + 2 / self._view_scale
         label = LABEL_WIDTH_PX / self._view_scale
         return QRectF(-reach, -reach - 20 / self._view_scale, 2 * reach + label, 2 * reach + label)
+
+    def label_box(self) -> QRectF:
+        """The name label's box in screen pixels relative to the dot (drawn when selected)."""
+        metrics = QFontMetricsF(label_font())
+        return QRectF(DOT_PX + 5, -DOT_PX - metrics.height() - 2, metrics.horizontalAdvance(self.name) + 8,
+                      metrics.height() + 2)
+
+    def label_rect(self) -> QRectF:
+        """The name label's box in item coordinates (image pixels)."""
+        box = self.label_box()
+        px = 1.0 / self._view_scale
+        return QRectF(box.x() * px, box.y() * px, box.width() * px, box.height() * px)
+
+    def ring_hit(self, x: float, y: float, tolerance: float) -> bool:
+        """Whether scene point (x, y) lies within ``tolerance`` (scene units) of the radius circle."""
+        distance = math.hypot(x - self.pos().x(), y - self.pos().y())
+        return abs(distance - self.radius) <= tolerance
 
     def shape(self) -> QPainterPath:
         """Only the dot (a bit enlarged) grabs the mouse, not the radius circle."""
@@ -90,6 +123,10 @@ class KeypointHandle(QGraphicsItem):
         painter.drawLine(QPointF(0, 0), QPointF(dx * length, dy * length))
         painter.drawLine(QPointF(0, 0), QPointF(-dy * length * 0.5, dx * length * 0.5))
         dot = self.dot_radius()
+        if self.posed:
+            painter.setPen(QPen(POSED_COLOUR, 2 * px, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), dot * 2.2, dot * 2.2)
         painter.setPen(QPen(QColor("#ffffff") if selected else QColor("#101014"), 2 * px))
         painter.setBrush(self.color)
         if self.animated:
@@ -105,12 +142,8 @@ class KeypointHandle(QGraphicsItem):
         if selected and self.name:
             painter.save()
             painter.scale(px, px)
-            font = QFont(painter.font())
-            font.setPointSizeF(8.5)
-            painter.setFont(font)
-            metrics = painter.fontMetrics()
-            box = QRectF(DOT_PX + 5, -DOT_PX - metrics.height() - 2, metrics.horizontalAdvance(self.name) + 8,
-                         metrics.height() + 2)
+            painter.setFont(label_font())
+            box = self.label_box()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(16, 16, 20, 190))
             painter.drawRoundedRect(box, 3, 3)

@@ -56,6 +56,7 @@ class PreviewLink(QObject):
         view.action_requested.connect(self.switch_to_fallback)
         session.frame_changed.connect(self._on_frame_changed)
         session.document_changed.connect(self._on_document_changed)
+        session.pose_changed.connect(self.request)
         session.project_replaced.connect(self._on_project_replaced)
         worker.result_ready.connect(self._on_result)
         worker.failed.connect(self._on_failed)
@@ -83,7 +84,7 @@ class PreviewLink(QObject):
             return self.last_seq
         project = self.session.project
         frame = self.session.current_frame
-        self.last_seq = self.worker.request(frame, project.rest_pose(), project.sample([frame]))
+        self.last_seq = self.worker.request(frame, project.rest_pose(), self.session.sample(frame))
         self._arm_watchdog()
         return self.last_seq
 

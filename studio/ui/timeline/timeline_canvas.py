@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from studio.core.edits import delete_keys, paste_keys, set_interpolation, set_keys_from_current
+from studio.core.edits import delete_keys, paste_keys, set_interpolation
 from studio.core.tracks import CHANNELS, Interpolation, Keyframe
 from studio.ui.key_commands import EASY_EASE_KEY, KeyCommand, KeyCommands, KeyMenu, easy_ease, frames_by_keypoint
 from studio.ui.session import Session
@@ -215,8 +215,7 @@ class TimelineCanvas(QWidget):
         """Key the selected keypoints (all when none is selected) at the playhead with their current pose."""
         project = self.session.project
         ids = self.session.selected_ids or [kp.id for kp in project.keypoints]
-        if ids:
-            self.session.push(set_keys_from_current(project, ids, self.session.current_frame))
+        self.session.key_current(ids)
 
     def delete_selected_keys(self) -> bool:
         """Delete the selected keys; False when none were selected."""

@@ -125,7 +125,7 @@ def test_choosing_fomm_places_its_keypoints_in_one_step_and_the_preview_runs_the
     # neither frames nor a moved rest pose encode the source again.
     assert len(prepared) == 3
 
-    assert session.undo.texts() == ["Use the fomm model", "Set key", "Set key", "Change keypoint"]
+    assert session.undo.texts() == ["Use the fomm model", "Key kp_01 at 0", "Key kp_01 at 4", "Move kp_02"]
     session.undo.set_index(0)
     assert project.keypoints == old_keypoints
     assert project.tracks == old_tracks

@@ -9,10 +9,10 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
-from studio.core.edits import set_key
+from studio.core.edits import ChangeTracks, set_key
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
-from studio.core.tracks import Interpolation
+from studio.core.tracks import Interpolation, Keyframe, Track
 from studio.ui.session import Session
 from studio.ui.timeline.timeline_geometry import HEADER_WIDTH, RULER_HEIGHT
 from studio.ui.timeline.timeline_view import TimelineView
@@ -22,14 +22,14 @@ NO_MODS = Qt.KeyboardModifier.NoModifier
 
 
 def make_session() -> Session:
-    """Three keypoints; 'a' keyed at 0 and 30, 'b' keyed at 10."""
+    """Three keypoints; 'a' keyed at 0 and 30, 'b' keyed at 10 only (as a loaded file may have it)."""
     project = Project(b"", 64, 64)
     for i, name in enumerate(("a", "b", "c")):
         project.keypoints.append(Keypoint(name, f"point {name}", "#4dabf7", 10.0 * i, 20.0))
     session = Session(project)
     session.push(set_key(project, "a", 0, (0.0, 0.0, 0.0, 1.0)))
     session.push(set_key(project, "a", 30, (30.0, 10.0, 0.5, 2.0)))
-    session.push(set_key(project, "b", 10, (5.0, 5.0, 0.0, 1.0)))
+    session.push(ChangeTracks({"b": None}, {"b": Track((Keyframe(10, (5.0, 5.0, 0.0, 1.0)),))}))
     return session
 
 
