@@ -12,8 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from studio.capture.face_preset import FACE_PRESET, NO_FACE_MESSAGE
+from studio.core.edits import ChangeKeypoint, Edit, Macro
 from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
+from studio.core.project import Project
 from studio.landmarks.face_mesh import detect_face_landmarks
 
 NEAREST = 4
@@ -53,3 +55,11 @@ def needs_lifting(keypoints: Sequence[Keypoint]) -> bool:
     """Whether any keypoint named after the face preset still has no depth."""
     names = dict(FACE_PRESET)
     return any(kp.depth is None and kp.name in names for kp in keypoints)
+
+
+def depth_edit(project: Project, lifted: Sequence[Keypoint]) -> Edit | None:
+    """One undo step giving the project's keypoints the depths of ``lifted`` (matched by id); None if none changed."""
+    depth_of = {kp.id: kp.depth for kp in lifted}
+    edits: list[Edit] = [ChangeKeypoint(kp, kp.with_changes(depth=depth_of[kp.id])) for kp in project.keypoints
+                         if kp.id in depth_of and depth_of[kp.id] != kp.depth]
+    return Macro(edits, "Lift face keypoints to 3D") if edits else None

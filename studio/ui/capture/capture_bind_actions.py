@@ -4,12 +4,16 @@ saved with the project) and are redrawn from it. The rules themselves are studio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import Signal
 
-from studio.capture.bindings import ChangeCaptureBindings, auto_bindings
+from studio.capture.bindings import ChangeCaptureBindings, auto_bindings, preset_tracker
+from studio.capture.face_depth import depth_edit, lift_keypoints, needs_lifting
 from studio.core.errors import UserError
-from studio.core.project import CaptureBindings
+from studio.core.keypoints import Keypoint
+from studio.core.project import CaptureBindings, Project
 from studio.ui.capture.capture_layout import CapturePanelLayout
 from studio.ui.capture.capture_runner import CaptureRunner
 from studio.ui.capture.capture_source_view import nearest_point
@@ -29,6 +33,7 @@ class BindingActions(CapturePanelLayout):
     runner: CaptureRunner
     _reference_size: tuple[int, int] | None = None
     _loading = False
+    _run_job: Callable[..., None]
 
     @property
     def flow_points(self) -> np.ndarray:
@@ -72,16 +77,38 @@ class BindingActions(CapturePanelLayout):
             self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
 
     def auto_bind(self) -> None:
-        """Bind every keypoint named after the face preset to its face-mesh landmark (one undo step)."""
+        """Bind every keypoint named after the face, body or hands preset to its landmark (one undo step): the
+        chosen tracker's preset when it binds any, else the preset most keypoints are named after. Face keypoints
+        without depth are then lifted to 3D from the source image on a worker (one more undo step).
+        """
         project = self.session.project
+        tracker = preset_tracker([kp.name for kp in project.keypoints], self.tracker_combo.currentText())
         try:
-            capture = auto_bindings("face", project.keypoints, (project.width, project.height),
+            capture = auto_bindings(tracker, project.keypoints, (project.width, project.height),
                                     (project.width, project.height))
         except UserError:
-            self.set_status("No keypoint is named after the face preset: bind them by hand")
+            self.set_status("No keypoint is named after the face, body or hands preset: bind them by hand")
             return
-        self._store_bindings(capture, f"Bind {len(capture.landmarks)} keypoints to face landmarks")
-        self.set_status(f"Bound {len(capture.landmarks)} of {len(project.keypoints)} keypoints to face landmarks")
+        self._store_bindings(capture, f"Bind {len(capture.landmarks)} keypoints to {tracker} landmarks")
+        self.set_status(f"Bound {len(capture.landmarks)} of {len(project.keypoints)} keypoints to {tracker} landmarks")
+        if tracker == "face" and needs_lifting(project.keypoints):
+            self._lift_face(project)
+
+    def _lift_face(self, project: Project) -> None:
+        """Give the face keypoints their depth from the source's face mesh, off the GUI thread."""
+        from studio.media.image_io import decode_image
+
+        keypoints = list(project.keypoints)
+
+        def lifted(result: list[Keypoint]) -> None:
+            edit = depth_edit(project, result) if self.session.project is project else None
+            if edit is not None:
+                self.session.push(edit)
+                self.session.finish_gesture()
+                self.set_status(f"{self.status} (lifted to 3D for head turns)")
+
+        self._run_job(lambda: lift_keypoints(decode_image(project.source_png, "the source image"), keypoints),
+                      lifted, lambda message: self.set_status(f"Not lifted to 3D: {message}"))
 
     def track_keypoints(self) -> None:
         """Flow tracker: one point on each keypoint's rest position (scaled to the source), bound to it."""
