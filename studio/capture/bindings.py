@@ -32,10 +32,12 @@ def preset_bindings(tracker: str, keypoint_names: Sequence[str]) -> list[Binding
 
 
 def preset_tracker(keypoint_names: Sequence[str], preferred: str) -> str:
-    """The named-preset tracker to auto-bind with: ``preferred`` when it binds a keypoint, else the one binding most."""
-    if preferred in NAMED_PRESETS and preset_bindings(preferred, keypoint_names):
-        return preferred
-    return max(NAMED_PRESETS, key=lambda name: len(preset_bindings(name, keypoint_names)))
+    """The named-preset tracker to auto-bind with: the one most keypoints are named after, ``preferred`` on a tie
+    (face and body share mouth_left and mouth_right).
+    """
+    counts = {name: len(preset_bindings(name, keypoint_names)) for name in NAMED_PRESETS}
+    best = max(counts.values())
+    return preferred if counts.get(preferred) == best else max(counts, key=counts.__getitem__)
 
 
 def usable_bindings(bindings: Sequence[Binding], landmark_count: int) -> tuple[Binding, ...]:

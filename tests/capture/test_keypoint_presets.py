@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from studio.capture.bindings import preset_tracker
 from studio.capture.body_preset import HAND_LIMBS, HAND_PRESET, POSE_LIMBS, POSE_NAMES, POSE_PRESET, body_size
 from studio.capture.keypoint_presets import NO_HANDS_MESSAGE, preset_keypoints
 from studio.cli import main as cli_main
@@ -66,3 +67,11 @@ def test_new_with_the_body_preset_writes_a_bindable_project(tmp_path: Path, samp
     project = load_project(output)
     assert "left_shoulder" in [kp.name for kp in project.keypoints]
     assert all(kp.depth is None for kp in project.keypoints)
+
+
+def test_auto_binding_picks_the_preset_most_keypoints_are_named_after() -> None:
+    body = list(POSE_NAMES)
+    assert preset_tracker(body, "face") == "pose"  # mouth_left/right are face names too, but 33 beat 2
+    assert preset_tracker(["nose_tip", "chin", "left_wrist"], "flow") == "face"
+    assert preset_tracker(["mouth_left", "mouth_right"], "pose") == "pose"  # a tie keeps the chosen tracker
+    assert preset_tracker(["left_hand_wrist"], "face") == "hands"

@@ -13,7 +13,7 @@ from studio.capture.bindings import ChangeCaptureBindings, auto_bindings, preset
 from studio.capture.face_depth import depth_edit, lift_keypoints, needs_lifting
 from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
-from studio.core.project import CaptureBindings, Project
+from studio.core.project import CaptureBindings
 from studio.ui.capture.capture_layout import CapturePanelLayout
 from studio.ui.capture.capture_runner import CaptureRunner
 from studio.ui.capture.capture_source_view import nearest_point
@@ -77,9 +77,8 @@ class BindingActions(CapturePanelLayout):
             self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
 
     def auto_bind(self) -> None:
-        """Bind every keypoint named after the face, body or hands preset to its landmark (one undo step): the
-        chosen tracker's preset when it binds any, else the preset most keypoints are named after. Face keypoints
-        without depth are then lifted to 3D from the source image on a worker (one more undo step).
+        """Bind every keypoint named after the face, body or hands preset to its landmark (one undo step), with the
+        preset most keypoints are named after (the chosen tracker's on a tie).
         """
         project = self.session.project
         tracker = preset_tracker([kp.name for kp in project.keypoints], self.tracker_combo.currentText())
@@ -90,22 +89,31 @@ class BindingActions(CapturePanelLayout):
             self.set_status("No keypoint is named after the face, body or hands preset: bind them by hand")
             return
         self._store_bindings(capture, f"Bind {len(capture.landmarks)} keypoints to {tracker} landmarks")
-        self.set_status(f"Bound {len(capture.landmarks)} of {len(project.keypoints)} keypoints to {tracker} landmarks")
-        if tracker == "face" and needs_lifting(project.keypoints):
-            self._lift_face(project)
+        hint = "; Lift to 3D for head turns" if tracker == "face" and needs_lifting(project.keypoints) else ""
+        self.set_status(f"Bound {len(capture.landmarks)} of {len(project.keypoints)} keypoints to {tracker} "
+                        f"landmarks{hint}")
 
-    def _lift_face(self, project: Project) -> None:
-        """Give the face keypoints their depth from the source's face mesh, off the GUI thread."""
+    def lift_face(self) -> None:
+        """Give the keypoints over the face their depth from the source's face mesh (on a worker; one undo step),
+        so the performer's head turns and nods turn them in 3D.
+        """
         from studio.media.image_io import decode_image
 
+        project = self.session.project
         keypoints = list(project.keypoints)
+        self.set_status("Lifting the face keypoints to 3D…")
 
         def lifted(result: list[Keypoint]) -> None:
-            edit = depth_edit(project, result) if self.session.project is project else None
-            if edit is not None:
-                self.session.push(edit)
-                self.session.finish_gesture()
-                self.set_status(f"{self.status} (lifted to 3D for head turns)")
+            if self.session.project is not project:
+                return
+            edit = depth_edit(project, result)
+            if edit is None:
+                self.set_status("The keypoints already have their depth")
+                return
+            self.session.push(edit)
+            self.session.finish_gesture()
+            count = sum(kp.depth is not None for kp in project.keypoints)
+            self.set_status(f"Lifted {count} keypoints to 3D: head turns and nods now turn them")
 
         self._run_job(lambda: lift_keypoints(decode_image(project.source_png, "the source image"), keypoints),
                       lifted, lambda message: self.set_status(f"Not lifted to 3D: {message}"))

@@ -157,11 +157,14 @@ class CapturePanelLayout(QWidget):
         self.bindings = BindingsTable()
         self.auto_button = QPushButton("Auto (by name)", objectName="captureAutoBind",
                                        toolTip="Bind every keypoint named after the face, body or hands preset")
+        self.lift_button = QPushButton("Lift to 3D", objectName="captureLift",
+                                       toolTip="Face: give the keypoints their depth from the source's face, so head "
+                                               "turns and nods turn them in 3D")
         self.keypoint_points_button = QPushButton("Flow: track keypoints",
                                                   toolTip="Flow tracker: follow each keypoint's own position")
         self.clear_button = QPushButton("Clear", toolTip="Unbind every keypoint")
         buttons = QVBoxLayout()
-        for button in (self.auto_button, self.keypoint_points_button, self.clear_button):
+        for button in (self.auto_button, self.lift_button, self.keypoint_points_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QHBoxLayout()

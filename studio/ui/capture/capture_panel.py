@@ -101,6 +101,7 @@ class CapturePanel(TakeActions):
         self.mode_combo.currentTextChanged.connect(lambda _m: self._update_puppet())
         self.smoothing_slider.valueChanged.connect(lambda _v: self._update_puppet())
         self.auto_button.clicked.connect(self.auto_bind)
+        self.lift_button.clicked.connect(self.lift_face)
         self.keypoint_points_button.clicked.connect(self.track_keypoints)
         self.clear_button.clicked.connect(self._clear_bindings)
         self.bindings.bindings_changed.connect(self._on_bindings_changed)
