@@ -32,6 +32,11 @@ def fill_gap_series(times: np.ndarray, values: np.ndarray, known: np.ndarray, mo
     return out.astype(values.dtype)
 
 
+def _partly_known(known: np.ndarray) -> np.ndarray:
+    """Columns of ``known`` [T, N] with both known and unknown samples (the only ones filling changes)."""
+    return np.nonzero(known.any(axis=0) & ~known.all(axis=0))[0]
+
+
 def fill_gaps(motion: TrackedMotion, mode: str = "interpolate") -> TrackedMotion:
     """A copy of ``motion`` with every gap filled per landmark; ``visible`` keeps what was really seen.
 
@@ -39,12 +44,13 @@ def fill_gaps(motion: TrackedMotion, mode: str = "interpolate") -> TrackedMotion
     """
     landmarks = motion.landmarks.copy()
     depth = None if motion.depth is None else motion.depth.copy()
-    for n in range(motion.landmark_count):
-        known = motion.visible[:, n] & ~np.isnan(motion.landmarks[:, n]).any(axis=1)
-        landmarks[:, n] = fill_gap_series(motion.times, motion.landmarks[:, n], known, mode)
-        if depth is not None:
-            seen = known & ~np.isnan(depth[:, n])
-            depth[:, n] = fill_gap_series(motion.times, depth[:, n, None], seen, mode)[:, 0]
+    known = motion.visible & ~np.isnan(motion.landmarks).any(axis=2)
+    for n in _partly_known(known):
+        landmarks[:, n] = fill_gap_series(motion.times, motion.landmarks[:, n], known[:, n], mode)
+    if depth is not None:
+        seen = known & ~np.isnan(depth)
+        for n in _partly_known(seen):
+            depth[:, n] = fill_gap_series(motion.times, depth[:, n, None], seen[:, n], mode)[:, 0]
     head_rotation = motion.head_rotation
     if head_rotation is not None:
         known = ~np.isnan(head_rotation)

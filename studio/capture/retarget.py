@@ -144,7 +144,8 @@ def _head_turn(filled: TrackedMotion, landmarks: np.ndarray, base: Neutral, mark
     """3D head-turn positions and roll, or None when the take or the keypoints lack head pose or depth."""
     if filled.head_pose is None or base.head_pose is None or base.depth is None or np.isnan(depth).all():
         return None
-    rest3d = np.column_stack([rest, np.where(np.isnan(depth), np.nanmean(depth), depth)])
+    known = ~np.isnan(depth)
+    rest3d = np.column_stack([rest, np.where(known, depth, depth[known].mean())])
     return head_turn(landmarks, filled.head_pose, base.landmarks, base.depth, base.head_pose, marks, rest3d,
                      factor, limits)
 
@@ -153,22 +154,25 @@ def limb_rotations(landmarks: np.ndarray, neutral: np.ndarray, marks: np.ndarray
                    limbs: dict[int, tuple[int, int]]) -> np.ndarray:
     """Turn [T, B] of each bound landmark's limb since the neutral (0 for landmarks without a limb or not seen)."""
     out = np.zeros((len(landmarks), len(marks)))
-    for column, mark in enumerate(marks):
-        if int(mark) not in limbs:
-            continue
-        start, end = limbs[int(mark)]
-        now = landmarks[:, end] - landmarks[:, start]
-        then = neutral[end] - neutral[start]
-        angle = np.arctan2(now[:, 1], now[:, 0]) - math.atan2(then[1], then[0])
-        out[:, column] = np.nan_to_num(np.angle(np.exp(1j * angle)))
-    return np.unwrap(out, axis=0)
+    columns = np.array([c for c, mark in enumerate(marks) if int(mark) in limbs], dtype=np.int64)
+    if not len(columns):
+        return out
+    starts, ends = np.array([limbs[int(marks[c])] for c in columns]).T
+    now = landmarks[:, ends] - landmarks[:, starts]
+    then = neutral[ends] - neutral[starts]
+    angle = np.arctan2(now[..., 1], now[..., 0]) - np.arctan2(then[:, 1], then[:, 0])
+    wrapped = (angle + math.pi) % (2 * math.pi) - math.pi
+    out[:, columns] = np.where(np.isnan(wrapped), 0.0, wrapped)
+    return np.unwrap(out, axis=0) if len(out) > 1 else out
 
 
 def _check_bindings(bindings: Sequence[Binding], keypoint_count: int, landmark_count: int) -> None:
     """ValueError for a binding whose keypoint or landmark does not exist."""
-    for binding in bindings:
-        if not 0 <= binding.keypoint < keypoint_count or not 0 <= binding.landmark < landmark_count:
-            raise ValueError(f"{binding} is out of range ({keypoint_count} keypoints, {landmark_count} landmarks)")
+    pairs = np.array([(b.keypoint, b.landmark) for b in bindings], dtype=np.int64).reshape(-1, 2)
+    bad = (pairs < 0).any(axis=1) | (pairs[:, 0] >= keypoint_count) | (pairs[:, 1] >= landmark_count)
+    if bad.any():
+        binding = bindings[int(np.argmax(bad))]
+        raise ValueError(f"{binding} is out of range ({keypoint_count} keypoints, {landmark_count} landmarks)")
 
 
 def _relative_factor(tracker: str, count: int, anchor: np.ndarray, marks: np.ndarray, rest: np.ndarray,
