@@ -138,3 +138,18 @@ def test_keypoint_depths_come_from_the_mesh(face3d: np.ndarray) -> None:
     assert depths[0] == pytest.approx(face3d[1, 2])
     assert depths[1] == pytest.approx(face3d[168, 2], abs=2.0)
     assert depths[2] is None
+
+
+def test_render_head_flags_become_limits_and_bad_ones_one_line() -> None:
+    from studio.cli import build_parser
+    from studio.cli.render import _head_limits
+    from studio.core.errors import UserError
+
+    args = build_parser().parse_args(["render", "a.marionette", "-o", "a.mp4", "--driving", "v.mp4",
+                                      "--head-gain", "0.5", "--max-yaw", "25", "--max-pitch", "15"])
+    limits = _head_limits(args)
+    assert limits.gain == 0.5 and math.isclose(math.degrees(limits.max_yaw), 25)
+    assert math.isclose(math.degrees(limits.max_pitch), 15)
+    args.max_yaw = 120
+    with pytest.raises(UserError, match="--max-yaw 120"):
+        _head_limits(args)
