@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from studio.capture.body_preset import HAND_PRESET, POSE_PRESET
 from studio.capture.face_preset import FACE_PRESET
 from studio.capture.retarget import Binding
 from studio.core.edits import Edit
@@ -18,13 +19,25 @@ from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import CaptureBindings, Project
 
-AUTO_TRACKERS = ("face", "flow")
+AUTO_TRACKERS = ("face", "pose", "hands", "flow")
+NAMED_PRESETS: dict[str, tuple[tuple[str, int], ...]] = {"face": FACE_PRESET, "pose": POSE_PRESET,
+                                                          "hands": HAND_PRESET}
+PRESET_HINTS = {"face": "new --keypoints face", "pose": "new --keypoints body", "hands": "new --keypoints hands"}
 
 
-def face_bindings(keypoint_names: Sequence[str]) -> list[Binding]:
-    """Bind every keypoint named like a FACE_PRESET entry to its face-mesh landmark; others stay unbound."""
-    landmark_of = dict(FACE_PRESET)
+def preset_bindings(tracker: str, keypoint_names: Sequence[str]) -> list[Binding]:
+    """Bind every keypoint named after an entry of ``tracker``'s preset to its landmark; others stay unbound."""
+    landmark_of = dict(NAMED_PRESETS[tracker])
     return [Binding(k, landmark_of[name]) for k, name in enumerate(keypoint_names) if name in landmark_of]
+
+
+def preset_tracker(keypoint_names: Sequence[str], preferred: str) -> str:
+    """The named-preset tracker to auto-bind with: the one most keypoints are named after, ``preferred`` on a tie
+    (face and body share mouth_left and mouth_right).
+    """
+    counts = {name: len(preset_bindings(name, keypoint_names)) for name in NAMED_PRESETS}
+    best = max(counts.values())
+    return preferred if counts.get(preferred) == best else max(counts, key=counts.__getitem__)
 
 
 def usable_bindings(bindings: Sequence[Binding], landmark_count: int) -> tuple[Binding, ...]:
@@ -46,21 +59,23 @@ def bindings_by_index(keypoints: Sequence[Keypoint], landmarks: Mapping[str, int
 
 def auto_bindings(tracker: str, keypoints: Sequence[Keypoint], image_size: tuple[int, int],
                   frame_size: tuple[int, int]) -> CaptureBindings:
-    """The automatic bindings for ``tracker``: face binds keypoints named after the face preset; flow puts one
-    point on each keypoint (scaled to the frame) and binds the keypoint to it. UserError when there is none.
+    """The automatic bindings for ``tracker``: face, pose and hands bind keypoints named after their preset (face,
+    body, hands); flow puts one point on each keypoint (scaled to the frame) and binds the keypoint to it.
+    UserError when there is none.
     """
     if tracker == "flow":
         points = flow_points(keypoints, image_size, frame_size)
         return CaptureBindings("flow", {kp.id: i for i, kp in enumerate(keypoints)},
                                tuple((float(x), float(y)) for x, y in points))
-    if tracker != "face":
-        raise UserError(f"the {tracker} tracker has no automatic binding to keypoints: use face or flow, "
-                        "or bind the keypoints by hand in the Capture panel")
-    found = face_bindings([kp.name for kp in keypoints])
+    if tracker not in NAMED_PRESETS:
+        raise UserError(f"the {tracker} tracker has no automatic binding to keypoints: use face, pose, hands or "
+                        "flow, or bind the keypoints by hand in the Capture panel")
+    found = preset_bindings(tracker, [kp.name for kp in keypoints])
     if not found:
-        raise UserError("no keypoint is named after the face preset: name them like the preset "
-                        "(new --keypoints face), bind them by hand, or use the flow tracker")
-    return CaptureBindings("face", {keypoints[b.keypoint].id: b.landmark for b in found})
+        preset = "body" if tracker == "pose" else tracker
+        raise UserError(f"no keypoint is named after the {preset} preset: name them like the preset "
+                        f"({PRESET_HINTS[tracker]}), bind them by hand, or use the flow tracker")
+    return CaptureBindings(tracker, {keypoints[b.keypoint].id: b.landmark for b in found})
 
 
 @dataclass

@@ -32,17 +32,30 @@ def fill_gap_series(times: np.ndarray, values: np.ndarray, known: np.ndarray, mo
     return out.astype(values.dtype)
 
 
+def _partly_known(known: np.ndarray) -> np.ndarray:
+    """Columns of ``known`` [T, N] with both known and unknown samples (the only ones filling changes)."""
+    return np.nonzero(known.any(axis=0) & ~known.all(axis=0))[0]
+
+
 def fill_gaps(motion: TrackedMotion, mode: str = "interpolate") -> TrackedMotion:
     """A copy of ``motion`` with every gap filled per landmark; ``visible`` keeps what was really seen.
 
-    Landmarks the tracker never saw stay NaN. Head rotation is filled the same way.
+    Landmarks the tracker never saw stay NaN. Head rotation, head pose and depths are filled the same way.
     """
     landmarks = motion.landmarks.copy()
-    for n in range(motion.landmark_count):
-        known = motion.visible[:, n] & ~np.isnan(motion.landmarks[:, n]).any(axis=1)
-        landmarks[:, n] = fill_gap_series(motion.times, motion.landmarks[:, n], known, mode)
+    depth = None if motion.depth is None else motion.depth.copy()
+    known = motion.visible & ~np.isnan(motion.landmarks).any(axis=2)
+    for n in _partly_known(known):
+        landmarks[:, n] = fill_gap_series(motion.times, motion.landmarks[:, n], known[:, n], mode)
+    if depth is not None:
+        seen = known & ~np.isnan(depth)
+        for n in _partly_known(seen):
+            depth[:, n] = fill_gap_series(motion.times, depth[:, n, None], seen[:, n], mode)[:, 0]
     head_rotation = motion.head_rotation
     if head_rotation is not None:
         known = ~np.isnan(head_rotation)
         head_rotation = fill_gap_series(motion.times, head_rotation[:, None], known, mode)[:, 0]
-    return motion.with_arrays(landmarks=landmarks, head_rotation=head_rotation)
+    head_pose = motion.head_pose
+    if head_pose is not None:
+        head_pose = fill_gap_series(motion.times, head_pose, ~np.isnan(head_pose).any(axis=1), mode)
+    return motion.with_arrays(landmarks=landmarks, head_rotation=head_rotation, head_pose=head_pose, depth=depth)

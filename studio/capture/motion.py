@@ -29,7 +29,8 @@ class TrackedMotion:
     times: float64 [T] s, increasing; landmarks: float32 [T, N, 2] px (NaN in a gap unless filled);
     visible: bool [T, N] (False = the tracker did not see it in that frame); head_rotation: float64 [T]
     head roll in the image plane (rad, NaN where no face) or None for trackers without a head;
-    frame_size: (width, height) of the tracked frames.
+    frame_size: (width, height) of the tracked frames; head_pose: float64 [T, 3] (yaw, pitch, roll) rad, NaN
+    where no face, or None; depth: float32 [T, N] landmark depth in pixels (larger = further), or None.
     """
 
     tracker: str
@@ -39,6 +40,8 @@ class TrackedMotion:
     visible: np.ndarray
     frame_size: tuple[int, int]
     head_rotation: np.ndarray | None = None
+    head_pose: np.ndarray | None = None
+    depth: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = len(self.times)
@@ -48,6 +51,10 @@ class TrackedMotion:
             raise ValueError(f"visible {self.visible.shape} does not match landmarks {self.landmarks.shape}")
         if self.head_rotation is not None and self.head_rotation.shape != (t,):
             raise ValueError(f"head_rotation {self.head_rotation.shape} does not match {t} times")
+        if self.head_pose is not None and self.head_pose.shape != (t, 3):
+            raise ValueError(f"head_pose {self.head_pose.shape} is not [{t}, 3]")
+        if self.depth is not None and self.depth.shape != self.visible.shape:
+            raise ValueError(f"depth {self.depth.shape} does not match landmarks {self.landmarks.shape}")
         if t > 1 and np.any(np.diff(self.times) <= 0):
             raise ValueError("motion times must increase")
         if not self.fps > 0:
@@ -93,6 +100,7 @@ def motion_to_dict(motion: TrackedMotion) -> dict[str, Any]:
         if motion.head_rotation is not None:
             roll = motion.head_rotation[i]
             frame["head_rotation"] = None if math.isnan(roll) else round(float(roll), 6)
+        _optional_to_frame(motion, i, frame)
         frames.append(frame)
     return {
         "format": MOTION_FORMAT,
@@ -102,6 +110,8 @@ def motion_to_dict(motion: TrackedMotion) -> dict[str, Any]:
         "frame_size": list(motion.frame_size),
         "landmark_count": motion.landmark_count,
         "has_head_rotation": motion.head_rotation is not None,
+        "has_head_pose": motion.head_pose is not None,
+        "has_depth": motion.depth is not None,
         "frames": frames,
     }
 
@@ -137,6 +147,8 @@ def motion_from_dict(data: Any) -> TrackedMotion:
             dtype=np.float64,
         )
     width, height = (int(v) for v in data["frame_size"])
+    head_pose = _optional_series(data, frames, "head_pose", 3) if data.get("has_head_pose") else None
+    depth = _optional_series(data, frames, "depth", count) if data.get("has_depth") else None
     return TrackedMotion(
         tracker=str(data["tracker"]),
         fps=float(data["fps"]),
@@ -145,7 +157,31 @@ def motion_from_dict(data: Any) -> TrackedMotion:
         visible=visible,
         frame_size=(width, height),
         head_rotation=head_rotation,
+        head_pose=head_pose,
+        depth=None if depth is None else depth.astype(np.float32),
     )
+
+
+def _optional_to_frame(motion: TrackedMotion, i: int, frame: dict[str, Any]) -> None:
+    """Add frame ``i``'s head pose [yaw, pitch, roll] and landmark depths (null where unknown) to ``frame``."""
+    if motion.head_pose is not None:
+        pose = motion.head_pose[i]
+        frame["head_pose"] = None if np.isnan(pose).any() else [round(float(v), 6) for v in pose]
+    if motion.depth is not None:
+        frame["depth"] = [None if math.isnan(z) else _round(z) for z in motion.depth[i]]
+
+
+def _optional_series(data: dict[str, Any], frames: list[Any], key: str, width: int) -> np.ndarray:
+    """Per-frame values of ``key`` as [T, width] float64, NaN for null (the whole frame or one entry)."""
+    out = np.full((len(frames), width), np.nan)
+    for i, frame in enumerate(frames):
+        values = frame.get(key)
+        if values is None:
+            continue
+        if len(values) != width:
+            raise ValueError(f"frame {i} has {len(values)} {key} values, expected {width}")
+        out[i] = [np.nan if v is None else float(v) for v in values]
+    return out
 
 
 def save_motion(motion: TrackedMotion, path: str | Path) -> None:

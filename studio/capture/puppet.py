@@ -6,13 +6,14 @@ its smoothing filter. Retargeting itself is studio.capture.retarget.retarget on 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from studio.capture.bindings import usable_bindings
+from studio.capture.head_turn import HeadLimits
 from studio.capture.motion import TrackedMotion
+from studio.capture.neutral import Neutral, neutral_of_frame
 from studio.capture.retarget import Binding, retarget
 from studio.capture.smoothing import OneEuroFilter, one_euro_settings
 from studio.capture.trackers.base import TrackedFrame
@@ -23,8 +24,9 @@ from studio.core.project import PoseArrays
 @dataclass(frozen=True, eq=False)
 class PuppetSettings:
     """What the puppet needs: bindings, rest channel values [K, 4] (x, y, rotation, scale), radii [K],
-    retarget mode, One Euro strength in [0, 1], and the calibrated neutral landmarks [N, 2] and head roll
-    (None = the first frame that sees a bound landmark becomes neutral).
+    retarget mode, One Euro strength in [0, 1], the calibrated neutral (None = the first frame that sees a bound
+    landmark becomes neutral), the tracker's name (pose and hands turn keypoints with their limbs), the rest
+    depths [K] (NaN = flat; None = no keypoint lifted to 3D) and the head rotation gain and limits.
     """
 
     bindings: tuple[Binding, ...]
@@ -32,14 +34,10 @@ class PuppetSettings:
     radii: np.ndarray
     mode: str = "relative"
     strength: float = 0.0
-    neutral: np.ndarray | None = None
-    neutral_roll: float | None = None
-
-
-def head_roll(tracked: TrackedFrame) -> float | None:
-    """The head roll of a tracked frame in radians, or None when the tracker gives no head pose."""
-    head_pose = tracked.extra.get("head_pose")
-    return None if head_pose is None else float(head_pose[2])
+    neutral: Neutral | None = None
+    tracker: str = "live"
+    depth: np.ndarray | None = None
+    head: HeadLimits | None = None
 
 
 class LivePuppet:
@@ -49,7 +47,7 @@ class LivePuppet:
         self.settings = settings
         self._applied: PuppetSettings | None = None
         self._filter: OneEuroFilter | None = None
-        self._auto_neutral: tuple[np.ndarray, float | None] | None = None
+        self._auto_neutral: Neutral | None = None
 
     def pose(self, tracked: TrackedFrame, timestamp: float) -> PoseArrays | None:
         """The pose for this frame: positions [1, K, 2], jacobians [1, K, 2, 2], radii [K]; None if nothing bound
@@ -64,23 +62,25 @@ class LivePuppet:
         bindings = usable_bindings(settings.bindings, len(tracked.visible))
         if not bindings or not tracked.visible[[b.landmark for b in bindings]].any():
             return None
-        landmarks = np.where(tracked.visible[:, None], tracked.landmarks, np.nan).astype(np.float64)
+        current = neutral_of_frame(tracked)
+        landmarks = current.landmarks
         if self._filter is not None:
             landmarks = self._filter(landmarks, timestamp)
-        roll = head_roll(tracked)
-        neutral, neutral_roll = settings.neutral, settings.neutral_roll
+        neutral = settings.neutral
         if neutral is None:
             if self._auto_neutral is None:
-                self._auto_neutral = (landmarks.copy(), roll)
-            neutral, neutral_roll = self._auto_neutral
+                self._auto_neutral = Neutral(landmarks.copy(), current.head_pose, current.depth)
+            neutral = self._auto_neutral
+        pose = current.head_pose
         motion = TrackedMotion(
-            tracker="live", fps=30.0, times=np.zeros(1), landmarks=landmarks[None].astype(np.float32),
+            tracker=settings.tracker, fps=30.0, times=np.zeros(1), landmarks=landmarks[None].astype(np.float32),
             visible=tracked.visible[None].copy(), frame_size=(1, 1),
-            head_rotation=None if roll is None else np.array([roll]),
+            head_rotation=None if pose is None else pose[2:3].copy(),
+            head_pose=None if pose is None else pose[None].copy(),
+            depth=None if current.depth is None else current.depth[None].astype(np.float32),
         )
-        reference = None if neutral_roll is None or math.isnan(neutral_roll) else neutral_roll
         positions, rotations = retarget(motion, bindings, settings.rest[:, :2], neutral=neutral,
-                                        mode=settings.mode, neutral_roll=reference)
+                                        mode=settings.mode, rest_depth=settings.depth, head=settings.head)
         channels = np.array(settings.rest, dtype=np.float64)[None].copy()
         channels[0, :, :2] = positions[0]
         channels[0, :, 2] += rotations[0]

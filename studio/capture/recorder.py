@@ -26,6 +26,8 @@ class MotionRecorder:
         self._landmarks: list[np.ndarray] = []
         self._visible: list[np.ndarray] = []
         self._rolls: list[float] = []
+        self._poses: list[np.ndarray] = []
+        self._depths: list[np.ndarray] = []
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -38,6 +40,10 @@ class MotionRecorder:
             raise ValueError(f"tracked frame has {frame.landmarks.shape}, expected ({self.landmark_count}, 2)")
         landmarks = np.where(frame.visible[:, None], frame.landmarks, np.nan).astype(np.float32)
         head_pose = frame.extra.get("head_pose")
+        pose = np.full(3, np.nan) if head_pose is None else np.asarray(head_pose, dtype=np.float64)
+        depth = frame.extra.get("depth")
+        depth = (np.full(self.landmark_count, np.nan, np.float32) if depth is None
+                 else np.where(frame.visible, depth, np.nan).astype(np.float32))
         with self._lock:
             if self._times and timestamp <= self._times[-1]:
                 return False
@@ -45,6 +51,8 @@ class MotionRecorder:
             self._landmarks.append(landmarks)
             self._visible.append(frame.visible.astype(bool))
             self._rolls.append(float(head_pose[2]) if head_pose is not None else float("nan"))
+            self._poses.append(pose)
+            self._depths.append(depth)
         return True
 
     def motion(self) -> TrackedMotion:
@@ -53,6 +61,7 @@ class MotionRecorder:
         with self._lock:
             times, landmarks = np.array(self._times, dtype=np.float64), np.array(self._landmarks, np.float32)
             visible, rolls = np.array(self._visible, dtype=bool), np.array(self._rolls, dtype=np.float64)
+            poses, depths = np.array(self._poses, np.float64), np.array(self._depths, np.float32)
         return TrackedMotion(
             tracker=self.tracker_name,
             fps=self.fps,
@@ -61,4 +70,6 @@ class MotionRecorder:
             visible=visible.reshape(-1, count),
             frame_size=self.frame_size,
             head_rotation=rolls if self.has_head else None,
+            head_pose=poses.reshape(-1, 3) if self.has_head else None,
+            depth=depths.reshape(-1, count) if self.has_head else None,
         )

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from studio.capture.motion import TrackedMotion
+from studio.capture.smoothing import unwrap_known
 from studio.core.key_reduction import reduce_keys
 
 
@@ -40,13 +41,16 @@ def resample(motion: TrackedMotion, fps: float) -> TrackedMotion:
     landmarks, visible = _blend(motion.landmarks, motion.visible, left, right, weight)
     head_rotation = motion.head_rotation
     if head_rotation is not None:
-        known = ~np.isnan(head_rotation)
-        unwrapped = head_rotation.copy()
-        unwrapped[known] = np.unwrap(head_rotation[known])
-        head_rotation, _ = _blend(unwrapped, known, left, right, weight)
+        head_rotation, _ = _blend(unwrap_known(head_rotation), ~np.isnan(head_rotation), left, right, weight)
+    head_pose = motion.head_pose
+    if head_pose is not None:
+        head_pose, _ = _blend(unwrap_known(head_pose), ~np.isnan(head_pose), left, right, weight)
+    depth = motion.depth
+    if depth is not None:
+        depth = _blend(depth, motion.visible, left, right, weight)[0].astype(np.float32)
     return motion.with_arrays(
         fps=float(fps), times=grid, landmarks=landmarks.astype(np.float32), visible=visible,
-        head_rotation=head_rotation,
+        head_rotation=head_rotation, head_pose=head_pose, depth=depth,
     )
 
 

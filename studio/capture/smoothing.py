@@ -85,14 +85,27 @@ def smooth_series(times: np.ndarray, values: np.ndarray, strength: float) -> np.
 
 
 def smooth_motion(motion: TrackedMotion, strength: float = 0.5) -> TrackedMotion:
-    """A copy of ``motion`` with landmarks and head rotation smoothed; strength 0 returns it unchanged."""
+    """A copy of ``motion`` with landmarks, depths and head angles smoothed; strength 0 returns it unchanged."""
     if strength == 0.0:
         return motion
     landmarks = smooth_series(motion.times, motion.landmarks, strength).astype(np.float32)
     head_rotation = motion.head_rotation
     if head_rotation is not None:
-        known = ~np.isnan(head_rotation)
-        unwrapped = head_rotation.copy()
-        unwrapped[known] = np.unwrap(head_rotation[known])
-        head_rotation = smooth_series(motion.times, unwrapped, strength)
-    return motion.with_arrays(landmarks=landmarks, head_rotation=head_rotation)
+        head_rotation = smooth_series(motion.times, unwrap_known(head_rotation), strength)
+    head_pose = motion.head_pose
+    if head_pose is not None:
+        head_pose = smooth_series(motion.times, unwrap_known(head_pose), strength)
+    depth = motion.depth
+    if depth is not None:
+        depth = smooth_series(motion.times, depth, strength).astype(np.float32)
+    return motion.with_arrays(landmarks=landmarks, head_rotation=head_rotation, head_pose=head_pose, depth=depth)
+
+
+def unwrap_known(angles: np.ndarray) -> np.ndarray:
+    """Angles [T] or [T, C] unwrapped along time over their known (non-NaN) samples; NaN stays NaN."""
+    out = np.array(angles, dtype=np.float64)
+    columns = out.reshape(len(out), -1)
+    for c in range(columns.shape[1]):
+        known = ~np.isnan(columns[:, c])
+        columns[known, c] = np.unwrap(columns[known, c])
+    return columns.reshape(out.shape)

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from studio.capture.bindings import usable_bindings
+from studio.capture.head_turn import HeadLimits
 from studio.capture.motion import TrackedMotion
+from studio.capture.neutral import Neutral
 from studio.capture.retarget import Binding, retarget_take
 from studio.capture.smoothing import smooth_motion
 from studio.core.edits import AddTake, Edit, Macro, replace_tracks
@@ -29,12 +31,12 @@ NOTHING_SEEN = {
 
 
 def build_take(motion: TrackedMotion, keypoints: Sequence[Keypoint], bindings: Sequence[Binding], mode: str,
-               strength: float, name: str, neutral: np.ndarray | None = None,
-               neutral_roll: float | None = None) -> Take:
+               strength: float, name: str, neutral: Neutral | None = None, head: HeadLimits | None = None) -> Take:
     """The take of a recording: smoothed (One Euro ``strength``), retargeted onto the bound keypoints.
 
-    ``neutral``: calibrated landmarks [N, 2] with their head roll; None uses the first frame that sees a
-    bound landmark. UserError when nothing was recorded, nothing is bound, or the tracker never saw anything.
+    ``neutral``: the calibrated neutral; None uses the first frame that sees a bound landmark. ``head``: head
+    rotation gain and limits. UserError when nothing was recorded, nothing is bound, or the tracker never saw
+    anything.
     """
     if motion.frame_count == 0:
         raise UserError("nothing was recorded: keep the source running while recording")
@@ -45,9 +47,8 @@ def build_take(motion: TrackedMotion, keypoints: Sequence[Keypoint], bindings: S
     if not seen.any():
         raise UserError(NOTHING_SEEN.get(motion.tracker, "the tracker lost every point: place points again"))
     motion = smooth_motion(motion, strength)
-    neutral_ref: int | np.ndarray = int(np.argmax(seen)) if neutral is None else neutral
-    roll = neutral_roll if neutral is not None else None
-    return retarget_take(motion, keypoints, bound, neutral=neutral_ref, mode=mode, name=name, neutral_roll=roll)
+    neutral_ref: int | Neutral = int(np.argmax(seen)) if neutral is None else neutral
+    return retarget_take(motion, keypoints, bound, neutral=neutral_ref, mode=mode, name=name, head=head)
 
 
 def next_take_name(project: Project) -> str:

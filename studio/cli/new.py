@@ -1,4 +1,4 @@
-"""`new IMAGE -o PROJECT.marionette [--keypoints none|grid|face]`: start a project from an image."""
+"""`new IMAGE -o PROJECT.marionette [--keypoints none|grid|face|body|hands|model]`: start a project from an image."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser("new", help="create a project from an image")
     parser.add_argument("image", help="source image (PNG, JPEG, ...)")
     parser.add_argument("-o", "--output", required=True, help="project file to write (.marionette)")
-    parser.add_argument("--keypoints", choices=("none", "grid", "face", "model"), default="grid",
-                        help="initial keypoints: none, an even 3x3 grid, placed on a detected face, or detected "
-                             "by the model (--model fomm --config C --checkpoint K)")
+    parser.add_argument("--keypoints", choices=("none", "grid", "face", "body", "hands", "model"), default="grid",
+                        help="initial keypoints: none, an even 3x3 grid, placed on a detected face (with depth for "
+                             "3D head turns), body (pose landmarks) or hands, or detected by the model "
+                             "(--model fomm --config C --checkpoint K)")
     parser.add_argument("--model", default="warp", help="the project's generator (default warp; fomm, tps, ...)")
     parser.add_argument("--config", help="--model fomm: the model's YAML config")
     parser.add_argument("--checkpoint", help="--model fomm: the model's checkpoint")
@@ -30,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Create and save the project."""
-    from studio.core.presets import grid_keypoints, named_keypoints
+    from studio.core.presets import grid_keypoints
     from studio.core.project import Project, Timing
     from studio.core.project_file import save_project
     from studio.media.image_io import DEFAULT_MAX_PIXELS, encode_png, load_image
@@ -55,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
     project.render = project.render.with_changes(generator=args.model, options=options)
     if args.keypoints == "grid":
         project.keypoints = grid_keypoints(width, height)
-    elif args.keypoints == "face":
-        from studio.capture.face_preset import place_face_keypoints
+    elif args.keypoints in ("face", "body", "hands"):
+        from studio.capture.keypoint_presets import preset_keypoints
 
-        project.keypoints = named_keypoints(place_face_keypoints(image))
+        project.keypoints = preset_keypoints(args.keypoints, image)
     elif args.keypoints == "model":
         from studio.jobs.model_keypoints import model_keypoints
         from studio.plugins.discovery import default_registry

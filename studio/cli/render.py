@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from studio.core.errors import UserError
 
 if TYPE_CHECKING:
+    from studio.capture.head_turn import HeadLimits
     from studio.core.pose_table import PoseTable
     from studio.core.project import Project
     from studio.jobs.render_plan import RenderOptions
@@ -47,12 +48,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--overwrite", action="store_true", help="replace existing output files")
     driving = parser.add_argument_group("driving video", "drive the keypoints from a performance instead of keys")
     driving.add_argument("--driving", metavar="VIDEO", help="a video file or a folder of frames")
-    driving.add_argument("--tracker", default="face", help="face (keypoints named after the face preset) or flow")
+    driving.add_argument("--tracker", default="face",
+                         help="face, pose or hands (keypoints named after the face, body or hands preset) or flow")
     mode = driving.add_mutually_exclusive_group()
     mode.add_argument("--relative", dest="absolute", action="store_false", help="move by the performer's "
                       "displacement from the first frame, scaled to the image (default)")
     mode.add_argument("--absolute", dest="absolute", action="store_true", help="copy the performer's positions")
     driving.add_argument("--smooth", type=float, default=0.3, help="jitter smoothing 0 (raw) .. 1 (heavy)")
+    driving.add_argument("--head-gain", type=float, default=1.0,
+                         help="face: scale the performer's head rotation (0 = keep the head still, default 1)")
+    driving.add_argument("--max-yaw", type=float, default=30.0, metavar="DEGREES",
+                         help="face: turn the head left/right by at most this much (default 30)")
+    driving.add_argument("--max-pitch", type=float, default=20.0, metavar="DEGREES",
+                         help="face: nod the head up/down by at most this much (default 20)")
     fomm = parser.add_argument_group("first-order motion model", "--model fomm: run a released FOMM checkpoint")
     fomm.add_argument("--config", help="the model's YAML config (e.g. vox-256.yaml)")
     fomm.add_argument("--checkpoint", help="the model's checkpoint (e.g. vox-cpk.pth.tar)")
@@ -166,7 +174,21 @@ def _driving_motion(project: Project, args: argparse.Namespace, registry: Regist
     if not Path(args.driving).exists():
         raise UserError(f"driving video {args.driving} does not exist")
     return driven_pose_table(project, args.driving, args.tracker, "absolute" if args.absolute else "relative",
-                             args.smooth, registry, ProgressBar(f"tracking ({args.tracker})").update)
+                             args.smooth, registry, ProgressBar(f"tracking ({args.tracker})").update,
+                             head=_head_limits(args))
+
+
+def _head_limits(args: argparse.Namespace) -> HeadLimits:
+    """--head-gain, --max-yaw and --max-pitch (degrees) as head limits; a bad value is a one-line error."""
+    import math
+
+    from studio.capture.head_turn import HeadLimits
+
+    try:
+        return HeadLimits(args.head_gain, math.radians(args.max_yaw), math.radians(args.max_pitch))
+    except ValueError:
+        raise UserError(f"--head-gain {args.head_gain:g} must be 0 or more and --max-yaw {args.max_yaw:g}, "
+                        f"--max-pitch {args.max_pitch:g} between 0 and 90 degrees") from None
 
 
 def _settings(args: argparse.Namespace, project: Project, motion: PoseTable | None) -> _Settings:

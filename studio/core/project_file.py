@@ -47,15 +47,20 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "timing": {"fps": project.timing.fps, "start": project.timing.start, "end": project.timing.end},
         "render": {"generator": project.render.generator, "device": project.render.device,
                    "relative": project.render.relative, "options": project.render.options},
-        "keypoints": [{"id": kp.id, "name": kp.name, "color": kp.color, "x": kp.x, "y": kp.y,
-                       "rotation": kp.rotation, "scale": kp.scale, "radius": kp.radius}
-                      for kp in project.keypoints],
+        "keypoints": [_keypoint_to_dict(kp) for kp in project.keypoints],
         "tracks": {kp_id: [_key_to_dict(k) for k in track.keys]
                    for kp_id, track in project.tracks.items() if len(track)},
         "takes": [{"name": take.name, "file": f"takes/{i:03d}.npz"} for i, take in enumerate(project.takes)],
         "capture": capture_to_dict(project),
         **region_document(project),
     }
+
+
+def _keypoint_to_dict(kp: Keypoint) -> dict[str, Any]:
+    """A keypoint's JSON object; ``depth`` only when the keypoint was lifted to 3D (older readers ignore it)."""
+    data = {"id": kp.id, "name": kp.name, "color": kp.color, "x": kp.x, "y": kp.y,
+            "rotation": kp.rotation, "scale": kp.scale, "radius": kp.radius}
+    return data if kp.depth is None else {**data, "depth": kp.depth}
 
 
 def capture_to_dict(project: Project) -> dict[str, Any]:
@@ -239,7 +244,8 @@ def _read_keypoint(r: _Reader, raw: Any, where: str, project: Project, seen: set
         raise r.fail(where, f"({x:g}, {y:g}) is outside the {width}x{height} image")
     try:
         return Keypoint(kp_id, r.str_(data, "name", where), r.str_(data, "color", where), x, y,
-                        r.num(data, "rotation", where), r.num(data, "scale", where), r.num(data, "radius", where))
+                        r.num(data, "rotation", where), r.num(data, "scale", where), r.num(data, "radius", where),
+                        r.num(data, "depth", where) if "depth" in data else None)
     except ValueError as error:
         raise r.fail(where, str(error)) from None
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.capture.head_turn import HeadLimits
 from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint
 from studio.core.pose_table import PoseTable
 from studio.core.project import Project
 from studio.core.takes import Take
@@ -19,12 +21,14 @@ Progress = Callable[[int, int], None]
 
 def driven_pose_table(project: Project, video: str | Path, tracker: str = "face", mode: str = "relative",
                       smoothing: float = 0.3, registry: Registry | None = None, progress: Progress | None = None,
-                      cancel: threading.Event | None = None) -> PoseTable:
+                      cancel: threading.Event | None = None, head: HeadLimits | None = None) -> PoseTable:
     """Per-frame poses of every keypoint following the performer in ``video``.
 
-    face binds keypoints named after the face preset automatically; flow tracks each keypoint's own rest
-    position through the video (scaled to the video's size); unbound keypoints stay at rest. The take is built by
-    studio.capture.takes.build_take, so the neutral is the first frame that sees a bound landmark, as in the dock.
+    face, pose and hands bind keypoints named after the face, body and hands presets automatically; flow tracks
+    each keypoint's own rest position through the video (scaled to the video's size); unbound keypoints stay at
+    rest. The take is built by studio.capture.takes.build_take, so the neutral is the first frame that sees a bound
+    landmark, as in the dock. Face keypoints not yet lifted to 3D are lifted from the source image for this run;
+    ``head`` sets the head rotation's gain and limits.
     """
     from studio.capture.bindings import auto_bindings, bindings_by_index
     from studio.capture.takes import build_take
@@ -45,9 +49,25 @@ def driven_pose_table(project: Project, video: str | Path, tracker: str = "face"
     points = np.array(bound.points, dtype=np.float64).reshape(-1, 2) if tracker == "flow" else None
     motion = track_video(video, tracker, points=points, fill=None, smoothing=0.0,
                          progress=progress, cancel=cancel, registry=registry)
-    take = build_take(motion, project.keypoints, bindings_by_index(project.keypoints, bound.landmarks), mode,
-                      smoothing, "driving")
+    keypoints = lifted_keypoints(project) if tracker == "face" and mode == "relative" else project.keypoints
+    take = build_take(motion, keypoints, bindings_by_index(keypoints, bound.landmarks), mode, smoothing, "driving",
+                      head=head)
     return take_pose_table(project, take)
+
+
+def lifted_keypoints(project: Project) -> list[Keypoint]:
+    """The project's keypoints, lifted to 3D from its source image when face-preset keypoints have no depth yet
+    (unchanged when no face is found: they then move flat, as before).
+    """
+    from studio.capture.face_depth import lift_keypoints, needs_lifting
+    from studio.media.image_io import decode_image
+
+    if not needs_lifting(project.keypoints):
+        return list(project.keypoints)
+    try:
+        return lift_keypoints(decode_image(project.source_png, "the source image"), project.keypoints)
+    except UserError:
+        return list(project.keypoints)
 
 
 def take_pose_table(project: Project, take: Take) -> PoseTable:

@@ -38,6 +38,7 @@ from studio.ui.files.project_files import ProjectFiles
 from studio.ui.files.start_page import StartPage, blank_project
 from studio.ui.keypoints.face_placement import start_face_placement
 from studio.ui.keypoints.keypoints_panel import KeypointsPanel
+from studio.ui.keypoints.preset_placement import PresetPlacer
 from studio.ui.models.model_setup import ModelSetup
 from studio.ui.preview.device_choice import mark_unavailable_devices
 from studio.ui.preview.preview_link import PreviewLink
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
             tip="Click on the image to add keypoints (A); double-click also adds")
         self.face_action = self._action("Auto-Place &Face Keypoints", self.auto_place_face,
                                         tip="Detect the face and add the face keypoint preset")
+        self.preset_placer = PresetPlacer(self.session, self.show_message, self)
         self.model_keypoints_action = self._action(
             "Place Keypoints from &Model…", lambda: self.model_setup.place_keypoints(),
             tip="The learned model places its keypoints on the image (replaces the current keypoints)")
@@ -224,7 +226,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.set_key_action, self.auto_key_action, self.delete_action])
         keypoint_menu = bar.addMenu("&Keypoints")
-        keypoint_menu.addActions([self.add_tool_action, self.face_action, self.model_keypoints_action])
+        keypoint_menu.addActions([self.add_tool_action, self.face_action, *self.preset_placer.actions,
+                                  self.model_keypoints_action])
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.fit_action, self.actual_size_action, self.zoom_in_action,
                               self.zoom_out_action])
@@ -325,6 +328,7 @@ class MainWindow(QMainWindow):
         if self._face_job is not None:
             self._face_job.wait()
             self._face_job = None
+        self.preset_placer.shutdown()
         self.worker.shutdown()
         if self._started:
             self.files.shutdown()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from studio.capture.motion import TrackedMotion
+from studio.capture.neutral import Neutral
 from studio.capture.puppet import LivePuppet, PuppetSettings
 from studio.capture.retarget import Binding
 from studio.capture.takes import bake_edit, build_take, next_take_name
@@ -48,7 +49,7 @@ def test_puppet_moves_bound_keypoints_by_the_scaled_displacement_from_the_first_
 
 
 def test_puppet_uses_the_calibrated_neutral_and_head_roll() -> None:
-    puppet = LivePuppet(settings(neutral=NEUTRAL - [1.0, 0.0], neutral_roll=0.1))
+    puppet = LivePuppet(settings(neutral=Neutral(NEUTRAL - [1.0, 0.0], np.array([0.0, 0.0, 0.1]))))
     pose = puppet.pose(frame(NEUTRAL, roll=0.3), 0.0)
     assert pose is not None
     np.testing.assert_allclose(pose.positions[0, 0], [102, 100], atol=1e-4)
@@ -71,7 +72,7 @@ def test_build_take_relative_to_calibration_and_refuses_empty_recordings() -> No
     take = build_take(motion(shifts), keypoints(), BINDINGS, "relative", 0.0, "Take 1")
     np.testing.assert_allclose(take.values[:, 0, 0], 100 + 2 * shifts[:, 0])
     calibrated = build_take(motion(shifts), keypoints(), BINDINGS, "relative", 0.0, "Take 1",
-                            neutral=NEUTRAL + [2.0, 0.0], neutral_roll=0.0)
+                            neutral=Neutral(NEUTRAL + [2.0, 0.0], np.zeros(3)))
     np.testing.assert_allclose(calibrated.values[:, 0, 0], 100 + 2 * (shifts[:, 0] - 2))
     with pytest.raises(UserError, match="no face found"):
         build_take(motion(shifts, seen=False), keypoints(), BINDINGS, "relative", 0.0, "Take 1")

@@ -61,8 +61,8 @@ def test_flow_driving_tracks_the_keypoints_themselves(sample_project, driving_vi
 
 
 def test_unbindable_requests_are_refused(sample_project, driving_video):
-    with pytest.raises(UserError, match="no automatic binding"):
-        driven_pose_table(sample_project, driving_video, "pose")
+    with pytest.raises(UserError, match="no keypoint is named after the hands preset"):
+        driven_pose_table(sample_project, driving_video, "hands")
     sample_project.keypoints = [kp.with_changes(name=f"p{i}") for i, kp in enumerate(sample_project.keypoints)]
     with pytest.raises(UserError, match="face preset"):
         driven_pose_table(sample_project, driving_video, "face")

@@ -4,11 +4,15 @@ saved with the project) and are redrawn from it. The rules themselves are studio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import Signal
 
-from studio.capture.bindings import ChangeCaptureBindings, auto_bindings
+from studio.capture.bindings import ChangeCaptureBindings, auto_bindings, preset_tracker
+from studio.capture.face_depth import depth_edit, lift_keypoints, needs_lifting
 from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint
 from studio.core.project import CaptureBindings
 from studio.ui.capture.capture_layout import CapturePanelLayout
 from studio.ui.capture.capture_runner import CaptureRunner
@@ -29,6 +33,7 @@ class BindingActions(CapturePanelLayout):
     runner: CaptureRunner
     _reference_size: tuple[int, int] | None = None
     _loading = False
+    _run_job: Callable[..., None]
 
     @property
     def flow_points(self) -> np.ndarray:
@@ -72,16 +77,46 @@ class BindingActions(CapturePanelLayout):
             self.set_status(f"Bindings cleared: {name} landmarks mean something else; bind again")
 
     def auto_bind(self) -> None:
-        """Bind every keypoint named after the face preset to its face-mesh landmark (one undo step)."""
+        """Bind every keypoint named after the face, body or hands preset to its landmark (one undo step), with the
+        preset most keypoints are named after (the chosen tracker's on a tie).
+        """
         project = self.session.project
+        tracker = preset_tracker([kp.name for kp in project.keypoints], self.tracker_combo.currentText())
         try:
-            capture = auto_bindings("face", project.keypoints, (project.width, project.height),
+            capture = auto_bindings(tracker, project.keypoints, (project.width, project.height),
                                     (project.width, project.height))
         except UserError:
-            self.set_status("No keypoint is named after the face preset: bind them by hand")
+            self.set_status("No keypoint is named after the face, body or hands preset: bind them by hand")
             return
-        self._store_bindings(capture, f"Bind {len(capture.landmarks)} keypoints to face landmarks")
-        self.set_status(f"Bound {len(capture.landmarks)} of {len(project.keypoints)} keypoints to face landmarks")
+        self._store_bindings(capture, f"Bind {len(capture.landmarks)} keypoints to {tracker} landmarks")
+        hint = "; Lift to 3D for head turns" if tracker == "face" and needs_lifting(project.keypoints) else ""
+        self.set_status(f"Bound {len(capture.landmarks)} of {len(project.keypoints)} keypoints to {tracker} "
+                        f"landmarks{hint}")
+
+    def lift_face(self) -> None:
+        """Give the keypoints over the face their depth from the source's face mesh (on a worker; one undo step),
+        so the performer's head turns and nods turn them in 3D.
+        """
+        from studio.media.image_io import decode_image
+
+        project = self.session.project
+        keypoints = list(project.keypoints)
+        self.set_status("Lifting the face keypoints to 3D…")
+
+        def lifted(result: list[Keypoint]) -> None:
+            if self.session.project is not project:
+                return
+            edit = depth_edit(project, result)
+            if edit is None:
+                self.set_status("The keypoints already have their depth")
+                return
+            self.session.push(edit)
+            self.session.finish_gesture()
+            count = sum(kp.depth is not None for kp in project.keypoints)
+            self.set_status(f"Lifted {count} keypoints to 3D: head turns and nods now turn them")
+
+        self._run_job(lambda: lift_keypoints(decode_image(project.source_png, "the source image"), keypoints),
+                      lifted, lambda message: self.set_status(f"Not lifted to 3D: {message}"))
 
     def track_keypoints(self) -> None:
         """Flow tracker: one point on each keypoint's rest position (scaled to the source), bound to it."""

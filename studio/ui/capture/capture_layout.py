@@ -6,6 +6,8 @@ The panel is wide and short, made for the window's bottom dock area beside the t
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.capture.head_turn import HeadLimits
 from studio.ui.capture.capture_bindings import BindingsTable
 from studio.ui.capture.capture_source_view import CaptureSourceView
 
@@ -129,21 +133,38 @@ class CapturePanelLayout(QWidget):
         self.smoothing_slider = QSlider(Qt.Orientation.Horizontal, objectName="captureSmoothing",
                                         minimum=0, maximum=100, value=30,
                                         toolTip="One Euro smoothing: left = raw and quick, right = smooth")
+        self.head_gain_spin = QDoubleSpinBox(objectName="captureHeadGain", minimum=0.0, maximum=2.0, singleStep=0.1,
+                                             value=1.0, suffix=" ×",
+                                             toolTip="Face: scale the head rotation (0 keeps the head still)")
+        self.max_yaw_spin = QSpinBox(objectName="captureMaxYaw", minimum=0, maximum=90, value=30, prefix="±",
+                                     suffix="° yaw", toolTip="Face: turn the head left or right by at most this much; "
+                                     "large turns show what the image does not have")
+        self.max_pitch_spin = QSpinBox(objectName="captureMaxPitch", minimum=0, maximum=90, value=20, prefix="±",
+                                       suffix="° pitch", toolTip="Face: nod the head by at most this much")
         form = QFormLayout()
         form.addRow("Tracker", self.tracker_combo)
         form.addRow("Motion", self.mode_combo)
         form.addRow("Smoothing", self.smoothing_slider)
+        form.addRow("Head turn", _row(self.head_gain_spin, self.max_yaw_spin, self.max_pitch_spin))
         return _box("Tracking", form)
+
+    def head_limits(self) -> HeadLimits:
+        """The head rotation gain and limits set in the panel."""
+        return HeadLimits(self.head_gain_spin.value(), math.radians(self.max_yaw_spin.value()),
+                          math.radians(self.max_pitch_spin.value()))
 
     def _build_bindings(self) -> QGroupBox:
         self.bindings = BindingsTable()
-        self.auto_button = QPushButton("Auto (face preset)", objectName="captureAutoBind",
-                                       toolTip="Bind every keypoint named after the face preset")
+        self.auto_button = QPushButton("Auto (by name)", objectName="captureAutoBind",
+                                       toolTip="Bind every keypoint named after the face, body or hands preset")
+        self.lift_button = QPushButton("Lift to 3D", objectName="captureLift",
+                                       toolTip="Face: give the keypoints their depth from the source's face, so head "
+                                               "turns and nods turn them in 3D")
         self.keypoint_points_button = QPushButton("Flow: track keypoints",
                                                   toolTip="Flow tracker: follow each keypoint's own position")
         self.clear_button = QPushButton("Clear", toolTip="Unbind every keypoint")
         buttons = QVBoxLayout()
-        for button in (self.auto_button, self.keypoint_points_button, self.clear_button):
+        for button in (self.auto_button, self.lift_button, self.keypoint_points_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QHBoxLayout()

@@ -15,7 +15,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QWidget
 
-from studio.capture.puppet import LivePuppet, PuppetSettings, head_roll
+from studio.capture.neutral import neutral_of_frame
+from studio.capture.puppet import LivePuppet, PuppetSettings
+from studio.capture.retarget import rest_depths
 from studio.capture.trackers.base import Tracker
 from studio.core.errors import UserError
 from studio.plugins.api import Registry
@@ -99,6 +101,7 @@ class CapturePanel(TakeActions):
         self.mode_combo.currentTextChanged.connect(lambda _m: self._update_puppet())
         self.smoothing_slider.valueChanged.connect(lambda _v: self._update_puppet())
         self.auto_button.clicked.connect(self.auto_bind)
+        self.lift_button.clicked.connect(self.lift_face)
         self.keypoint_points_button.clicked.connect(self.track_keypoints)
         self.clear_button.clicked.connect(self._clear_bindings)
         self.bindings.bindings_changed.connect(self._on_bindings_changed)
@@ -316,9 +319,9 @@ class CapturePanel(TakeActions):
     def _puppet_settings(self) -> PuppetSettings:
         project = self.session.project
         rest = np.array([kp.rest_values for kp in project.keypoints], dtype=np.float64).reshape(-1, 4)
-        neutral, roll = self._neutral if self._neutral is not None else (None, None)
         return PuppetSettings(tuple(self.bindings.bindings()), rest, project.radii(), self.mode_combo.currentText(),
-                              self.smoothing_slider.value() / 100.0, neutral, roll)
+                              self.smoothing_slider.value() / 100.0, self._neutral, self.tracker_name,
+                              rest_depths(project.keypoints), self.head_limits())
 
     def _update_puppet(self) -> None:
         puppet = self.runner.puppet
@@ -331,9 +334,7 @@ class CapturePanel(TakeActions):
         if sample is None or not self.runner.running or not sample.tracked.visible.any():
             self.set_status("No performer in view to calibrate: turn on Live Puppet and face the camera")
             return
-        tracked = sample.tracked
-        self._neutral = (np.where(tracked.visible[:, None], tracked.landmarks, np.nan).astype(np.float64),
-                         head_roll(tracked))
+        self._neutral = neutral_of_frame(sample.tracked)
         self._update_puppet()
         self.set_status("Neutral pose stored: motion is measured from it")
 

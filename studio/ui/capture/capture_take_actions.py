@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidgetItem
 
+from studio.capture.neutral import Neutral
 from studio.capture.takes import bake_edit, build_take, next_take_name, take_frame_count
 from studio.core.errors import UserError
 from studio.core.takes import Take
@@ -24,7 +24,7 @@ class TakeActions(BindingActions):
 
     take_ready = Signal(object)
     countdown: CountdownOverlay
-    _neutral: tuple[np.ndarray, float | None] | None = None
+    _neutral: Neutral | None = None
 
     def _init_takes(self) -> None:
         self._jobs: set[BackgroundJob] = set()
@@ -57,13 +57,13 @@ class TakeActions(BindingActions):
         project = self.session.project
         keypoints, bindings = list(project.keypoints), self.bindings.bindings()
         mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
-        neutral, roll = self._neutral if self._neutral is not None else (None, None)
+        neutral, head = self._neutral, self.head_limits()
         name = next_take_name(project)
         lead = f"{cause[:1].upper()}{cause[1:]} — recording stopped; " if cause else ""
         self.set_status(f"{lead}building {name}…" if lead else f"Building {name}…")
 
         def build() -> Take:
-            return build_take(recorder.motion(), keypoints, bindings, mode, strength, name, neutral, roll)
+            return build_take(recorder.motion(), keypoints, bindings, mode, strength, name, neutral, head)
 
         def built(take: Take) -> None:
             if self.session.project is not project:

@@ -42,7 +42,7 @@ def test_auto_bindings_fill_the_table_for_the_sample_project(open_panel) -> None
     panel.session.replace_project(make_project(), None)
     assert table.rowCount() == 3 and table.bindings() == [] and table.item(0, 0).text() == "alpha"
     panel.auto_bind()
-    assert "No keypoint is named after the face preset" in panel.status
+    assert "No keypoint is named after the face, body or hands preset" in panel.status
 
 
 def test_manual_binding_by_typing_and_by_clicking_a_landmark(qtbot, open_panel) -> None:
