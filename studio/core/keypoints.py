@@ -27,7 +27,8 @@ class Keypoint:
 
     x, y: rest position in source-image pixels; rotation in radians (counter-clockwise on screen
     is negative because y points down; we store the mathematical angle in image coordinates);
-    scale: uniform scale of the local frame; radius: radius of influence in pixels.
+    scale: uniform scale of the local frame; radius: radius of influence in pixels; parent: the id of the
+    keypoint this one follows (its keys are then relative to the parent: studio.core.rig), or None.
     """
 
     id: str
@@ -38,6 +39,7 @@ class Keypoint:
     rotation: float = 0.0
     scale: float = 1.0
     radius: float = 60.0
+    parent: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -51,6 +53,8 @@ class Keypoint:
             raise ValueError("keypoint scale must be positive")
         if not (math.isfinite(self.radius) and self.radius > 0):
             raise ValueError("keypoint radius must be positive")
+        if self.parent is not None and (not self.parent or self.parent == self.id):
+            raise ValueError("a keypoint cannot be its own parent")
 
     def with_changes(self, **changes: object) -> Keypoint:
         """A copy with some fields changed (validated again)."""
