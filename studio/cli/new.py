@@ -56,9 +56,9 @@ def run(args: argparse.Namespace) -> int:
     if args.keypoints == "grid":
         project.keypoints = grid_keypoints(width, height)
     elif args.keypoints == "face":
-        from studio.capture.face_preset import place_face_keypoints
+        from studio.capture.face_preset import place_face_keypoints, with_head_parent
 
-        project.keypoints = named_keypoints(place_face_keypoints(image))
+        project.keypoints = with_head_parent(named_keypoints(place_face_keypoints(image)))
     elif args.keypoints == "model":
         from studio.jobs.model_keypoints import model_keypoints
         from studio.plugins.discovery import default_registry
