@@ -88,3 +88,21 @@ def test_stiffness_map_is_strongest_at_the_centre_and_none_without_areas():
     assert stiffness_map([], (10, 10)) is None
     values = stiffness_map([StiffArea(50.0, 50.0, 20.0, 0.5)], (100, 100))
     assert values[50, 50] == pytest.approx(0.5) and values[50, 75] == 0.0 and values[50, 68] < 0.5
+
+
+def test_a_project_s_stiff_areas_reach_the_registry_s_mesh():
+    import cv2
+
+    from studio.core.rig_edits import add_stiff_area
+    from studio.engine.renderer import renderer_for_project
+    from studio.plugins.discovery import default_registry
+
+    image, _ = _bar()
+    project = Project(cv2.imencode(".png", image)[1].tobytes(), WIDTH, HEIGHT)
+    project.keypoints = [Keypoint("a", "a", "#ff0000", 60.0, 60.0)]
+    project.render = project.render.with_changes(generator="mesh", options={"vertices": 200})
+    plain = renderer_for_project(project, image, default_registry(), device="cpu")
+    add_stiff_area(project, StiffArea(75.0, 60.0, 28.0)).apply(project)
+    stiff = renderer_for_project(project, image, default_registry(), device="cpu", size=(120, 60))
+    springs = [r.state.data["arap"].laplacian.diagonal().max() for r in (plain, stiff)]
+    assert springs[1] > 10 * springs[0]
