@@ -7,9 +7,12 @@ binds to face-mesh output with or without the refined iris landmarks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from studio.core.errors import UserError
+from studio.core.keypoints import Keypoint, new_keypoint_id
 from studio.landmarks.face_mesh import detect_face_landmarks
 
 FACE_PRESET: tuple[tuple[str, int], ...] = (
@@ -34,6 +37,9 @@ FACE_PRESET: tuple[tuple[str, int], ...] = (
     ("chin", 152),
 )
 
+HEAD_NAME = "head"
+HEAD_COLOUR = "#ced4da"
+
 NO_FACE_MESSAGE = "no face found in the image: use --keypoints grid or place keypoints by hand"
 
 
@@ -43,3 +49,19 @@ def place_face_keypoints(image: np.ndarray) -> list[tuple[str, float, float]]:
     if landmarks is None:
         raise UserError(NO_FACE_MESSAGE)
     return [(name, float(landmarks[index, 0]), float(landmarks[index, 1])) for name, index in FACE_PRESET]
+
+
+def with_head_parent(keypoints: Sequence[Keypoint]) -> list[Keypoint]:
+    """The face keypoints under a new "head" keypoint (first in the list) at the centre of their bounding box.
+
+    Moving, turning or scaling the head then carries the eyes, brows and mouth with it; their own keys stay
+    relative to it (studio.core.rig).
+    """
+    if not keypoints:
+        return []
+    xy = np.array([(kp.x, kp.y) for kp in keypoints], np.float64)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    centre = (low + high) / 2.0
+    radius = max(4.0, 0.5 * float(np.linalg.norm(high - low)))
+    head = Keypoint(new_keypoint_id(), HEAD_NAME, HEAD_COLOUR, float(centre[0]), float(centre[1]), radius=radius)
+    return [head, *(kp.with_changes(parent=head.id) for kp in keypoints)]

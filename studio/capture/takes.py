@@ -21,7 +21,8 @@ from studio.core.edits import AddTake, Edit, Macro, replace_tracks
 from studio.core.errors import UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
-from studio.core.takes import Take, bake_take
+from studio.core.rig_bake import bake_take_rigged
+from studio.core.takes import Take
 
 NOTHING_SEEN = {
     "face": "no face found in the recording: face the camera in good light and record again",
@@ -66,7 +67,9 @@ def take_frame_count(take: Take, fps: float) -> int:
 def bake_edit(project: Project, take: Take, start: int, end: int, replace_keys: bool,
               tolerance: float = 0.5) -> Edit:
     """One undo step: store the take (when not yet in the project) and, with ``replace_keys``, replace the keys
-    of its keypoints over [start, end] (clipped to the take's length) with its reduced keys.
+    of its keypoints over [start, end] (clipped to the take's length) with its reduced keys. A take holds world
+    poses: a child's keys are converted to its own values relative to its parent (the parent's baked keys
+    included) before keys are reduced (studio.core.rig_bake).
     """
     stored = any(t is take for t in project.takes)
     edits: list[Edit] = [] if stored else [AddTake(take)]
@@ -74,9 +77,7 @@ def bake_edit(project: Project, take: Take, start: int, end: int, replace_keys: 
         last = min(end, start + take_frame_count(take, project.timing.fps) - 1)
         if last < start:
             raise UserError(f"the bake range {start}–{end} is empty: choose an end frame after the start")
-        present = {kp.id for kp in project.keypoints}
-        tracks = {kp_id: track for kp_id, track in bake_take(take, project.timing.fps, start, last, tolerance).items()
-                  if kp_id in present}
+        tracks = bake_take_rigged(project, take, start, last, tolerance)
         if not tracks:
             raise UserError(f"{take.name} never saw any keypoint of this project: nothing to bake")
         edits.append(replace_tracks(project, tracks, start, last, f"Bake {take.name}"))

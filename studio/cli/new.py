@@ -60,6 +60,10 @@ def run(args: argparse.Namespace) -> int:
         from studio.capture.keypoint_presets import preset_keypoints
 
         project.keypoints = preset_keypoints(args.keypoints, image)
+        if args.keypoints == "face":
+            from studio.capture.face_preset import with_head_parent
+
+            project.keypoints = with_head_parent(project.keypoints)
     elif args.keypoints == "model":
         from studio.jobs.model_keypoints import model_keypoints
         from studio.plugins.discovery import default_registry

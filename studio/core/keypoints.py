@@ -28,7 +28,9 @@ class Keypoint:
     x, y: rest position in source-image pixels; rotation in radians (counter-clockwise on screen
     is negative because y points down; we store the mathematical angle in image coordinates);
     scale: uniform scale of the local frame; radius: radius of influence in pixels; depth: distance from the
-    camera in the same pixel units, larger = further (mediapipe's convention), None = not lifted to 3D (flat).
+    camera in the same pixel units, larger = further (mediapipe's convention), None = not lifted to 3D (flat);
+    parent: the id of the keypoint this one follows (its keys are then relative to the parent: studio.core.rig),
+    or None.
     """
 
     id: str
@@ -40,6 +42,7 @@ class Keypoint:
     scale: float = 1.0
     radius: float = 60.0
     depth: float | None = None
+    parent: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -55,6 +58,8 @@ class Keypoint:
             raise ValueError("keypoint radius must be positive")
         if self.depth is not None and not math.isfinite(self.depth):
             raise ValueError("keypoint depth must be finite")
+        if self.parent is not None and (not self.parent or self.parent == self.id):
+            raise ValueError("a keypoint cannot be its own parent")
 
     def with_changes(self, **changes: object) -> Keypoint:
         """A copy with some fields changed (validated again)."""

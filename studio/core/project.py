@@ -1,7 +1,8 @@
 """The Project: source image, keypoints, tracks, takes, timing, render settings and capture bindings.
 
 The project announces every change through ``changed`` (a plain-Python signal) with a
-string naming what changed: "keypoints", "tracks", "settings", "takes", "capture", "source" or "region".
+string naming what changed: "keypoints", "tracks", "settings", "takes", "capture", "source", "region" or "rig"
+(sticks and stiff areas).
 Edits (studio.core.edits) are the only code that should mutate a project.
 """
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from studio.core.events import Signal
 from studio.core.keypoints import Keypoint, frames_from_channels
+from studio.core.rig import Stick, StiffArea, apply_sticks, compose, parent_indices, stick_pairs
 from studio.core.sampling import MotionSampler
 from studio.core.takes import Take
 from studio.core.tracks import Track
@@ -92,6 +94,8 @@ class Project:
         self.render = RenderSettings()
         self.capture = CaptureBindings()
         self.region_png: bytes | None = None
+        self.stiff_areas: tuple[StiffArea, ...] = ()
+        self.sticks: tuple[Stick, ...] = ()
         self.changed = Signal()
         self._sampler: MotionSampler | None = None
 
@@ -122,23 +126,40 @@ class Project:
     def sampler(self) -> MotionSampler:
         """The cached vectorised sampler, rebuilt after keypoint or track changes."""
         if self._sampler is None:
-            rest = np.array([kp.rest_values for kp in self.keypoints], dtype=np.float64).reshape(-1, 4)
-            self._sampler = MotionSampler([self.track(kp.id) for kp in self.keypoints], rest)
+            self._sampler = MotionSampler([self.track(kp.id) for kp in self.keypoints], self.rest_values())
         return self._sampler
 
     def sample_values(self, frames: np.ndarray | list[float] | float) -> np.ndarray:
-        """Channel values [M, K, 4] (x, y, rotation, scale) at the given frames."""
+        """Each keypoint's own channel values [M, K, 4] (x, y, rotation, scale) at the given frames.
+
+        These are what the tracks store, curves show and key edits write: a child's are relative to its parent
+        (studio.core.rig). ``world_values`` gives where the keypoints are.
+        """
         return self.sampler().sample(frames)
 
+    def world_values(self, frames: np.ndarray | list[float] | float) -> np.ndarray:
+        """World channel values [M, K, 4]: parents composed, sticks kept at their rest length (for drawing and
+        rendering). Without parents or sticks this is ``sample_values`` itself, bit for bit."""
+        local = self.sample_values(frames)
+        parents = parent_indices(self.keypoints)
+        pairs = stick_pairs(self.keypoints, self.sticks)
+        if not (parents >= 0).any() and not len(pairs):
+            return local
+        rest = self.rest_values()
+        return apply_sticks(compose(local, rest, parents), rest, pairs, parents)
+
+    def rest_values(self) -> np.ndarray:
+        """The keypoints' rest channel values [K, 4] (world: rest poses are on the source image)."""
+        return np.array([kp.rest_values for kp in self.keypoints], dtype=np.float64).reshape(-1, 4)
+
     def sample(self, frames: np.ndarray | list[float] | float) -> PoseArrays:
-        """Driving poses at the given frames: positions [M,K,2] and jacobians [M,K,2,2]."""
-        positions, jacobians = frames_from_channels(self.sample_values(frames))
+        """Driving poses (world) at the given frames: positions [M,K,2] and jacobians [M,K,2,2]."""
+        positions, jacobians = frames_from_channels(self.world_values(frames))
         return PoseArrays(positions, jacobians, self.radii())
 
     def rest_pose(self) -> PoseArrays:
         """The rest pose as a single frame: positions [1,K,2], jacobians [1,K,2,2]."""
-        rest = np.array([kp.rest_values for kp in self.keypoints], dtype=np.float64).reshape(1, -1, 4)
-        positions, jacobians = frames_from_channels(rest)
+        positions, jacobians = frames_from_channels(self.rest_values()[None])
         return PoseArrays(positions, jacobians, self.radii())
 
     def radii(self) -> np.ndarray:

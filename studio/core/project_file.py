@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.atomic import atomic_path
-from studio.core.errors import ProjectFileError
+from studio.core.errors import ProjectFileError, UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import CaptureBindings, Project, RenderSettings, Timing
 from studio.core.region import read_region, region_document, write_region
+from studio.core.rig import check_hierarchy
+from studio.core.rig_edits import read_rig, rig_document
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track
 
@@ -47,20 +49,26 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "timing": {"fps": project.timing.fps, "start": project.timing.start, "end": project.timing.end},
         "render": {"generator": project.render.generator, "device": project.render.device,
                    "relative": project.render.relative, "options": project.render.options},
-        "keypoints": [_keypoint_to_dict(kp) for kp in project.keypoints],
+        "keypoints": [_keypoint_to_dict(kp, {k.id for k in project.keypoints}) for kp in project.keypoints],
         "tracks": {kp_id: [_key_to_dict(k) for k in track.keys]
                    for kp_id, track in project.tracks.items() if len(track)},
         "takes": [{"name": take.name, "file": f"takes/{i:03d}.npz"} for i, take in enumerate(project.takes)],
         "capture": capture_to_dict(project),
         **region_document(project),
+        **rig_document(project),
     }
 
 
-def _keypoint_to_dict(kp: Keypoint) -> dict[str, Any]:
-    """A keypoint's JSON object; ``depth`` only when the keypoint was lifted to 3D (older readers ignore it)."""
-    data = {"id": kp.id, "name": kp.name, "color": kp.color, "x": kp.x, "y": kp.y,
-            "rotation": kp.rotation, "scale": kp.scale, "radius": kp.radius}
-    return data if kp.depth is None else {**data, "depth": kp.depth}
+def _keypoint_to_dict(kp: Keypoint, present: set[str]) -> dict[str, Any]:
+    """A keypoint's entry; ``depth`` only when lifted to 3D and ``parent`` only when it has one that is present
+    (files without them are unchanged, and older readers ignore them)."""
+    data: dict[str, Any] = {"id": kp.id, "name": kp.name, "color": kp.color, "x": kp.x, "y": kp.y,
+                            "rotation": kp.rotation, "scale": kp.scale, "radius": kp.radius}
+    if kp.depth is not None:
+        data["depth"] = kp.depth
+    if kp.parent is not None and kp.parent in present:
+        data["parent"] = kp.parent
+    return data
 
 
 def capture_to_dict(project: Project) -> dict[str, Any]:
@@ -230,6 +238,10 @@ def _read_keypoints(c: _Context, project: Project) -> None:
     seen: set[str] = set()
     for i, raw in enumerate(keypoints):
         project.keypoints.append(_read_keypoint(c.r, raw, f"keypoints[{i}]", project, seen))
+    try:
+        check_hierarchy(project.keypoints)
+    except UserError as error:
+        raise c.r.fail("keypoints:", str(error)) from None
 
 
 def _read_keypoint(r: _Reader, raw: Any, where: str, project: Project, seen: set[str]) -> Keypoint:
@@ -242,10 +254,11 @@ def _read_keypoint(r: _Reader, raw: Any, where: str, project: Project, seen: set
     width, height = project.width, project.height
     if not (0 <= x <= width and 0 <= y <= height):
         raise r.fail(where, f"({x:g}, {y:g}) is outside the {width}x{height} image")
+    parent = r.str_(data, "parent", where) if "parent" in data else None
     try:
         return Keypoint(kp_id, r.str_(data, "name", where), r.str_(data, "color", where), x, y,
                         r.num(data, "rotation", where), r.num(data, "scale", where), r.num(data, "radius", where),
-                        r.num(data, "depth", where) if "depth" in data else None)
+                        r.num(data, "depth", where) if "depth" in data else None, parent)
     except ValueError as error:
         raise r.fail(where, str(error)) from None
 
@@ -323,4 +336,5 @@ def read_capture(r: _Reader, raw: Any, keypoint_ids: set[str]) -> CaptureBinding
 # The sections read after the source, in order; a new section is one reader added here.
 _SECTIONS: tuple[Callable[[_Context, Project], None], ...] = (
     _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes, _read_capture, read_region,
+    read_rig,
 )

@@ -18,6 +18,7 @@ class Capabilities:
     """What a generator can do, shown to the user and used by the renderer.
 
     region: ``prepare`` accepts ``region=`` (an HxW uint8 matte of the part that moves; None for none).
+    stiffness: ``prepare`` accepts ``stiffness=`` (an HxW float32 map in [0, 1] of how rigid each pixel is held).
     """
 
     name: str
@@ -28,6 +29,7 @@ class Capabilities:
     alpha: bool = False
     needs_weights: bool = False
     region: bool = False
+    stiffness: bool = False
 
 
 @dataclass(frozen=True)

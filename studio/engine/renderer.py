@@ -16,6 +16,7 @@ import numpy as np
 from studio.core.project import PoseArrays, Project
 from studio.engine.contract import Generator, GeneratorFactory, Motion, SourceState
 from studio.engine.region import decode_region, fit_region
+from studio.engine.stiffness import fit_stiffness, stiffness_map
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,13 @@ class Pose:
 class Renderer:
     """Renders poses of one source image with one generator at a fixed output size.
 
-    ``region`` (HxW uint8 matte at the source's size, or None) reaches generators whose capabilities say they
-    take one; it is resized with the source.
+    ``region`` (HxW uint8 matte at the source's size, or None) and ``stiffness`` (HxW float32 map, or None) reach
+    generators whose capabilities say they take them; both are resized with the source.
     """
 
     def __init__(self, generator: Generator, source: np.ndarray, rest: Pose,
-                 size: tuple[int, int] | None = None, region: np.ndarray | None = None) -> None:
+                 size: tuple[int, int] | None = None, region: np.ndarray | None = None,
+                 stiffness: np.ndarray | None = None) -> None:
         height, width = source.shape[:2]
         self.generator = generator
         self.width, self.height = (width, height) if size is None else (int(size[0]), int(size[1]))
@@ -49,7 +51,8 @@ class Renderer:
             interpolation = cv2.INTER_AREA if self.width < width else cv2.INTER_CUBIC
             source = cv2.resize(source, (self.width, self.height), interpolation=interpolation)
         region = fit_region(region, (self.width, self.height))
-        self.state: SourceState = prepare_source(generator, np.ascontiguousarray(source), region)
+        stiffness = fit_stiffness(stiffness, (self.width, self.height))
+        self.state: SourceState = prepare_source(generator, np.ascontiguousarray(source), region, stiffness)
         self.rest = self._to_motion(rest)
 
     def _to_motion(self, pose: Pose) -> Motion:
@@ -73,11 +76,16 @@ class Renderer:
         return self.render(Pose.from_arrays(project.sample([frame])))
 
 
-def prepare_source(generator: Generator, source: np.ndarray, region: np.ndarray | None) -> SourceState:
-    """prepare() with the region when there is one and the generator takes it (plugins without it are untouched)."""
+def prepare_source(generator: Generator, source: np.ndarray, region: np.ndarray | None,
+                   stiffness: np.ndarray | None = None) -> SourceState:
+    """prepare() with the region and stiffness when there are some and the generator takes them (plugins without
+    them are called as before)."""
+    extra: dict[str, np.ndarray] = {}
     if region is not None and getattr(generator.capabilities, "region", False):
-        return generator.prepare(source, region=region)  # type: ignore[call-arg]
-    return generator.prepare(source)
+        extra["region"] = region
+    if stiffness is not None and getattr(generator.capabilities, "stiffness", False):
+        extra["stiffness"] = stiffness
+    return generator.prepare(source, **extra)  # type: ignore[call-arg]
 
 
 def source_scale(project: Project, image: np.ndarray) -> np.ndarray:
@@ -102,5 +110,7 @@ def renderer_for_project(project: Project, source: np.ndarray, registry: Generat
     instance = registry.create_generator(generator or settings.generator, device or settings.device,
                                          **settings.options)
     rest = scaled_pose(Pose.from_arrays(project.rest_pose()), source_scale(project, source))
-    region = decode_region(project.region_png, (source.shape[1], source.shape[0]))
-    return Renderer(instance, source, rest, size, region)
+    size_wh = (source.shape[1], source.shape[0])
+    region = decode_region(project.region_png, size_wh)
+    stiffness = stiffness_map(project.stiff_areas, size_wh, source_scale(project, source))
+    return Renderer(instance, source, rest, size, region, stiffness)

@@ -49,11 +49,11 @@ class GuardedGenerator:
                 "it is disabled for this session, choose another generator"
             ) from exc
 
-    def prepare(self, source: np.ndarray, region: np.ndarray | None = None) -> SourceState:
-        """The wrapped generator's prepare, guarded; ``region`` is passed on only when given."""
-        if region is None:
-            return self._call("preparing the source", self.inner.prepare, source)
-        return self._call("preparing the source", lambda: self.inner.prepare(source, region=region))
+    def prepare(self, source: np.ndarray, region: np.ndarray | None = None,
+                stiffness: np.ndarray | None = None) -> SourceState:
+        """The wrapped generator's prepare, guarded; ``region`` and ``stiffness`` are passed on only when given."""
+        extra = {k: v for k, v in (("region", region), ("stiffness", stiffness)) if v is not None}
+        return self._call("preparing the source", lambda: self.inner.prepare(source, **extra))
 
     def render(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """The wrapped generator's render, guarded."""

@@ -37,3 +37,17 @@ def test_keypoints_land_on_the_sample_portrait(sample_portrait: np.ndarray) -> N
     assert placed["forehead"][1] < placed["left_eye_upper"][1] < placed["nose_tip"][1]
     assert placed["nose_tip"][1] < placed["upper_lip"][1] < placed["lower_lip"][1] < placed["chin"][1]
     assert placed["left_eye_upper"][1] < placed["left_eye_lower"][1]
+
+
+def test_the_preset_gets_a_head_parent_that_carries_the_face() -> None:
+    from studio.capture.face_preset import HEAD_NAME, with_head_parent
+    from studio.core.presets import named_keypoints
+
+    face = named_keypoints([("left_eye_upper", 80.0, 60.0), ("right_eye_upper", 40.0, 60.0), ("chin", 60.0, 120.0)])
+    rigged = with_head_parent(face)
+    head = rigged[0]
+    assert head.name == HEAD_NAME and head.parent is None
+    assert (head.x, head.y) == (60.0, 90.0)
+    assert [kp.parent for kp in rigged[1:]] == [head.id] * 3
+    assert [kp.name for kp in rigged[1:]] == [kp.name for kp in face]
+    assert with_head_parent([]) == []

@@ -11,6 +11,10 @@ factorised once (scipy's SuperLU) and a frame is back-substitutions:
    (the Procrustes angle, equal to the paper's similarity fit rescaled to the rest size), and the vertices
    solve E2 = sum over triangle edges |(v_i - v_j) - (f_i - f_j)|^2, a graph Laplacian L, x and y apart.
 
+Stiffness (After Effects' Starch): a per-vertex weight w_v >= 1. Each edge's similarity error is weighted by
+the mean weight of its neighbourhood's vertices, and each triangle's step-2 springs by the mean of its corners',
+so a stiff area pays more for every departure from a rotated copy of itself and the bending moves elsewhere.
+
 Pins are soft constraints with a large weight: a constraint point is bound to its triangle by barycentric
 weights (section 3 of the paper), so pins need not sit on vertices. A tiny regulariser towards the rest
 pose keeps the systems regular where nothing pins a part down (an unpinned island stays still).
@@ -41,17 +45,24 @@ class Constraints:
 
 
 class ArapMesh:
-    """The pin-independent parts of both steps for one mesh: A1, L and the rest triangles."""
+    """The pin-independent parts of both steps for one mesh: A1, L and the rest triangles.
 
-    def __init__(self, mesh: Mesh) -> None:
+    ``stiffness``: per-vertex rigidity weights float64 [N] (>= 1; None: all 1).
+    """
+
+    def __init__(self, mesh: Mesh, stiffness: np.ndarray | None = None) -> None:
         self.mesh = mesh
         self.count = len(mesh.vertices)
-        self.similarity = _similarity_matrix(mesh)
-        self.laplacian = _triangle_laplacian(mesh)
+        vertex = np.ones(self.count) if stiffness is None else np.asarray(stiffness, np.float64)
+        if vertex.shape != (self.count,) or not np.all(vertex >= 1.0):
+            raise ValueError(f"stiffness must be {self.count} weights of at least 1")
+        triangle = vertex[mesh.triangles].mean(axis=1)
+        self.similarity = _similarity_matrix(mesh, vertex)
+        self.laplacian = _triangle_laplacian(mesh, triangle)
         corners = mesh.vertices[mesh.triangles]
         self.rest_centred = corners - corners.mean(axis=1, keepdims=True)
         size = 3 * len(mesh.triangles)
-        self.scatter = sp.csr_matrix((np.full(size, 3.0), (mesh.triangles.ravel(), np.arange(size))),
+        self.scatter = sp.csr_matrix((3.0 * np.repeat(triangle, 3), (mesh.triangles.ravel(), np.arange(size))),
                                      shape=(self.count, size))
 
     def pinned(self, constraints: Constraints) -> ArapSolver:
@@ -123,10 +134,11 @@ def _edges_with_opposites(triangles: np.ndarray) -> np.ndarray:
     return edges
 
 
-def _similarity_matrix(mesh: Mesh) -> sp.csc_matrix:
-    """A1 [2N, 2N] of the similarity step, interleaved (x0, y0, x1, y1, ...)."""
+def _similarity_matrix(mesh: Mesh, stiffness: np.ndarray) -> sp.csc_matrix:
+    """A1 [2N, 2N] of the similarity step, interleaved (x0, y0, x1, y1, ...); edges weighted by ``stiffness``."""
     edges = _edges_with_opposites(mesh.triangles)
     present = edges >= 0
+    edge_weight = (stiffness[np.where(present, edges, 0)] * present).sum(axis=1) / present.sum(axis=1)
     rest = (mesh.vertices[np.where(present, edges, 0)] - mesh.vertices[edges[:, :1]]) * present[..., None]
     x, y = rest[..., 0], rest[..., 1]
     one, zero = present.astype(np.float64), np.zeros_like(x)
@@ -142,7 +154,7 @@ def _similarity_matrix(mesh: Mesh) -> sp.csc_matrix:
     h[:, 1, 1] -= 1.0
     h[:, 0, 2] += 1.0
     h[:, 1, 3] += 1.0
-    block = np.einsum("eki,ekj->eij", h, h)
+    block = np.einsum("eki,ekj->eij", h, h) * edge_weight[:, None, None]
     index = (2 * np.where(present, edges, 0)[:, :, None] + np.arange(2)).reshape(len(edges), 8)
     rows = np.broadcast_to(index[:, :, None], block.shape).ravel()
     cols = np.broadcast_to(index[:, None, :], block.shape).ravel()
@@ -150,12 +162,12 @@ def _similarity_matrix(mesh: Mesh) -> sp.csc_matrix:
     return sp.csc_matrix((block.ravel(), (rows, cols)), shape=(size, size))
 
 
-def _triangle_laplacian(mesh: Mesh) -> sp.csc_matrix:
-    """L [N, N] with one unit spring per triangle edge (inner edges count twice)."""
+def _triangle_laplacian(mesh: Mesh, weights: np.ndarray) -> sp.csc_matrix:
+    """L [N, N] with one spring per triangle edge of its triangle's weight (inner edges count twice)."""
     tri = mesh.triangles
     i = np.concatenate([tri[:, 0], tri[:, 1], tri[:, 2]])
     j = np.concatenate([tri[:, 1], tri[:, 2], tri[:, 0]])
-    ones = np.ones(len(i))
+    ones = np.tile(weights, 3)
     n = len(mesh.vertices)
     rows = np.concatenate([i, j, i, j])
     cols = np.concatenate([i, j, j, i])

@@ -28,6 +28,7 @@ from studio.engine.mesh.layers import build_layers, compose, region_matte
 from studio.engine.mesh.triangulate import build_mesh
 
 DEFAULT_VERTICES = 1500
+STIFF_GAIN = 100.0
 OUTSIDE_SPACINGS = 1.0
 
 
@@ -47,6 +48,7 @@ class MeshGenerator:
         alpha=True,
         needs_weights=False,
         region=True,
+        stiffness=True,
     )
 
     def __init__(self, device: str = "auto", vertices: int = DEFAULT_VERTICES, map_step: int = 4,
@@ -65,8 +67,12 @@ class MeshGenerator:
         self.map_step = int(map_step)
         self.pin_frame_weight = float(pin_frame_weight)
 
-    def prepare(self, source: np.ndarray, region: np.ndarray | None = None) -> SourceState:
+    def prepare(self, source: np.ndarray, region: np.ndarray | None = None,
+                stiffness: np.ndarray | None = None) -> SourceState:
         """Mesh the region (HxW uint8 matte; default: the alpha, else the whole image) and build the layers.
+
+        ``stiffness``: HxW float32 in [0, 1] (studio.engine.stiffness); a vertex's rigidity weight is
+        1 + STIFF_GAIN x the map under it.
 
         state.data: "source", "mesh", "arap" (ArapMesh), "mapper" (BackwardMapper), "layers", "anchors"
         (indices of vertices held still: the image border when there is no region), "pins" (cache).
@@ -75,6 +81,8 @@ class MeshGenerator:
         height, width, channels = source.shape
         if region is not None and np.asarray(region).shape != (height, width):
             raise ValueError(f"region must be {height}x{width} like the source, got {np.asarray(region).shape}")
+        if stiffness is not None and np.asarray(stiffness).shape != (height, width):
+            raise ValueError(f"stiffness must be {height}x{width} like the source, got {np.asarray(stiffness).shape}")
         matte = region_matte(source, region)
         solid = np.full((height, width), 255, np.uint8) if matte is None else matte
         try:
@@ -83,7 +91,8 @@ class MeshGenerator:
             raise UserError("the character's region is empty: draw or import a region, or clear it") from None
         state = SourceState(height, width, channels)
         state.data.update(
-            source=source.copy(), mesh=mesh, arap=ArapMesh(mesh), mapper=BackwardMapper(mesh, height, width,
+            source=source.copy(), mesh=mesh, arap=ArapMesh(mesh, vertex_stiffness(mesh.vertices, stiffness)),
+            mapper=BackwardMapper(mesh, height, width,
                                                                                         self.map_step),
             layers=build_layers(source, matte),
             anchors=np.flatnonzero(mesh.boundary) if matte is None else np.zeros(0, np.int64), pins=None)
@@ -164,6 +173,16 @@ class MeshGenerator:
     def detect_keypoints(self, state: SourceState) -> Motion | None:
         """The mesh cannot find keypoints by itself: always None."""
         return None
+
+
+def vertex_stiffness(vertices: np.ndarray, stiffness: np.ndarray | None) -> np.ndarray | None:
+    """Per-vertex rigidity weights [N] (1 + STIFF_GAIN x the map at the nearest pixel), or None without a map."""
+    if stiffness is None:
+        return None
+    height, width = stiffness.shape
+    cols = np.clip(vertices[:, 0].astype(np.int64), 0, width - 1)
+    rows = np.clip(vertices[:, 1].astype(np.int64), 0, height - 1)
+    return 1.0 + STIFF_GAIN * np.clip(np.asarray(stiffness, np.float64)[rows, cols], 0.0, 1.0)
 
 
 def _vertex_bindings(mesh: Any, vertices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
