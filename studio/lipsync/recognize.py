@@ -1,0 +1,118 @@
+"""Pocketsphinx on one chunk of speech: phone recognition, or two-pass forced alignment to known words.
+
+Runs inside pool workers: every process builds its decoders once (``_decoder``) and keeps them. Times are in
+centiseconds (pocketsphinx's 10 ms frames) from the start of the chunk plus ``offset``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from studio.lipsync.phones import Phone, normalize
+
+RATE = 16_000
+# Search beams from narrow (fast) to wide: alignment retries wider when the narrow search loses the path.
+ALIGN_BEAMS = ({"beam": 1e-60, "wbeam": 1e-40, "pbeam": 1e-60}, {"beam": 1e-120, "wbeam": 1e-100, "pbeam": 1e-120})
+PHONE_SEARCH = {"beam": 1e-20, "pbeam": 1e-20, "lw": 2.0, "pip": 1.0}
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One chunk to recognise: 16 kHz 16-bit PCM, its offset (centiseconds) and the words said in it (or None)."""
+
+    pcm: bytes
+    offset: int
+    words: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The phones of a chunk and how they were found: 'aligned', 'aligned-wide', 'phones' or 'phones-fallback'."""
+
+    phones: tuple[Phone, ...]
+    method: str
+
+
+def model_paths() -> dict[str, str]:
+    """Paths of the English acoustic model, dictionary and phone language model shipped in the pocketsphinx wheel."""
+    from pocketsphinx import get_model_path
+
+    root = get_model_path()
+    return {
+        "hmm": os.path.join(root, "en-us", "en-us"),
+        "dict": os.path.join(root, "en-us", "cmudict-en-us.dict"),
+        "allphone": os.path.join(root, "en-us", "en-us-phone.lm.bin"),
+    }
+
+
+@functools.cache
+def _decoder(kind: str, level: int = 0):
+    """This process's decoder for ``kind`` ('phones' or 'align') at beam ``level``, built on first use."""
+    from pocketsphinx import Decoder
+
+    paths = model_paths()
+    common = {"hmm": paths["hmm"], "samprate": RATE, "loglevel": "FATAL", "bestpath": False}
+    if kind == "phones":
+        return Decoder(allphone=paths["allphone"], **PHONE_SEARCH, **common)
+    return Decoder(dict=paths["dict"], lm=None, **ALIGN_BEAMS[level], **common)
+
+
+def warm_up() -> None:
+    """Build this process's decoders now, so the first chunk does not pay for loading the models."""
+    for level in range(len(ALIGN_BEAMS)):
+        _decoder("align", level)
+    _decoder("phones")
+
+
+def recognize_phones(pcm: bytes) -> list[Phone]:
+    """Phones heard in ``pcm`` with no transcript (allphone search with the phone language model)."""
+    decoder = _decoder("phones")
+    _decode(decoder, pcm)
+    return [Phone(normalize(seg.word), seg.start_frame, seg.end_frame + 1) for seg in decoder.seg() or ()]
+
+
+def align_phones(pcm: bytes, words: Sequence[str], level: int) -> list[Phone] | None:
+    """Phones of ``words`` aligned to ``pcm`` (word pass, then phone pass), or None if the search lost its way."""
+    decoder = _decoder("align", level)
+    try:
+        decoder.set_align_text(" ".join(words))
+        _decode(decoder, pcm)
+        if decoder.hyp() is None:  # the word pass lost the path; (asking the phone pass for hyp() crashes)
+            return None
+        decoder.set_alignment()
+        _decode(decoder, pcm)
+        alignment = decoder.get_alignment()
+    except RuntimeError:
+        return None
+    if alignment is None:
+        return None
+    return [Phone(normalize(p.name), p.start, p.start + p.duration) for word in alignment for p in word]
+
+
+def _decode(decoder, pcm: bytes) -> None:
+    """One utterance of ``pcm`` through ``decoder``'s current search."""
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+
+
+def process_chunk(task: ChunkTask) -> ChunkResult:
+    """Phones of one chunk: aligned to its words when it has some (wider beams, then phone recognition, on
+    failure), else recognised phone by phone. Pool entry point."""
+    phones: list[Phone] | None = None
+    method = "phones"
+    if task.words:
+        for level in range(len(ALIGN_BEAMS)):
+            phones = align_phones(task.pcm, task.words, level)
+            if phones is not None:
+                method = "aligned" if level == 0 else "aligned-wide"
+                break
+        else:
+            method = "phones-fallback"
+    if phones is None:
+        phones = recognize_phones(task.pcm)
+    shifted = tuple(Phone(p.name, p.start + task.offset, p.end + task.offset) for p in phones if p.end > p.start)
+    return ChunkResult(shifted, method)
