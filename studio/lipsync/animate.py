@@ -19,7 +19,7 @@ from studio.lipsync.phones import Phone, ShapeRule, rules_for
 from studio.lipsync.shapes import ALL_SHAPES, basic_shape, closest, relaxed, restrict, to_target
 
 ANTICIPATION = 20  # centiseconds a vowel's shape may start before the vowel
-MIN_HOLD = 7  # centiseconds a shape must last to register
+MIN_HOLD = 5  # centiseconds a shape must last to register
 HOLD_PAUSE = 12  # pauses shorter than this keep the previous shape
 RELAX_PAUSE = 35  # pauses up to this relax the mouth; longer ones go to rest
 TWEEN_MAX = 4  # centiseconds of an in-between shape

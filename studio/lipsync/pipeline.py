@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
@@ -17,11 +18,12 @@ from studio.lipsync.animate import animate
 from studio.lipsync.cues import MouthCue
 from studio.lipsync.phones import Phone
 from studio.lipsync.shapes import ALL_SHAPES
-from studio.lipsync.transcript import Word, pronunciations, share, words_of
-from studio.lipsync.vad import FRAME, chunk_bounds, speech_frames
+from studio.lipsync.transcript import dictionary_words, words_of
+from studio.lipsync.vad import FRAME, chunk_bounds
 from studio.media.audio_decode import SPEECH_RATE, to_pcm16
 
 WORKERS = 2
+CUT_REACH = 150  # centiseconds: a chunk is cut at an aligned pause at most this far from where loudness suggests
 Progress = Callable[[int, int], None]
 
 
@@ -62,6 +64,15 @@ class Recognizer:
         for future in futures:
             future.result()
 
+    @property
+    def worker_pids(self) -> list[int]:
+        """Process ids of the workers (for CPU accounting in benchmarks)."""
+        return [process.pid for process in self._pool._processes.values()]
+
+    def align_words(self, pcm: bytes, words: Sequence[str]) -> list[recognize.TimedWord] | None:
+        """The word pass over the whole sound, on a worker (see ``recognize.align_words``)."""
+        return self._pool.submit(recognize.align_words, pcm, words).result()
+
     def phones(self, tasks: Sequence[recognize.ChunkTask], progress: Progress | None = None,
                cancel: threading.Event | None = None) -> list[recognize.ChunkResult]:
         """The recognised chunks in order; longest chunks go first so both workers finish together."""
@@ -84,21 +95,48 @@ class Recognizer:
 def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None = None,
              shapes: str = ALL_SHAPES, progress: Progress | None = None,
              cancel: threading.Event | None = None) -> LipSync:
-    """Mouth cues for 16 kHz mono ``samples``; with a ``transcript`` the phones are aligned to its words."""
+    """Mouth cues for 16 kHz mono ``samples``; with a ``transcript`` the phones are aligned to its words.
+
+    With words: one word-alignment pass over the whole sound finds where they fall (and the pauses between
+    them); the sound is cut at those pauses and each piece is phone-aligned on the pool. Without words, or if
+    the word pass fails even with wide beams, the pieces (cut at pauses found by loudness) are recognised phone
+    by phone.
+    """
+    pcm = to_pcm16(samples)
     bounds = chunk_bounds(samples)
-    words: list[list[Word]] | None = None
     unknown: list[str] = []
+    words: list[str] = []
     if transcript is not None and transcript.strip():
-        known = pronunciations(recognize.model_paths()["dict"])
-        all_words, unknown = words_of(transcript, known)
-        speech = speech_frames(samples)
-        words = share(all_words, [int(speech[start:end].sum()) for start, end in bounds])
-    tasks = [recognize.ChunkTask(to_pcm16(samples[start * FRAME: end * FRAME]), start,
-                                 tuple(w.text for w in words[index]) if words is not None else None)
-             for index, (start, end) in enumerate(bounds)]
+        words, unknown = words_of(transcript, dictionary_words(recognize.model_paths()["dict"]))
+    timed = recognizer.align_words(pcm, words) if words else None
+    if timed is not None:
+        tasks = _aligned_tasks(pcm, timed, [end for _, end in bounds[:-1]], len(samples) // FRAME + 1)
+    else:
+        tasks = [recognize.ChunkTask(pcm[start * FRAME * 2: end * FRAME * 2], start, None) for start, end in bounds]
     results = recognizer.phones(tasks, progress, cancel)
+    methods = [r.method if timed is not None or not words else "phones-fallback" for r in results]
     phones = [phone for result in results for phone in result.phones]
     duration_cs = int(np.ceil(len(samples) / (SPEECH_RATE / 100)))
     spans = animate(phones, duration_cs, shapes)
     cues = [MouthCue(span.start / 100, span.end / 100, span.shape) for span in spans]
-    return LipSync(cues, phones, len(samples) / SPEECH_RATE, [r.method for r in results], unknown)
+    return LipSync(cues, phones, len(samples) / SPEECH_RATE, methods, unknown)
+
+
+def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Sequence[int],
+                   total: int) -> list[recognize.ChunkTask]:
+    """Chunks cut at the aligner's pauses nearest the ``wanted`` cut frames, each with the words inside it."""
+    pauses = [(w.start + w.end) // 2 for w in timed if w.text == "<sil>"]
+    boundaries = [w.end for w in timed[:-1]]
+    cuts: list[int] = []
+    for frame in wanted:
+        near = [p for p in pauses if abs(p - frame) <= CUT_REACH] or boundaries or [frame]
+        cut = min(near, key=lambda p: abs(p - frame))
+        if (cuts[-1] if cuts else 0) < cut < total:
+            cuts.append(cut)
+    edges = [0, *cuts, total]
+    spoken = [w for w in timed if not w.text.startswith(("<", "[", "+"))]
+    tasks = []
+    for start, end in itertools.pairwise(edges):
+        inside = tuple(w.text for w in spoken if start <= (w.start + w.end) // 2 < end)
+        tasks.append(recognize.ChunkTask(pcm[start * FRAME * 2: end * FRAME * 2], start, inside or None))
+    return tasks

@@ -14,9 +14,16 @@ from dataclasses import dataclass
 from studio.lipsync.phones import Phone, normalize
 
 RATE = 16_000
+# Pocketsphinx stamps a frame with the start of its 25.6 ms analysis window; the sound it hears is centred about
+# 1 frame (12.8 ms) later, so phone times move by this many centiseconds.
+WINDOW_CENTRE = 1
 # Search beams from narrow (fast) to wide: alignment retries wider when the narrow search loses the path.
-ALIGN_BEAMS = ({"beam": 1e-60, "wbeam": 1e-40, "pbeam": 1e-60}, {"beam": 1e-120, "wbeam": 1e-100, "pbeam": 1e-120})
-PHONE_SEARCH = {"beam": 1e-20, "pbeam": 1e-20, "lw": 2.0, "pip": 1.0}
+ALIGN_BEAMS = ({"beam": 1e-60, "wbeam": 1e-40, "pbeam": 1e-60}, {"beam": 1e-120, "wbeam": 1e-100, "pbeam": 1e-120},
+               {"beam": 1e-200, "wbeam": 1e-200, "pbeam": 1e-200})
+# PCM bytes past which the word pass goes straight to the widest beams (narrower ones lose the path on long audio,
+# and are not faster).
+LONG_AUDIO = 20 * RATE * 2
+PHONE_SEARCH = {"beam": 1e-10, "pbeam": 1e-10, "lw": 1.0}  # tuned on the espeak-ng fixtures
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,15 @@ class ChunkTask:
     pcm: bytes
     offset: int
     words: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class TimedWord:
+    """A word (or ``<sil>``, ``<s>``, ``</s>``, a noise) from ``start`` to ``end`` centiseconds."""
+
+    text: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,23 @@ def recognize_phones(pcm: bytes) -> list[Phone]:
     return [Phone(normalize(seg.word), seg.start_frame, seg.end_frame + 1) for seg in decoder.seg() or ()]
 
 
+def align_words(pcm: bytes, words: Sequence[str]) -> list[TimedWord] | None:
+    """Word pass of forced alignment over all of ``pcm`` (beams widened until it holds), or None if it never does.
+
+    The result includes the silences the aligner placed between words (as ``<sil>``), where long audio can be cut.
+    """
+    for level in range(len(ALIGN_BEAMS) - 1 if len(pcm) > LONG_AUDIO else 0, len(ALIGN_BEAMS)):
+        decoder = _decoder("align", level)
+        try:
+            decoder.set_align_text(" ".join(words))
+            _decode(decoder, pcm)
+        except RuntimeError:
+            continue
+        if decoder.hyp() is not None:
+            return [TimedWord(seg.word.split("(")[0], seg.start_frame, seg.end_frame + 1) for seg in decoder.seg()]
+    return None
+
+
 def align_phones(pcm: bytes, words: Sequence[str], level: int) -> list[Phone] | None:
     """Phones of ``words`` aligned to ``pcm`` (word pass, then phone pass), or None if the search lost its way."""
     decoder = _decoder("align", level)
@@ -114,5 +147,6 @@ def process_chunk(task: ChunkTask) -> ChunkResult:
             method = "phones-fallback"
     if phones is None:
         phones = recognize_phones(task.pcm)
-    shifted = tuple(Phone(p.name, p.start + task.offset, p.end + task.offset) for p in phones if p.end > p.start)
+    shift = task.offset + WINDOW_CENTRE
+    shifted = tuple(Phone(p.name, p.start + shift, p.end + shift) for p in phones if p.end > p.start)
     return ChunkResult(shifted, method)
