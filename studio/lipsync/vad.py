@@ -39,7 +39,7 @@ def _drop_runs(mask: np.ndarray, value: bool, shorter_than: int) -> np.ndarray:
 
 def _runs(mask: np.ndarray, value: bool) -> list[tuple[int, int]]:
     """(start, end) frame ranges where ``mask`` equals ``value``."""
-    padded = np.concatenate([[not value], mask == value, [not value]]).astype(np.int8)
+    padded = np.concatenate([[False], mask == value, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
