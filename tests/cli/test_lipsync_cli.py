@@ -31,6 +31,21 @@ def test_run_without_transcript_writes_json(tmp_path):
     assert {c.shape for c in read_cues(out)} > {"X"}
 
 
+@pytest.mark.slow
+def test_project_mode_keys_the_mouth_and_saves_a_new_project(tmp_path, capsys):
+    from studio.core.project_file import load_project
+
+    sample = Path(__file__).resolve().parents[2] / "resources" / "sample.marionette"
+    out = tmp_path / "talking.marionette"
+    code = cli.main(["lipsync", str(FIXTURES / "fast.ogg"), "--project", str(sample), "-o", str(out)])
+    assert code == 0
+    assert "keyed the mouth over frames 0-" in capsys.readouterr().out
+    talking, original = load_project(out), load_project(sample)
+    chin = next(kp.id for kp in talking.keypoints if kp.name == "chin")
+    assert len(talking.track(chin)) > len(original.track(chin))
+    assert talking.timing.end >= round(6.6 * talking.timing.fps)
+
+
 @pytest.mark.parametrize(("arguments", "message"), [
     (["missing.wav", "-o", "cues.tsv"], "audio file not found"),
     ([str(FIXTURES / "male.ogg"), "-o", "cues.txt"], "unknown cue format .txt"),
@@ -38,6 +53,9 @@ def test_run_without_transcript_writes_json(tmp_path):
     ([str(FIXTURES / "male.ogg"), "--shapes", "ABCGH", "-o", "cues.tsv"], "lacks the basic"),
     ([str(FIXTURES / "male.ogg"), "--transcript", "nope.txt", "-o", "cues.tsv"], "transcript not found"),
     ([str(FIXTURES / "male.txt"), "-o", "cues.tsv"], "not a sound or video file"),
+    ([str(FIXTURES / "male.ogg"), "--project", "shot.marionette", "-o", "cues.tsv"], "end its name in .marionette"),
+    ([str(FIXTURES / "male.ogg"), "--project", "missing.marionette", "-o", "out.marionette"], "missing.marionette"),
+    ([str(FIXTURES / "male.ogg"), "--fps", "5", "-o", "cues.dat"], "between 10 and 100"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, arguments, message):
     monkeypatch.chdir(tmp_path)
