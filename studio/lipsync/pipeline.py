@@ -16,13 +16,14 @@ from studio.core.errors import CancelledError
 from studio.lipsync import recognize
 from studio.lipsync.animate import animate
 from studio.lipsync.cues import MouthCue
-from studio.lipsync.phones import Phone
+from studio.lipsync.phones import SILENCE, Phone
 from studio.lipsync.shapes import ALL_SHAPES
 from studio.lipsync.transcript import dictionary_words, words_of
-from studio.lipsync.vad import FRAME, chunk_bounds
+from studio.lipsync.vad import FRAME, chunk_bounds, frame_levels, pauses
 from studio.media.audio_decode import SPEECH_RATE, to_pcm16
 
 WORKERS = 2
+SILENT_DB = -60.0  # frames quieter than this (dB full scale) are silence, whatever the recogniser hears in them
 CUT_REACH = 150  # centiseconds: a chunk is cut at an aligned pause at most this far from where loudness suggests
 Progress = Callable[[int, int], None]
 
@@ -116,6 +117,8 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
     results = recognizer.phones(tasks, progress, cancel)
     methods = [r.method if timed is not None or not words else "phones-fallback" for r in results]
     phones = [phone for result in results for phone in result.phones]
+    if timed is None:
+        phones = silence_pauses(phones, pauses(frame_levels(samples) > SILENT_DB))
     duration_cs = int(np.ceil(len(samples) / (SPEECH_RATE / 100)))
     spans = animate(phones, duration_cs, shapes)
     cues = [MouthCue(span.start / 100, span.end / 100, span.shape) for span in spans]
@@ -140,3 +143,24 @@ def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Seq
         inside = tuple(w.text for w in spoken if start <= (w.start + w.end) // 2 < end)
         tasks.append(recognize.ChunkTask(pcm[start * FRAME * 2: end * FRAME * 2], start, inside or None))
     return tasks
+
+
+def silence_pauses(phones: Sequence[Phone], quiet: Sequence[tuple[int, int]]) -> list[Phone]:
+    """``phones`` with every part inside a ``quiet`` (start, end) range turned into silence.
+
+    Phone recognition hears phones even in digital silence; there the mouth should rest. (Quiet but not silent
+    stretches are left to the recogniser: in noisy sound, loudness cannot tell weak speech from noise.)
+    """
+    result: list[Phone] = []
+    for phone in phones:
+        cursor = phone.start
+        for start, end in quiet:
+            if end <= cursor or start >= phone.end:
+                continue
+            if start > cursor:
+                result.append(Phone(phone.name, cursor, start))
+            result.append(Phone(SILENCE, max(start, cursor), min(end, phone.end)))
+            cursor = min(end, phone.end)
+        if cursor < phone.end:
+            result.append(Phone(phone.name, cursor, phone.end))
+    return result

@@ -23,6 +23,7 @@ ALIGN_BEAMS = ({"beam": 1e-60, "wbeam": 1e-40, "pbeam": 1e-60}, {"beam": 1e-120,
 # PCM bytes past which the word pass goes straight to the widest beams (narrower ones lose the path on long audio,
 # and are not faster).
 LONG_AUDIO = 20 * RATE * 2
+MIN_PCM = 2 * RATE // 10  # bytes: pieces shorter than 0.1 s hold no phone worth recognising
 PHONE_SEARCH = {"beam": 1e-10, "pbeam": 1e-10, "lw": 1.0}  # tuned on the espeak-ng fixtures
 
 
@@ -85,6 +86,8 @@ def warm_up() -> None:
 
 def recognize_phones(pcm: bytes) -> list[Phone]:
     """Phones heard in ``pcm`` with no transcript (allphone search with the phone language model)."""
+    if len(pcm) < MIN_PCM:
+        return []
     decoder = _decoder("phones")
     _decode(decoder, pcm)
     return [Phone(normalize(seg.word), seg.start_frame, seg.end_frame + 1) for seg in decoder.seg() or ()]
@@ -95,6 +98,8 @@ def align_words(pcm: bytes, words: Sequence[str]) -> list[TimedWord] | None:
 
     The result includes the silences the aligner placed between words (as ``<sil>``), where long audio can be cut.
     """
+    if len(pcm) < MIN_PCM:
+        return None
     for level in range(len(ALIGN_BEAMS) - 1 if len(pcm) > LONG_AUDIO else 0, len(ALIGN_BEAMS)):
         decoder = _decoder("align", level)
         try:
@@ -109,6 +114,8 @@ def align_words(pcm: bytes, words: Sequence[str]) -> list[TimedWord] | None:
 
 def align_phones(pcm: bytes, words: Sequence[str], level: int) -> list[Phone] | None:
     """Phones of ``words`` aligned to ``pcm`` (word pass, then phone pass), or None if the search lost its way."""
+    if len(pcm) < MIN_PCM:
+        return None
     decoder = _decoder("align", level)
     try:
         decoder.set_align_text(" ".join(words))
@@ -126,10 +133,13 @@ def align_phones(pcm: bytes, words: Sequence[str], level: int) -> list[Phone] | 
 
 
 def _decode(decoder, pcm: bytes) -> None:
-    """One utterance of ``pcm`` through ``decoder``'s current search."""
+    """One utterance of ``pcm`` through ``decoder``'s current search; the utterance is closed even on failure
+    (a decoder left inside an utterance refuses every later one)."""
     decoder.start_utt()
-    decoder.process_raw(pcm, full_utt=True)
-    decoder.end_utt()
+    try:
+        decoder.process_raw(pcm, full_utt=True)
+    finally:
+        decoder.end_utt()
 
 
 def process_chunk(task: ChunkTask) -> ChunkResult:
