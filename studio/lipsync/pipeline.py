@@ -127,12 +127,13 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
 
 def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Sequence[int],
                    total: int) -> list[recognize.ChunkTask]:
-    """Chunks cut at the aligner's pauses nearest the ``wanted`` cut frames, each with the words inside it."""
-    pauses = [(w.start + w.end) // 2 for w in timed if w.text == "<sil>"]
+    """Chunks cut at the aligner's pauses nearest the ``wanted`` cut frames, each with the words inside it
+    (none: the aligner found only silence or noise there)."""
+    silences = [(w.start + w.end) // 2 for w in timed if w.text == "<sil>"]
     boundaries = [w.end for w in timed[:-1]]
     cuts: list[int] = []
     for frame in wanted:
-        near = [p for p in pauses if abs(p - frame) <= CUT_REACH] or boundaries or [frame]
+        near = [p for p in silences if abs(p - frame) <= CUT_REACH] or boundaries or [frame]
         cut = min(near, key=lambda p: abs(p - frame))
         if (cuts[-1] if cuts else 0) < cut < total:
             cuts.append(cut)
@@ -141,7 +142,7 @@ def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Seq
     tasks = []
     for start, end in itertools.pairwise(edges):
         inside = tuple(w.text for w in spoken if start <= (w.start + w.end) // 2 < end)
-        tasks.append(recognize.ChunkTask(pcm[start * FRAME * 2: end * FRAME * 2], start, inside or None))
+        tasks.append(recognize.ChunkTask(pcm[start * FRAME * 2: end * FRAME * 2], start, inside))
     return tasks
 
 

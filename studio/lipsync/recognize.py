@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from studio.lipsync.phones import Phone, normalize
+from studio.lipsync.phones import SILENCE, Phone, normalize
 
 RATE = 16_000
 # Pocketsphinx stamps a frame with the start of its 25.6 ms analysis window; the sound it hears is centred about
@@ -29,7 +29,8 @@ PHONE_SEARCH = {"beam": 1e-10, "pbeam": 1e-10, "lw": 1.0}  # tuned on the espeak
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """One chunk to recognise: 16 kHz 16-bit PCM, its offset (centiseconds) and the words said in it (or None)."""
+    """One chunk to recognise: 16 kHz 16-bit PCM, its offset (centiseconds) and the words said in it: None when
+    they are unknown (recognise phones), empty when alignment showed that nobody speaks in it."""
 
     pcm: bytes
     offset: int
@@ -144,10 +145,12 @@ def _decode(decoder, pcm: bytes) -> None:
 
 def process_chunk(task: ChunkTask) -> ChunkResult:
     """Phones of one chunk: aligned to its words when it has some (wider beams, then phone recognition, on
-    failure), else recognised phone by phone. Pool entry point."""
+    failure), silence when it has none, else recognised phone by phone. Pool entry point."""
     phones: list[Phone] | None = None
     method = "phones"
-    if task.words:
+    if task.words == ():
+        phones, method = [Phone(SILENCE, 0, len(task.pcm) // (2 * RATE // 100))], "aligned"
+    elif task.words:
         for level in range(len(ALIGN_BEAMS)):
             phones = align_phones(task.pcm, task.words, level)
             if phones is not None:
