@@ -154,8 +154,11 @@ def _absorb(spans: list[Span], index: int) -> None:
 
 
 def _pauses(spans: list[Span]) -> list[Span]:
-    """Rest spans between speech replaced by a held, relaxed or closed mouth depending on their length."""
+    """Rest spans between speech replaced by a held, relaxed or closed mouth depending on their length; a rest
+    too short to see before the first shape takes that shape (the mouth starts in it)."""
     result = [Span(s.start, s.end, s.shape) for s in spans]
+    if len(result) > 1 and result[0].shape == "X" and result[0].duration < MIN_HOLD:
+        result[0].shape = result[1].shape
     for index in range(1, len(result) - 1):
         pause = result[index]
         if pause.shape != "X":

@@ -67,3 +67,8 @@ def test_phone_names_are_normalised_and_diphthongs_split():
     rules = rules_for(Phone("OW", 0, 20))
     assert [(r.allowed, r.start, r.end) for r in rules] == [("E", 0, 12), ("F", 12, 20)]
     assert allowed_shapes("AY", 30) == "DB" and allowed_shapes("SIL", 0) == "XAB"
+
+
+def test_a_rest_too_short_to_see_at_the_start_takes_the_first_shape():
+    spans = animate(phones(("UW", 1, 30), ("SIL", 30, 100)), 100)
+    assert spans[0].start == 0 and spans[0].shape == "F"
