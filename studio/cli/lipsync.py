@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from studio.lipsync.cues import write_cues
 
     rest = "X" if "X" in shapes else "A"
-    write_cues(args.output, result.cues, Path(args.audio).name, rest, args.fps)
+    write_cues(args.output, result.cues, str(Path(args.audio).resolve()), rest, args.fps)
     print(f"wrote {len(result.cues)} mouth cues for {result.duration:.2f} s of sound ({methods}) to {args.output}")
     return 0
 
