@@ -19,11 +19,12 @@ from studio.lipsync.cues import MouthCue
 from studio.lipsync.phones import SILENCE, Phone
 from studio.lipsync.shapes import ALL_SHAPES
 from studio.lipsync.transcript import dictionary_words, words_of
-from studio.lipsync.vad import FRAME, chunk_bounds, frame_levels, pauses
+from studio.lipsync.vad import FRAME, chunk_bounds, frame_levels, pauses, speech_frames
 from studio.media.audio_decode import SPEECH_RATE, to_pcm16
 
 WORKERS = 2
 SILENT_DB = -60.0  # frames quieter than this (dB full scale) are silence, whatever the recogniser hears in them
+MIN_COVERAGE = 0.6  # share of the loud frames the aligned words must cover for the transcript to be trusted
 CUT_REACH = 150  # centiseconds: a chunk is cut at an aligned pause at most this far from where loudness suggests
 Progress = Callable[[int, int], None]
 
@@ -101,7 +102,8 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
     With words: one word-alignment pass over the whole sound finds where they fall (and the pauses between
     them); the sound is cut at those pauses and each piece is phone-aligned on the pool. Without words, or if
     the word pass fails even with wide beams, the pieces (cut at pauses found by loudness) are recognised phone
-    by phone.
+    by phone; so are they when the aligned words cover too little of the speech (a transcript that does not
+    match the sound).
     """
     pcm = to_pcm16(samples)
     bounds = chunk_bounds(samples)
@@ -110,6 +112,8 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
     if transcript is not None and transcript.strip():
         words, unknown = words_of(transcript, dictionary_words(recognize.model_paths()["dict"]))
     timed = recognizer.align_words(pcm, words) if words else None
+    if timed is not None and word_coverage(timed, speech_frames(samples)) < MIN_COVERAGE:
+        timed = None  # the transcript does not match the sound (missing or other words): recognise phones
     if timed is not None:
         tasks = _aligned_tasks(pcm, timed, [end for _, end in bounds[:-1]], len(samples) // FRAME + 1)
     else:
@@ -144,6 +148,16 @@ def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Seq
         inside = tuple(w.text for w in spoken if start <= (w.start + w.end) // 2 < end)
         tasks.append(recognize.ChunkTask(pcm[start * FRAME * 2: end * FRAME * 2], start, inside))
     return tasks
+
+
+def word_coverage(timed: Sequence[recognize.TimedWord], speech: np.ndarray) -> float:
+    """Share of the speech frames (by loudness) that fall inside aligned words (1 when nobody speaks)."""
+    inside = np.zeros(len(speech), dtype=bool)
+    for word in timed:
+        if not word.text.startswith(("<", "[", "+")):
+            inside[word.start: word.end] = True
+    spoken = int(speech.sum())
+    return float((inside & speech).sum() / spoken) if spoken else 1.0
 
 
 def silence_pauses(phones: Sequence[Phone], quiet: Sequence[tuple[int, int]]) -> list[Phone]:
