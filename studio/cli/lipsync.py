@@ -91,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     if result.unknown_words:
         print(f"note: skipped {len(result.unknown_words)} transcript word(s) not in the dictionary: "
               f"{' '.join(result.unknown_words[:10])}", file=sys.stderr)
+    if transcript is not None and "phones-fallback" in result.methods:
+        print("note: the transcript could not be aligned to the sound (or misses most of what is said); "
+              "used phone recognition there", file=sys.stderr)
     methods = ", ".join(sorted(set(result.methods)))
     if project is not None:
         first, last = _key_project(project, result.cues, args)

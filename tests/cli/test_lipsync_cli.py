@@ -32,6 +32,19 @@ def test_run_without_transcript_writes_json(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_transcript_that_does_not_match_falls_back_with_a_note(tmp_path, capsys):
+    transcript = tmp_path / "wrong.txt"
+    transcript.write_text("Hello there, zorblax.", encoding="utf-8")
+    out = tmp_path / "talk.tsv"
+    assert cli.main(["lipsync", str(FIXTURES / "male.ogg"), "--transcript", str(transcript), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "not in the dictionary: zorblax" in captured.err
+    assert "could not be aligned" in captured.err
+    assert "phones-fallback" in captured.out
+    assert len(read_cues(out)) > 20
+
+
+@pytest.mark.slow
 def test_project_mode_keys_the_mouth_and_saves_a_new_project(tmp_path, capsys):
     from studio.core.project_file import load_project
 
