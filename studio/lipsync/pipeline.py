@@ -25,6 +25,7 @@ from studio.media.audio_decode import SPEECH_RATE, to_pcm16
 WORKERS = 2
 SILENT_DB = -60.0  # frames quieter than this (dB full scale) are silence, whatever the recogniser hears in them
 MIN_COVERAGE = 0.6  # share of the loud frames the aligned words must cover for the transcript to be trusted
+SPLIT_MARGIN = 5  # at least this many words each side of the estimated split of a long sound are optional
 CUT_REACH = 150  # centiseconds: a chunk is cut at an aligned pause at most this far from where loudness suggests
 Progress = Callable[[int, int], None]
 
@@ -71,8 +72,24 @@ class Recognizer:
         """Process ids of the workers (for CPU accounting in benchmarks)."""
         return [process.pid for process in self._pool._processes.values()]
 
-    def align_words(self, pcm: bytes, words: Sequence[str]) -> list[recognize.TimedWord] | None:
-        """The word pass over the whole sound, on a worker (see ``recognize.align_words``)."""
+    def align_words(self, pcm: bytes, words: Sequence[str],
+                    speech: np.ndarray | None = None) -> list[recognize.TimedWord] | None:
+        """The word pass over the whole sound (see ``recognize.align_words``).
+
+        Long sound is split at the pause nearest its middle and the halves aligned at once, each free to take or
+        leave the words around the likely split (``recognize.align_words_loosely``); if the halves do not meet
+        exactly, the whole sound is aligned in one piece.
+        """
+        split = _split(words, speech) if speech is not None and len(pcm) > recognize.LONG_AUDIO else None
+        if split is not None:
+            cut, first, second, loose = split
+            futures = [self._pool.submit(recognize.align_words_loosely, pcm[: cut * FRAME * 2], first, 0, loose),
+                       self._pool.submit(recognize.align_words_loosely, pcm[cut * FRAME * 2:], second, loose, 0,
+                                         cut)]
+            halves = [future.result() for future in futures]
+            joined = _join(halves[0], halves[1], words)
+            if joined is not None:
+                return joined
         return self._pool.submit(recognize.align_words, pcm, words).result()
 
     def phones(self, tasks: Sequence[recognize.ChunkTask], progress: Progress | None = None,
@@ -111,8 +128,9 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
     words: list[str] = []
     if transcript is not None and transcript.strip():
         words, unknown = words_of(transcript, dictionary_words(recognize.model_paths()["dict"]))
-    timed = recognizer.align_words(pcm, words) if words else None
-    if timed is not None and word_coverage(timed, speech_frames(samples)) < MIN_COVERAGE:
+    speech = speech_frames(samples)
+    timed = recognizer.align_words(pcm, words, speech) if words else None
+    if timed is not None and word_coverage(timed, speech) < MIN_COVERAGE:
         timed = None  # the transcript does not match the sound (missing or other words): recognise phones
     if timed is not None:
         tasks = _aligned_tasks(pcm, timed, [end for _, end in bounds[:-1]], len(samples) // FRAME + 1)
@@ -129,6 +147,30 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
     return LipSync(cues, phones, len(samples) / SPEECH_RATE, methods, unknown)
 
 
+def _split(words: Sequence[str], speech: np.ndarray) -> tuple[int, list[str], list[str], int] | None:
+    """Where to halve a long sound (the pause nearest the middle), the words each half may hold, and how many
+    of them around the split are optional; None when there is no pause or too few words."""
+    quiet = pauses(speech)
+    spoken = int(speech.sum())
+    if not quiet or not spoken:
+        return None
+    cut = min(((start + end) // 2 for start, end in quiet), key=lambda c: abs(c - len(speech) // 2))
+    estimate = round(len(words) * int(speech[:cut].sum()) / spoken)
+    margin = max(SPLIT_MARGIN, len(words) // 12)
+    if estimate - margin < 1 or estimate + margin > len(words) - 1:
+        return None
+    return cut, list(words[: estimate + margin]), list(words[estimate - margin:]), 2 * margin
+
+
+def _join(first: list[recognize.TimedWord] | None, second: list[recognize.TimedWord] | None,
+          words: Sequence[str]) -> list[recognize.TimedWord] | None:
+    """Both halves' word timings as one, if together they hold every word exactly once, in order."""
+    if first is None or second is None:
+        return None
+    said = [w.text for w in first if recognize.is_word(w.text)] + [w.text for w in second if recognize.is_word(w.text)]
+    return first + second if said == list(words) else None
+
+
 def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Sequence[int],
                    total: int) -> list[recognize.ChunkTask]:
     """Chunks cut at the aligner's pauses nearest the ``wanted`` cut frames, each with the words inside it
@@ -142,7 +184,7 @@ def _aligned_tasks(pcm: bytes, timed: Sequence[recognize.TimedWord], wanted: Seq
         if (cuts[-1] if cuts else 0) < cut < total:
             cuts.append(cut)
     edges = [0, *cuts, total]
-    spoken = [w for w in timed if not w.text.startswith(("<", "[", "+"))]
+    spoken = [w for w in timed if recognize.is_word(w.text)]
     tasks = []
     for start, end in itertools.pairwise(edges):
         inside = tuple(w.text for w in spoken if start <= (w.start + w.end) // 2 < end)
@@ -154,7 +196,7 @@ def word_coverage(timed: Sequence[recognize.TimedWord], speech: np.ndarray) -> f
     """Share of the speech frames (by loudness) that fall inside aligned words (1 when nobody speaks)."""
     inside = np.zeros(len(speech), dtype=bool)
     for word in timed:
-        if not word.text.startswith(("<", "[", "+")):
+        if recognize.is_word(word.text):
             inside[word.start: word.end] = True
     spoken = int(speech.sum())
     return float((inside & speech).sum() / spoken) if spoken else 1.0

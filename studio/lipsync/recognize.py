@@ -109,8 +109,51 @@ def align_words(pcm: bytes, words: Sequence[str]) -> list[TimedWord] | None:
         except RuntimeError:
             continue
         if decoder.hyp() is not None:
-            return [TimedWord(seg.word.split("(")[0], seg.start_frame, seg.end_frame + 1) for seg in decoder.seg()]
+            return _timed_words(decoder)
     return None
+
+
+def align_words_loosely(pcm: bytes, words: Sequence[str], optional_head: int, optional_tail: int,
+                        offset: int = 0) -> list[TimedWord] | None:
+    """Word pass over one part of a long sound whose exact words are not known: the first ``optional_head`` and
+    last ``optional_tail`` of ``words`` may be left out (from the outside in), so the aligner itself decides
+    where the part's words begin and end. Times start at ``offset``; None if the search fails."""
+    if len(pcm) < MIN_PCM:
+        return None
+    head = ""
+    for word in words[:optional_head]:
+        head = f"[ {head} {_token(word)} ]"
+    tail = ""
+    for word in reversed(words[len(words) - optional_tail:]):
+        tail = f"[ {_token(word)} {tail} ]"
+    middle = " ".join(_token(word) for word in words[optional_head: len(words) - optional_tail])
+    grammar = f"#JSGF V1.0;\ngrammar part;\npublic <part> = {head} {middle} {tail};\n"
+    decoder = _decoder("align", len(ALIGN_BEAMS) - 1)
+    try:
+        decoder.add_jsgf_string("part", grammar)
+        decoder.activate_search("part")
+        _decode(decoder, pcm)
+    except (RuntimeError, ValueError):
+        return None
+    if decoder.hyp() is None:
+        return None
+    return [TimedWord(w.text, w.start + offset, w.end + offset) for w in _timed_words(decoder)]
+
+
+def is_word(text: str) -> bool:
+    """True for a spoken word of the segmentation, False for <s>, </s>, <sil> and noises like [NOISE] or +SPN+."""
+    return not text.startswith(("<", "[", "+"))
+
+
+def _token(word: str) -> str:
+    """A dictionary word as a JSGF token (transcript words are letters, digits and apostrophes only)."""
+    return "".join(ch for ch in word if ch.isalnum() or ch == "'")
+
+
+def _timed_words(decoder) -> list[TimedWord]:
+    """The decoder's word segmentation, pronunciation variants ``word(2)`` folded, empty (NULL) entries dropped."""
+    timed = [TimedWord(seg.word.split("(")[0], seg.start_frame, seg.end_frame + 1) for seg in decoder.seg()]
+    return [word for word in timed if word.text and word.end > word.start]
 
 
 def align_phones(pcm: bytes, words: Sequence[str], level: int) -> list[Phone] | None:

@@ -9,7 +9,7 @@ import pytest
 
 from studio.lipsync import recognize
 from studio.lipsync.phones import SILENCE, Phone
-from studio.lipsync.pipeline import Recognizer, lip_sync, silence_pauses, word_coverage
+from studio.lipsync.pipeline import Recognizer, _join, _split, lip_sync, silence_pauses, word_coverage
 from studio.media.audio_decode import decode_audio, to_pcm16
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "lipsync"
@@ -49,3 +49,46 @@ def test_digital_silence_keeps_the_mouth_at_rest_and_speech_moves_it():
     assert len({c.shape for c in spoken.cues}) >= 5
     assert set(spoken.methods) == {"phones"}
     assert set(partial.methods) == {"phones-fallback"}  # a transcript that misses most words is not trusted
+
+
+def test_a_long_sound_is_split_at_the_pause_nearest_the_middle_with_optional_words_around_it():
+    speech = np.ones(6000, dtype=bool)
+    speech[2900:2960] = False  # the pause nearest the middle
+    speech[1000:1040] = False
+    words = [f"w{i}" for i in range(120)]
+    cut, first, second, loose = _split(words, speech)
+    assert cut == 2930
+    assert loose == 20 and first == words[:68] and second == words[48:]
+    assert _split(words[:8], speech) is None  # too few words to leave some optional
+    assert _split(words, np.ones(6000, dtype=bool)) is None  # no pause
+
+
+def test_halves_join_only_when_they_hold_every_word_once():
+    def timed(*texts):
+        return [recognize.TimedWord(t, i, i + 1) for i, t in enumerate(texts)]
+
+    words = ["a", "b", "c", "d"]
+    assert _join(timed("<s>", "a", "b"), timed("<sil>", "c", "d"), words) is not None
+    assert _join(timed("a", "b", "c"), timed("c", "d"), words) is None  # "c" twice
+    assert _join(timed("a"), timed("c", "d"), words) is None  # "b" lost
+    assert _join(None, timed("c", "d"), words) is None
+
+
+def test_loose_alignment_of_two_halves_finds_where_the_words_divide():
+    parts = [decode_audio(FIXTURES / f"{name}.ogg") for name in ("male", "female")]
+    texts = [(FIXTURES / f"{name}.txt").read_text(encoding="utf-8") for name in ("male", "female")]
+    from studio.lipsync.transcript import dictionary_words, words_of
+
+    known = dictionary_words(recognize.model_paths()["dict"])
+    first_words, second_words = (words_of(text, known)[0] for text in texts)
+    words = first_words + second_words
+    cut = len(parts[0]) // 160
+    pcm = to_pcm16(np.concatenate(parts))
+    margin = 4
+    split = len(first_words) + 2  # a wrong guess: the first half is offered two words too many
+    first = recognize.align_words_loosely(pcm[: cut * 320], words[: split + margin], 0, 2 * margin)
+    second = recognize.align_words_loosely(pcm[cut * 320:], words[split - margin:], 2 * margin, 0, cut)
+    joined = _join(first, second, words)
+    assert joined is not None
+    female_start = next(w for w in joined if w.text == second_words[0])
+    assert female_start.start >= cut
