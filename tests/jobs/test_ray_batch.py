@@ -1,0 +1,106 @@
+"""`render P1 P2 --source GLOB --ray local`: 6 portraits x 2 motions on the session's Ray instance.
+
+Checks what a cluster run promises: the local run's file names and frames, a worker killed mid-run replaced with
+its pairs re-run (12 complete outputs, no temp files), and --resume rendering only what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from studio import cli
+from studio.scale import ray_batch
+from tests.jobs.batch_data import write_batch_inputs
+
+PAIRS = 12
+FRAMES = 6
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> tuple[list[Path], str]:
+    """Two projects and six portraits, shared by this module's tests."""
+    return write_batch_inputs(tmp_path_factory.mktemp("batch"))
+
+
+def _render(projects: list[Path], source: str, out: Path, *extra: str) -> int:
+    args = ["render", *map(str, projects), "--source", source, "-o", str(out / "{project}" / "{name}.mp4"), *extra]
+    return cli.main(args)
+
+
+def _outputs(folder: Path) -> list[str]:
+    """Every file under ``folder`` (hidden ones too: temp files would show), relative, sorted."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def _frames(path: Path) -> np.ndarray:
+    with av.open(str(path)) as container:
+        return np.stack([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
+
+
+def _videos(folder: Path) -> list[str]:
+    return [name for name in _outputs(folder) if name.endswith(".mp4")]
+
+
+def test_ray_run_gives_the_local_run_s_files_and_frames(ray_cluster, inputs, tmp_path):
+    projects, source = inputs
+    assert _render(projects, source, tmp_path / "local") == 0
+    assert _render(projects, source, tmp_path / "ray", "--ray", "local") == 0
+    assert _outputs(tmp_path / "ray") == _outputs(tmp_path / "local")
+    assert len(_videos(tmp_path / "ray")) == PAIRS
+    for name in _videos(tmp_path / "local"):
+        local, remote = _frames(tmp_path / "local" / name), _frames(tmp_path / "ray" / name)
+        assert local.shape[0] == FRAMES
+        np.testing.assert_array_equal(local, remote)
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_its_pairs_re_run(ray_cluster, inputs, tmp_path, monkeypatch):
+    pids: list[int] = []
+    killed: list[int] = []
+    start_actors = ray_batch._start_actors
+
+    def start_and_note_pids(ray, *args):
+        actors = start_actors(ray, *args)
+        pids.extend(ray.get([actor.pid.remote() for actor in actors]))
+        return actors
+
+    run_on_ray = ray_batch.run_on_ray
+
+    def run_and_kill(job, pairs, on_result, config):
+        def kill_at_first_result(result):
+            if not killed:
+                os.kill(pids[0], signal.SIGKILL)  # that actor still holds at least one pair
+                killed.append(pids[0])
+            on_result(result)
+
+        run_on_ray(job, pairs, kill_at_first_result, config)
+
+    monkeypatch.setattr(ray_batch, "_start_actors", start_and_note_pids)
+    monkeypatch.setattr(ray_batch, "run_on_ray", run_and_kill)
+    projects, source = inputs
+    assert _render(projects, source, tmp_path, "--ray", "local") == 0
+    assert killed and len(pids) == 2
+    assert len(_videos(tmp_path)) == PAIRS
+    assert not [name for name in _outputs(tmp_path) if ".part-" in name]
+    for name in _videos(tmp_path):
+        assert _frames(tmp_path / name).shape[0] == FRAMES
+
+
+def test_resume_renders_only_the_missing_outputs(ray_cluster, inputs, tmp_path, capsys):
+    projects, source = inputs
+    assert _render(projects, source, tmp_path, "--ray", "local") == 0
+    (tmp_path / "wave" / "p1.mp4").unlink()
+    (tmp_path / "nod" / "p4.mp4").unlink()
+    stray = tmp_path / "nod" / ".p4.mp4.part-1a2b3c"
+    stray.write_bytes(b"half a file from a killed run")
+    kept = {name: (tmp_path / name).stat().st_mtime_ns for name in _videos(tmp_path)}
+    capsys.readouterr()
+    assert _render(projects, source, tmp_path, "--ray", "local", "--resume") == 0
+    assert "rendered 2, skipped 10 (complete), failed 0 of 12 pairs" in capsys.readouterr().out
+    assert len(_videos(tmp_path)) == PAIRS and not stray.exists()
+    assert {name: (tmp_path / name).stat().st_mtime_ns for name in kept} == kept
