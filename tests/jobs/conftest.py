@@ -1,4 +1,8 @@
-"""One local Ray instance for the whole session (2 CPUs, a small object store, no dashboard), stopped at the end."""
+"""One local Ray instance for the session's Ray tests (2 CPUs, a small object store, no dashboard).
+
+Package scope: it starts at the first test that asks for it and ray.shutdown() runs once tests/jobs is done, so no
+Ray thread is alive (or appears) while later packages run (tests/ui fails a test that leaves a thread running).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ray_cluster():
     """ray, initialised once; its temp folder (short, for Ray's socket paths) is removed after ray.shutdown()."""
     ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install -e '.[dev]'")

@@ -7,6 +7,7 @@ its pairs re-run (12 complete outputs, no temp files), and --resume rendering on
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -28,6 +29,14 @@ def inputs(tmp_path_factory) -> tuple[list[Path], str]:
     return write_batch_inputs(tmp_path_factory.mktemp("batch"))
 
 
+@pytest.fixture(scope="module")
+def ray_outputs(ray_cluster, inputs, tmp_path_factory) -> Path:
+    """One --ray local run of the 12 pairs (the first test compares it with a local run, the last resumes a copy)."""
+    out = tmp_path_factory.mktemp("ray-run")
+    assert _render(*inputs, out, "--ray", "local") == 0
+    return out
+
+
 def _render(projects: list[Path], source: str, out: Path, *extra: str) -> int:
     args = ["render", *map(str, projects), "--source", source, "-o", str(out / "{project}" / "{name}.mp4"), *extra]
     return cli.main(args)
@@ -47,14 +56,12 @@ def _videos(folder: Path) -> list[str]:
     return [name for name in _outputs(folder) if name.endswith(".mp4")]
 
 
-def test_ray_run_gives_the_local_run_s_files_and_frames(ray_cluster, inputs, tmp_path):
-    projects, source = inputs
-    assert _render(projects, source, tmp_path / "local") == 0
-    assert _render(projects, source, tmp_path / "ray", "--ray", "local") == 0
-    assert _outputs(tmp_path / "ray") == _outputs(tmp_path / "local")
-    assert len(_videos(tmp_path / "ray")) == PAIRS
-    for name in _videos(tmp_path / "local"):
-        local, remote = _frames(tmp_path / "local" / name), _frames(tmp_path / "ray" / name)
+def test_ray_run_gives_the_local_run_s_files_and_frames(ray_outputs, inputs, tmp_path):
+    assert _render(*inputs, tmp_path) == 0
+    assert _outputs(ray_outputs) == _outputs(tmp_path)
+    assert len(_videos(ray_outputs)) == PAIRS
+    for name in _videos(tmp_path):
+        local, remote = _frames(tmp_path / name), _frames(ray_outputs / name)
         assert local.shape[0] == FRAMES
         np.testing.assert_array_equal(local, remote)
 
@@ -91,16 +98,15 @@ def test_a_worker_killed_mid_run_is_replaced_and_its_pairs_re_run(ray_cluster, i
         assert _frames(tmp_path / name).shape[0] == FRAMES
 
 
-def test_resume_renders_only_the_missing_outputs(ray_cluster, inputs, tmp_path, capsys):
-    projects, source = inputs
-    assert _render(projects, source, tmp_path, "--ray", "local") == 0
+def test_resume_renders_only_the_missing_outputs(ray_outputs, inputs, tmp_path, capsys):
+    shutil.copytree(ray_outputs, tmp_path, dirs_exist_ok=True)
     (tmp_path / "wave" / "p1.mp4").unlink()
     (tmp_path / "nod" / "p4.mp4").unlink()
     stray = tmp_path / "nod" / ".p4.mp4.part-1a2b3c"
     stray.write_bytes(b"half a file from a killed run")
     kept = {name: (tmp_path / name).stat().st_mtime_ns for name in _videos(tmp_path)}
     capsys.readouterr()
-    assert _render(projects, source, tmp_path, "--ray", "local", "--resume") == 0
+    assert _render(*inputs, tmp_path, "--ray", "local", "--resume") == 0
     assert "rendered 2, skipped 10 (complete), failed 0 of 12 pairs" in capsys.readouterr().out
     assert len(_videos(tmp_path)) == PAIRS and not stray.exists()
     assert {name: (tmp_path / name).stat().st_mtime_ns for name in kept} == kept
