@@ -23,10 +23,11 @@ def read_image(pair: BatchPair) -> bytes:
 
 def run_local(job: BatchJob, pairs: list[BatchPair], on_result: OnResult,
               registry: GeneratorFactory | None = None) -> None:
-    """Render ``pairs`` one after another in this process, reporting each result; torch's thread count is restored."""
+    """Render ``pairs`` one after another in this process, reporting each result; thread counts are restored."""
+    import cv2
     import torch
 
-    previous = torch.get_num_threads()
+    previous = torch.get_num_threads(), cv2.getNumThreads()
     try:
         worker = PairWorker(job, registry)
         for pair in pairs:
@@ -37,4 +38,5 @@ def run_local(job: BatchJob, pairs: list[BatchPair], on_result: OnResult,
                 continue
             on_result(worker.render(pair, image, shared=True))
     finally:
-        torch.set_num_threads(previous)
+        torch.set_num_threads(previous[0])
+        cv2.setNumThreads(previous[1])

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import cv2
+
 from studio.core.errors import UserError
 from studio.engine.contract import Generator, GeneratorFactory
 from studio.jobs.batch import ENCODER_THREADS, BatchJob, BatchPair, OutputFile, PairResult
@@ -35,7 +37,8 @@ class CachedGenerators:
 
 
 class PairWorker:
-    """Renders pairs of one batch job; pins torch's thread count so every slot on every machine gives equal frames."""
+    """Renders pairs of one batch job on ``threads`` threads: torch's (so every slot on every machine gives equal
+    frames) and OpenCV's (its pool, sized for the whole machine, crawls when every core already runs a slot)."""
 
     def __init__(self, job: BatchJob, registry: GeneratorFactory | None = None) -> None:
         import torch
@@ -43,6 +46,7 @@ class PairWorker:
         from studio.plugins.discovery import default_registry
 
         torch.set_num_threads(job.settings.threads)
+        cv2.setNumThreads(job.settings.threads)
         self.job = job
         self.generators = CachedGenerators(registry or default_registry())
 
