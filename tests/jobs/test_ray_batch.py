@@ -110,3 +110,12 @@ def test_resume_renders_only_the_missing_outputs(ray_outputs, inputs, tmp_path, 
     assert "rendered 2, skipped 10 (complete), failed 0 of 12 pairs" in capsys.readouterr().out
     assert len(_videos(tmp_path)) == PAIRS and not stray.exists()
     assert {name: (tmp_path / name).stat().st_mtime_ns for name in kept} == kept
+
+
+def test_without_shared_storage_workers_send_the_bytes_and_the_driver_writes_them(ray_outputs, inputs, tmp_path):
+    projects, source = inputs
+    assert _render([projects[0]], source, tmp_path, "--ray", "local", "--ray-shared-storage", "no") == 0
+    videos = _videos(tmp_path)
+    assert len(videos) == PAIRS // 2
+    for name in videos:
+        assert (tmp_path / name).read_bytes() == (ray_outputs / name).read_bytes()
