@@ -1,7 +1,7 @@
 """Batch render here and on Ray: per-pair cost after start-up, start-up, throughput; one JSON line per case.
 
 Cases (2 projects x 6 portraits = 12 pairs, 256x256, 48 frames each, --threads 1):
-- local: the local batch (one slot, in this process).
+- local: the local batch (one slot, in the case's process).
 - ray-local-1: --ray local with one actor: the same parallelism as local, so the per-pair difference is Ray's
   overhead (target: at most 10% of the local per-pair time). Start-up (ray.init, the actor's process and imports)
   is reported separately.

@@ -56,6 +56,14 @@ def _init_options(address: str, temp_dir: Path | None) -> dict:
             "runtime_env": {"env_vars": {"PYTHONPATH": path}}}
 
 
+def _connect_hint(address: str) -> str:
+    """What to try: a token-authenticated cluster (Ray's default) needs RAY_AUTH_MODE=token on this side too."""
+    if address != "local" and not os.environ.get("RAY_AUTH_MODE"):
+        return ("if the cluster uses token authentication (Ray's default), set RAY_AUTH_MODE=token and its token "
+                "(~/.ray/auth_token or RAY_AUTH_TOKEN); else start one with `ray start --head` or use --ray local")
+    return "start one with `ray start --head` or use --ray local"
+
+
 @contextlib.contextmanager
 def connected(address: str, temp_dir: Path | None = None) -> Iterator[ModuleType]:
     """Ray connected to ``address`` for the block; what this call started or joined it leaves afterwards.
@@ -72,8 +80,7 @@ def connected(address: str, temp_dir: Path | None = None) -> Iterator[ModuleType
         raise UserError(f"--ray {address} needs Ray Client: pip install 'ray[client]==2.60.0' ({error})") from None
     except (ConnectionError, ValueError, RuntimeError) as error:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise UserError(f"could not reach the Ray cluster at {address}: {reason}; start one with `ray start --head` "
-                        "or use --ray local") from None
+        raise UserError(f"could not reach the Ray cluster at {address}: {reason}; {_connect_hint(address)}") from None
     try:
         yield ray
     finally:
