@@ -22,6 +22,8 @@ def ray_cluster():
     ray = pytest.importorskip("ray", reason="the ray extra is not installed: pip install -e '.[dev]'")
     temp = Path(tempfile.mkdtemp(prefix="mrt-", dir="/tmp"))
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    auth_mode = os.environ.get("RAY_AUTH_MODE")
+    os.environ["RAY_AUTH_MODE"] = "disabled"  # else Ray writes a token into the user's ~/.ray for this instance
     ray.init(num_cpus=2, object_store_memory=80 * 1024 * 1024, include_dashboard=False, _temp_dir=str(temp),
              log_to_driver=False, logging_level="ERROR", runtime_env={"env_vars": {"PYTHONPATH": path}})
     try:
@@ -29,3 +31,7 @@ def ray_cluster():
     finally:
         ray.shutdown()
         shutil.rmtree(temp, ignore_errors=True)
+        if auth_mode is None:
+            os.environ.pop("RAY_AUTH_MODE", None)
+        else:
+            os.environ["RAY_AUTH_MODE"] = auth_mode

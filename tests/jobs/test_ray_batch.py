@@ -114,7 +114,8 @@ def test_resume_renders_only_the_missing_outputs(ray_outputs, inputs, tmp_path, 
 
 def test_without_shared_storage_workers_send_the_bytes_and_the_driver_writes_them(ray_outputs, inputs, tmp_path):
     projects, source = inputs
-    assert _render([projects[0]], source, tmp_path, "--ray", "local", "--ray-shared-storage", "no") == 0
+    flags = ("--ray", "local", "--ray-workers", "1", "--ray-shared-storage", "no")
+    assert _render([projects[0]], source, tmp_path, *flags) == 0
     videos = _videos(tmp_path)
     assert len(videos) == PAIRS // 2
     for name in videos:
