@@ -31,7 +31,8 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
                        "uses one thread, so every machine writes the same bits")
     batch.add_argument("--ray", metavar="ADDRESS", help="render on Ray: local (a private instance on this machine), "
                        "auto (the running cluster), HOST:PORT, or ray://HOST:10001 (Ray Client)")
-    batch.add_argument("--ray-workers", type=int, metavar="N", help="actors (default: the cluster's CPUs / --threads)")
+    batch.add_argument("--ray-workers", type=int, metavar="N",
+                       help="actors (default and at most: the cluster's CPUs / --threads)")
     batch.add_argument("--ray-gpus-per-worker", type=float, default=0.0, metavar="G",
                        help="GPUs each actor reserves (fomm on CUDA: 1, or 0.5 to share a GPU by two)")
     batch.add_argument("--ray-shared-storage", choices=("auto", "yes", "no"), default="auto",

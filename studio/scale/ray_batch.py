@@ -57,8 +57,12 @@ def run_on_ray(job: BatchJob, pairs: list[BatchPair], on_result: OnResult, confi
 
 
 def _start_actors(ray: ModuleType, threads: int, pair_count: int, config: RayConfig) -> list[Any]:
-    """One actor per slot; each reserves ``threads`` CPUs (and its GPUs) and loads the job and generator once."""
-    count = config.workers or _slots(ray.cluster_resources(), threads, config.gpus_per_worker)
+    """One actor per slot; each reserves ``threads`` CPUs (and its GPUs) and loads the job and generator once.
+
+    Never more actors than the cluster holds now: an actor that cannot start would keep its queued pairs forever.
+    """
+    slots = _slots(ray.cluster_resources(), threads, config.gpus_per_worker)
+    count = min(config.workers or slots, slots)
     remote = ray.remote(num_cpus=threads, num_gpus=config.gpus_per_worker, max_restarts=MAX_RESTARTS,
                         max_task_retries=MAX_TASK_RETRIES)(RayPairWorker)
     return [remote.remote() for _ in range(max(1, min(count, pair_count)))]
