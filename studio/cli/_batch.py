@@ -12,11 +12,14 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from studio.cli._progress import ProgressBar
 from studio.core.errors import UserError
-from studio.jobs.batch import BatchJob, BatchPair, PairResult, PairSettings, expand_pairs, project_names
-from studio.jobs.batch_files import Manifest, remove_stray_temps, select_pairs, store_result
+
+if TYPE_CHECKING:  # the command's heavy imports (the jobs pull in PyAV and OpenCV) happen when it runs
+    from studio.cli._progress import ProgressBar
+    from studio.jobs.batch import BatchJob, BatchPair, PairResult, PairSettings
+    from studio.jobs.batch_files import Manifest
 
 EXIT_PAIRS_FAILED = 1
 
@@ -60,6 +63,9 @@ class _Tally:
 
     def add(self, result: PairResult, manifest: Manifest) -> None:
         """Store a finished pair (or note its failure) and move the bar."""
+        from studio.jobs.batch import PairResult
+        from studio.jobs.batch_files import store_result
+
         if result.error is None:
             try:
                 store_result(result, manifest)
@@ -79,6 +85,9 @@ class _Tally:
 
 def run_batch(args: argparse.Namespace, job: BatchJob, pairs: list[BatchPair]) -> int:
     """Render the pairs that are not complete, locally or on Ray; a summary, and exit 1 if any pair failed."""
+    from studio.cli._progress import ProgressBar
+    from studio.jobs.batch_files import Manifest, remove_stray_temps, select_pairs
+
     manifest = Manifest()
     todo, done = select_pairs(pairs, manifest, args.resume, args.overwrite, args.sprite_sheet)
     tally = _Tally(len(pairs), len(done), ProgressBar(f"render {len(pairs)} pairs"))
@@ -111,6 +120,8 @@ def _run_ray(args: argparse.Namespace, job: BatchJob, pairs: list[BatchPair], on
 
 def batch_pairs(args: argparse.Namespace) -> tuple[list[tuple[str, Path]], list[BatchPair]]:
     """(project names and paths, every pair) from the arguments; relative paths become absolute here."""
+    from studio.jobs.batch import expand_pairs, project_names
+
     if not args.source:
         raise UserError("a batch needs --source IMAGE or a glob of images, e.g. --source 'portraits/*.png'")
     images = sorted(Path(p) for p in glob.glob(args.source)) if glob.has_magic(args.source) else [Path(args.source)]
@@ -124,4 +135,6 @@ def batch_pairs(args: argparse.Namespace) -> tuple[list[tuple[str, Path]], list[
 
 def pair_settings(args: argparse.Namespace, options, background, audio) -> PairSettings:
     """The shared settings of every pair."""
+    from studio.jobs.batch import PairSettings
+
     return PairSettings(options, background, audio, args.crf, args.sprite_sheet, args.threads)
