@@ -1,7 +1,8 @@
 """`render P1 P2 --source GLOB --ray local`: 6 portraits x 2 motions on the session's Ray instance.
 
-Checks what a cluster run promises: the local run's file names and frames, a worker killed mid-run replaced with
-its pairs re-run (12 complete outputs, no temp files), and --resume rendering only what is missing.
+One run, with a worker killed (SIGKILL) mid-run, checks what a cluster run promises: the killed worker is replaced
+and its pairs re-run (12 complete outputs, no temp files), and the outputs are the local run's, file names and
+frames. Then --resume renders only what is missing, and a run without shared storage writes the same bytes.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import av
@@ -29,12 +31,51 @@ def inputs(tmp_path_factory) -> tuple[list[Path], str]:
     return write_batch_inputs(tmp_path_factory.mktemp("batch"))
 
 
+@dataclass
+class _Kill:
+    """The actors' process ids when they started, and the one killed at the first result."""
+
+    pids: list[int] = field(default_factory=list)
+    killed: list[int] = field(default_factory=list)
+
+
+def _killing_one_worker(kill: _Kill, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the next --ray run note its actors' pids and SIGKILL the first actor when the first pair finishes."""
+    start_actors, run_on_ray = ray_batch._start_actors, ray_batch.run_on_ray
+
+    def start_and_note_pids(ray, *args):
+        actors = start_actors(ray, *args)
+        kill.pids.extend(ray.get([actor.pid.remote() for actor in actors]))
+        return actors
+
+    def run_and_kill(job, pairs, on_result, config):
+        def kill_at_first_result(result):
+            if not kill.killed:
+                os.kill(kill.pids[0], signal.SIGKILL)  # that actor still holds at least one of the 11 other pairs
+                kill.killed.append(kill.pids[0])
+            on_result(result)
+
+        run_on_ray(job, pairs, kill_at_first_result, config)
+
+    monkeypatch.setattr(ray_batch, "_start_actors", start_and_note_pids)
+    monkeypatch.setattr(ray_batch, "run_on_ray", run_and_kill)
+
+
 @pytest.fixture(scope="module")
-def ray_outputs(ray_cluster, inputs, tmp_path_factory) -> Path:
-    """One --ray local run of the 12 pairs (the first test compares it with a local run, the last resumes a copy)."""
+def killed_run(ray_cluster, inputs, tmp_path_factory) -> tuple[Path, _Kill]:
+    """One --ray local run of the 12 pairs during which a worker is killed: (its output folder, the kill)."""
     out = tmp_path_factory.mktemp("ray-run")
-    assert _render(*inputs, out, "--ray", "local") == 0
-    return out
+    kill = _Kill()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _killing_one_worker(kill, monkeypatch)
+        assert _render(*inputs, out, "--ray", "local") == 0
+    return out, kill
+
+
+@pytest.fixture
+def ray_outputs(killed_run) -> Path:
+    """The killed run's output folder."""
+    return killed_run[0]
 
 
 def _render(projects: list[Path], source: str, out: Path, *extra: str) -> int:
@@ -66,36 +107,13 @@ def test_ray_run_gives_the_local_run_s_files_and_frames(ray_outputs, inputs, tmp
         np.testing.assert_array_equal(local, remote)
 
 
-def test_a_worker_killed_mid_run_is_replaced_and_its_pairs_re_run(ray_cluster, inputs, tmp_path, monkeypatch):
-    pids: list[int] = []
-    killed: list[int] = []
-    start_actors = ray_batch._start_actors
-
-    def start_and_note_pids(ray, *args):
-        actors = start_actors(ray, *args)
-        pids.extend(ray.get([actor.pid.remote() for actor in actors]))
-        return actors
-
-    run_on_ray = ray_batch.run_on_ray
-
-    def run_and_kill(job, pairs, on_result, config):
-        def kill_at_first_result(result):
-            if not killed:
-                os.kill(pids[0], signal.SIGKILL)  # that actor still holds at least one pair
-                killed.append(pids[0])
-            on_result(result)
-
-        run_on_ray(job, pairs, kill_at_first_result, config)
-
-    monkeypatch.setattr(ray_batch, "_start_actors", start_and_note_pids)
-    monkeypatch.setattr(ray_batch, "run_on_ray", run_and_kill)
-    projects, source = inputs
-    assert _render(projects, source, tmp_path, "--ray", "local") == 0
-    assert killed and len(pids) == 2
-    assert len(_videos(tmp_path)) == PAIRS
-    assert not [name for name in _outputs(tmp_path) if ".part-" in name]
-    for name in _videos(tmp_path):
-        assert _frames(tmp_path / name).shape[0] == FRAMES
+def test_a_worker_killed_mid_run_is_replaced_and_its_pairs_re_run(killed_run):
+    out, kill = killed_run
+    assert len(kill.pids) == 2 and kill.killed == kill.pids[:1]
+    assert len(_videos(out)) == PAIRS
+    assert not [name for name in _outputs(out) if ".part-" in name]
+    for name in _videos(out):
+        assert _frames(out / name).shape[0] == FRAMES
 
 
 def test_resume_renders_only_the_missing_outputs(ray_outputs, inputs, tmp_path, capsys):
