@@ -74,7 +74,7 @@ def test_core_loads_neither_qt_nor_torch():
 
 
 @pytest.mark.parametrize("package", ["studio.engine", "studio.media", "studio.landmarks", "studio.cli",
-                                     "studio.jobs", "studio.lipsync"])
+                                     "studio.jobs", "studio.lipsync", "studio.scale"])
 def test_headless_packages_load_no_qt(package):
     loaded = _modules_after_import(package)
     assert not {m for m in loaded if m.startswith("PySide6")}

@@ -1,7 +1,8 @@
 """`render PROJECT -o OUT [options]`: render a project to a clip, an image sequence or a sprite sheet.
 
 The output's extension picks the format (see studio.media.output_spec). With ``--source`` the same
-motion is rendered onto other images (one output per image, ``{name}`` in OUT is the image's name).
+motion is rendered onto another image; several projects or a glob of images make a batch (studio.cli._batch:
+one output per (project, image) pair, ``{project}`` and ``{name}`` in OUT, locally or with ``--ray`` on Ray).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.cli._batch import add_batch_arguments, is_batch
 from studio.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -28,10 +30,11 @@ _COLOUR = re.compile(r"^#([0-9a-fA-F]{6})$")
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the command."""
     parser = subparsers.add_parser("render", help="render a project to video, PNG frames or a sprite sheet")
-    parser.add_argument("project", nargs="?", help="a .marionette file")
+    parser.add_argument("project", nargs="*", help="a .marionette file (several: a batch, one per motion)")
     parser.add_argument("-o", "--output", required=True,
                         help="out.mp4 | out.webm | out.gif | out.mov (ProRes 4444) | frames/%%04d.png | "
-                             "sheet.png with --sprite-sheet; with --source, use {name} for the image's name")
+                             "sheet.png with --sprite-sheet; in a batch, {project} and {name} are the project's "
+                             "and the image's names")
     parser.add_argument("--frames", metavar="A:B", help="inclusive frame range (default: the project's)")
     parser.add_argument("--size", metavar="WxH", help="output size, aspect kept: 512x512, 512x or x512")
     parser.add_argument("--fps", type=float, help="output frame rate (default: the project's)")
@@ -68,6 +71,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
                       help="relative mode: do not scale the movement by the ratio of the keypoints' hull areas")
     fomm.add_argument("--find-best-frame", action="store_true",
                       help="start from the driving frame whose face is closest to the source's")
+    add_batch_arguments(parser)
     return parser
 
 
@@ -142,19 +146,17 @@ class _Settings:
 
 def run(args: argparse.Namespace) -> int:
     """Render the project (or a batch of sources) with a progress bar."""
-    from studio.core.project_file import load_project
     from studio.media.output_spec import OutputSpec
     from studio.media.writers import check_not_existing
     from studio.plugins.discovery import default_registry
 
-    if args.project is None and args.model == "fomm":
+    if not args.project and args.model == "fomm":
         return _run_fomm_demo(args)
-    if args.project is None:
+    if not args.project:
         raise UserError("give a project file to render, e.g. python main.py render shot.marionette -o shot.mp4")
-    project = load_project(args.project)
-    overrides = {k: str(Path(v).resolve()) for k, v in (("config", args.config), ("checkpoint", args.checkpoint)) if v}
-    if overrides:
-        project.render = project.render.with_changes(options={**project.render.options, **overrides})
+    if is_batch(args):
+        return _run_batch(args)
+    project = _load_project(args.project[0], args)
     jobs = batch_targets(args.source, args.output) if args.source else [(None, args.output)]
     for _, output in jobs:
         check_not_existing(OutputSpec(output, 1, 1, 1, sprite_sheet=args.sprite_sheet, overwrite=args.overwrite))
@@ -164,6 +166,35 @@ def run(args: argparse.Namespace) -> int:
     for image_path, output in jobs:
         _render_one(project, settings, image_path, output, registry, motion)
     return 0
+
+
+def _load_project(path: str, args: argparse.Namespace) -> Project:
+    """The project, with --config and --checkpoint (made absolute) replacing its generator's files."""
+    from studio.core.project_file import load_project
+
+    project = load_project(path)
+    overrides = {k: str(Path(v).resolve()) for k, v in (("config", args.config), ("checkpoint", args.checkpoint)) if v}
+    if overrides:
+        project.render = project.render.with_changes(options={**project.render.options, **overrides})
+    return project
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    """Every (project, image) pair: the projects and their driving motions load once, here, then the batch runs."""
+    from studio.cli._batch import batch_pairs, pair_settings, run_batch
+    from studio.jobs.batch import BatchJob
+    from studio.plugins.discovery import default_registry
+
+    named, pairs = batch_pairs(args)
+    projects = {name: _load_project(str(path), args) for name, path in named}
+    registry = default_registry() if args.driving else None
+    motions = {name: _driving_motion(project, args, registry) if registry else None
+               for name, project in projects.items()}
+    settings = {name: _settings(args, project, motions[name]) for name, project in projects.items()}
+    first = settings[named[0][0]]
+    job = BatchJob(projects, motions, pair_settings(args, first.options, first.background, first.audio),
+                   {name: s.audio_start for name, s in settings.items()})
+    return run_batch(args, job, pairs)
 
 
 def _driving_motion(project: Project, args: argparse.Namespace, registry: Registry) -> PoseTable:

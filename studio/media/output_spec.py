@@ -23,6 +23,8 @@ class OutputSpec:
     ``background`` None keeps transparency where the format has alpha; formats without alpha composite
     RGBA frames over it (black when None). ``audio`` is a file whose first audio stream is muxed, starting
     ``audio_start`` seconds into it. PNG sequences number their files from ``sequence_start``.
+    ``encoder_threads`` None lets the video encoder use this machine's cores (up to 8); a batch pins it, since
+    x264's and VP9's output depends on their thread count.
     """
 
     path: str
@@ -38,6 +40,7 @@ class OutputSpec:
     overwrite: bool = False
     sprite_columns: int | None = None
     sequence_start: int = 0
+    encoder_threads: int | None = None
 
 
 def format_for(spec: OutputSpec) -> str:

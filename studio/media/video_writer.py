@@ -80,7 +80,7 @@ class VideoFileWriter(FrameWriter):
 
     def _add_video_stream(self) -> av.video.stream.VideoStream:
         """The video stream with codec, pixel format, quality and colour tags for this format."""
-        threads = str(min(os.cpu_count() or 1, 8))
+        threads = str(self.spec.encoder_threads or min(os.cpu_count() or 1, 8))
         if self._fmt == "mp4":
             pix_fmt = "yuv420p"
             options = {"crf": str(self.spec.crf), "preset": "superfast", "threads": threads}
