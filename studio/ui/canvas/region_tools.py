@@ -14,6 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsPathItem, QGraphicsScene
+from shiboken6 import isValid
 
 from studio.core.region import SetRegion
 from studio.ui.canvas.region_item import RegionItem
@@ -90,9 +91,8 @@ class RegionEditor(QObject):
             self.item.show_region(self.session.project.region_png)
             self.message.emit(f"Region not changed: {reason}")
 
-        job = start_job(lambda: encode_matte(matte), done, failed)
-        self._jobs.append(job)
-        job.finished.connect(lambda job=job: self._jobs.remove(job) if job in self._jobs else None)
+        self._jobs = [job for job in self._jobs if isValid(job)]
+        self._jobs.append(start_job(lambda: encode_matte(matte), done, failed))
 
     def _flush(self) -> None:
         while self._queue and self._queue[0][2]:
@@ -106,8 +106,9 @@ class RegionEditor(QObject):
 
     def shutdown(self) -> None:
         """Wait for pending encodes (they are short) so no thread outlives the window."""
-        for job in list(self._jobs):
-            job.wait()
+        for job in self._jobs:
+            if isValid(job):
+                job.wait()
 
 
 class _StrokeTool:
