@@ -52,6 +52,8 @@ class CanvasTools:
         self.brush_action = self._tool_action("&Brush Region", self.brush, "B")
         self.stiff_action = self._tool_action("&Stiff Area", self.stiff, "S")
         self.tool_actions = [self.lasso_action, self.brush_action, self.stiff_action]
+        for action, short in zip(self.tool_actions, ("Lasso", "Brush", "Stiff"), strict=True):
+            action.setIconText(short)
         self.group = QActionGroup(window)
         self.group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         for action in [add_tool, *self.tool_actions]:
@@ -79,7 +81,7 @@ class CanvasTools:
         self.strength.setRange(0.05, 1.0)
         self.strength.setSingleStep(0.1)
         self.strength.setValue(self.stiff.strength)
-        self.strength.setPrefix("stiffness ")
+        self.strength.setPrefix("strength ")
         self.strength.setToolTip("Strength of new stiff areas (0.05 to 1)")
         self.strength.valueChanged.connect(lambda value: setattr(self.stiff, "strength", float(value)))
         self.session.project_replaced.connect(self._on_project_replaced)
