@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core.edits import ChangeRenderSettings
 from studio.core.project import Project
 from studio.plugins.api import Registry
+from studio.ui.canvas.canvas_tools import CanvasTools
 from studio.ui.canvas.canvas_view import CanvasView
 from studio.ui.capture.capture_panel import attach_capture_panel
 from studio.ui.curves.curve_editor import CurveEditor
@@ -204,7 +205,9 @@ class MainWindow(QMainWindow):
         self.previous_frame_action = self._action("P&revious Frame", lambda: self.step(-1), "Left")
         self.first_frame_action = self._action("&First Frame", self.go_to_start, "Home")
         self.last_frame_action = self._action("&Last Frame", self.go_to_end, "End")
-        self._editing_actions = [
+        self.canvas_tools = CanvasTools(self.canvas, self.add_tool_action, self, self.show_message,
+                                        self._set_mesh_wanted)
+        self._editing_actions = [*self.canvas_tools.actions,
             self.save_action, self.save_as_action, self.set_key_action, self.delete_action, self.add_tool_action,
             self.face_action, self.fit_action, self.actual_size_action, self.zoom_in_action, self.zoom_out_action,
             self.onion_action, self.overlay_action, self.play_action, self.next_frame_action,
@@ -229,11 +232,19 @@ class MainWindow(QMainWindow):
         keypoint_menu = bar.addMenu("&Keypoints")
         keypoint_menu.addActions([self.add_tool_action, self.face_action, *self.preset_placer.actions,
                                   self.model_keypoints_action])
+        tools = self.canvas_tools
+        keypoint_menu.addSeparator()
+        keypoint_menu.addActions([tools.add_stick_action, tools.remove_stick_action, tools.stiff_action])
+        region_menu = bar.addMenu("&Region")
+        region_menu.addActions([tools.lasso_action, tools.brush_action])
+        region_menu.addSeparator()
+        region_menu.addActions(tools.region_commands)
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.fit_action, self.actual_size_action, self.zoom_in_action,
                               self.zoom_out_action])
         view_menu.addSeparator()
-        view_menu.addActions([self.onion_action, self.overlay_action, self.preview_action])
+        view_menu.addActions([self.onion_action, self.overlay_action, tools.show_region_action, tools.mesh_action,
+                              self.preview_action])
         view_menu.addSeparator()
         for dock in self.docks:
             view_menu.addAction(dock.toggleViewAction())
@@ -250,6 +261,9 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(bar)
         bar.addActions([self.add_tool_action, self.face_action])
+        bar.addSeparator()
+        bar.addActions(self.canvas_tools.tool_actions)
+        bar.addWidget(self.canvas_tools.strength)
         bar.addSeparator()
         bar.addActions([self.auto_key_action, self.set_key_action, self.onion_action])
         bar.addSeparator()
@@ -271,6 +285,9 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("toolHint")
+        status.addWidget(self.hint_label)
         self.frame_label = QLabel()
         self.device_label = QLabel("renderer starting…")
         self.render_label = QLabel("— ms")
@@ -292,6 +309,9 @@ class MainWindow(QMainWindow):
         self.keypoints_panel.message.connect(self.show_message)
         self.model_setup.message.connect(self.show_message)
         self.canvas.space_tapped.connect(self.toggle_playback)
+        self.canvas.hint_changed.connect(self.hint_label.setText)
+        self.worker.result_ready.connect(lambda r: self.canvas.mesh_overlay.set_mesh(
+            r.mesh if self.canvas.mesh_overlay.isVisible() else None))
         self.preview_link.error.connect(self.show_message)
         self.preview_link.device_changed.connect(self.device_label.setText)
         self.preview_link.device_changed.connect(lambda _text: self._sync_render_combos())
@@ -330,6 +350,7 @@ class MainWindow(QMainWindow):
             self._face_job.wait()
             self._face_job = None
         self.preset_placer.shutdown()
+        self.canvas_tools.shutdown()
         self.worker.shutdown()
         if self._started:
             self.files.shutdown()
@@ -359,6 +380,12 @@ class MainWindow(QMainWindow):
         """Key the selected (and any posed) keypoints at the current frame with their current pose."""
         if not self.session.key_current(self.session.selected_ids):
             self.show_message("Select keypoints to key: click, Shift+click or drag a box on the canvas")
+
+    def _set_mesh_wanted(self, wanted: bool) -> None:
+        """The preview sends the deformed mesh with its frames while the mesh overlay is on."""
+        self.worker.mesh_wanted = wanted
+        if self._started:
+            self.preview_link.request()
 
     def toggle_playback(self) -> None:
         """Play or pause."""

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from studio.core.edits import Edit, set_keys_from_current
 from studio.core.keypoints import frames_from_channels
 from studio.core.project import PoseArrays, Project
+from studio.core.rig import apply_sticks, compose, parent_indices, stick_pairs, to_local
 from studio.core.tracks import Values
 from studio.core.undo import UndoStack
 
@@ -119,9 +120,39 @@ class Session(QObject):
                     values[project.index_of(kp_id)] = posed
         return values
 
+    def composed_values(self, frame: int) -> np.ndarray:
+        """World values [K, 4] at ``frame`` with parents composed but no sticks (what drags convert through)."""
+        project = self.project
+        return compose(self.sample_values(frame)[None], project.rest_values(), parent_indices(project.keypoints))[0]
+
+    def world_values(self, frame: int) -> np.ndarray:
+        """Where the keypoints are at ``frame`` [K, 4]: posed values included, parents composed, sticks kept.
+
+        The canvas draws these and the preview renders them; ``sample_values`` are the keypoints' own values.
+        """
+        project = self.project
+        parents = parent_indices(project.keypoints)
+        pairs = stick_pairs(project.keypoints, project.sticks)
+        if not (parents >= 0).any() and not len(pairs):
+            return self.sample_values(frame)
+        rest = project.rest_values()
+        return apply_sticks(compose(self.sample_values(frame)[None], rest, parents), rest, pairs, parents)[0]
+
+    def world_to_local(self, keypoint_id: str, world: Values) -> tuple[float, ...]:
+        """The own values that put a keypoint at ``world`` at the current frame, its parent as shown now
+        (posed parents included): a dragged child stays under the mouse."""
+        project = self.project
+        index = project.index_of(keypoint_id)
+        parent = int(parent_indices(project.keypoints)[index])
+        values = np.asarray(world, np.float64)
+        if parent >= 0:
+            parent_world = self.composed_values(self.current_frame)[parent]
+            values = to_local(parent_world, project.keypoints[parent].rest_values, values)
+        return tuple(float(v) for v in values)
+
     def sample(self, frame: int) -> PoseArrays:
-        """Driving poses at ``frame`` (positions [1,K,2], jacobians [1,K,2,2]) including the posed keypoints."""
-        positions, jacobians = frames_from_channels(self.sample_values(frame)[None])
+        """Driving (world) poses at ``frame`` (positions [1,K,2], jacobians [1,K,2,2]) with the posed keypoints."""
+        positions, jacobians = frames_from_channels(self.world_values(frame)[None])
         return PoseArrays(positions, jacobians, self.project.radii())
 
     def key_current(self, keypoint_ids: list[str]) -> int:

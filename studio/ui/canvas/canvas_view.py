@@ -4,14 +4,18 @@ Zoom with the wheel (``fit``, ``actual_size``), pan with a middle drag or Space+
 the add tool or a double-click, drag handles (Alt+drag turns and scales a keypoint's local frame),
 drag a selected keypoint's radius circle to change its radius, select with clicks, Shift+click and a
 rubber band, rename in place (F2 or a double-click on the handle or its name) and edit a keypoint from
-its context menu.
-The preview overlay draws the latest generated frame over the source image, under the handles.
+its context menu (Parent to… / Unparent too). Handles stand at world poses (parents composed); thin lines join
+children to parents, thick ones are sticks, hatched circles stiff areas. A tool (``set_tool``: region lasso and
+brush, stiff areas) takes the left button while active; Escape leaves it.
+The preview overlay draws the latest generated frame over the source image, under the handles; the region tint
+and the mesh overlay sit between them.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QBrush,
     QColor,
     QContextMenuEvent,
@@ -29,18 +33,24 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QInputDialog,
-    QMenu,
     QWidget,
 )
 
-from studio.core.edits import AddKeypoint, ChangeKeypoint, DeleteKeypoints
+from studio.core.edits import AddKeypoint, ChangeKeypoint
+from studio.core.errors import UserError
 from studio.core.keypoints import PALETTE, Keypoint, new_keypoint_id
+from studio.core.rig_edits import delete_keypoints, set_parent
+from studio.ui.canvas.canvas_tool import CanvasTool
 from studio.ui.canvas.keypoint_drag import MOVE, ROTATE, KeypointDrag, clamp_to_image
 from studio.ui.canvas.keypoint_handle import KeypointHandle
+from studio.ui.canvas.keypoint_menu import keypoint_menu
+from studio.ui.canvas.mesh_overlay_item import MeshOverlayItem
 from studio.ui.canvas.name_editor import NameEditor
 from studio.ui.canvas.onion_skin_item import OnionSkinItem
 from studio.ui.canvas.preview_overlay_item import PreviewOverlayItem
 from studio.ui.canvas.radius_drag import RadiusDrag
+from studio.ui.canvas.region_item import RegionItem
+from studio.ui.canvas.rig_overlay_item import RigOverlayItem
 from studio.ui.session import Session
 
 ZOOM_STEP = 1.25
@@ -66,11 +76,14 @@ class CanvasView(QGraphicsView):
     """Edits keypoints on the source image; every change goes through the session's undo stack.
 
     Signals: ``message(str)`` for the status bar, ``space_tapped()`` when Space is pressed and
-    released without panning (the window toggles playback).
+    released without panning (the window toggles playback), ``hint_changed(str)`` the active tool's hint
+    ("" without a tool), ``tools_left()`` when Escape switched the tools off.
     """
 
     message = Signal(str)
     space_tapped = Signal()
+    hint_changed = Signal(str)
+    tools_left = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,8 +109,17 @@ class CanvasView(QGraphicsView):
         self.scene().addItem(self._onion)
         self.preview_overlay = PreviewOverlayItem()
         self.scene().addItem(self.preview_overlay)
+        self.region_item = RegionItem()
+        self.region_item.setVisible(False)
+        self.mesh_overlay = MeshOverlayItem()
+        self.mesh_overlay.setVisible(False)
+        self.rig_overlay = RigOverlayItem()
+        for item in (self.region_item, self.mesh_overlay, self.rig_overlay):
+            self.scene().addItem(item)
         self.handles: dict[str, KeypointHandle] = {}
         self.add_mode = False
+        self.tool: CanvasTool | None = None
+        self.menu_actions: list[QAction] = []
         self._auto_fit = True
         self._drag: KeypointDrag | RadiusDrag | None = None
         self.name_editor = NameEditor(self.viewport())
@@ -148,6 +170,24 @@ class CanvasView(QGraphicsView):
         self.add_mode = enabled
         self.setCursor(Qt.CursorShape.CrossCursor if enabled else Qt.CursorShape.ArrowCursor)
 
+    def set_tool(self, tool: CanvasTool | None) -> None:
+        """Hand the left button to ``tool`` (None: back to editing keypoints); the previous tool is left."""
+        if self.tool is not None and self.tool is not tool:
+            self.tool.leave()
+        self.tool = tool
+        if tool is not None:
+            self.set_add_mode(False)
+            self.viewport().setCursor(tool.cursor)
+        else:
+            self.viewport().unsetCursor()
+        self.hint_changed.emit(tool.hint if tool is not None else "")
+
+    def leave_tools(self) -> None:
+        """Escape: switch off the active tool and the add tool."""
+        self.set_tool(None)
+        self.set_add_mode(False)
+        self.tools_left.emit()
+
     def set_onion_skin(self, enabled: bool) -> None:
         """Show or hide the previous/next keyframe ghosts."""
         self._onion.setVisible(enabled)
@@ -166,6 +206,7 @@ class CanvasView(QGraphicsView):
         for handle in self.handles.values():
             handle.set_view_scale(scale)
         self._onion.set_view_scale(scale)
+        self.rig_overlay.set_view_scale(scale)
 
     # ----- document -> items ------------------------------------------------------------------------
     def _on_project_replaced(self) -> None:
@@ -175,6 +216,8 @@ class CanvasView(QGraphicsView):
         self._image_item.setPixmap(QPixmap.fromImage(image))
         self.preview_overlay.set_image(None)
         self.preview_overlay.set_source_size(project.width, project.height)
+        self.region_item.show_region(project.region_png)
+        self.mesh_overlay.set_mesh(None)
         self.scene().setSceneRect(QRectF(-project.width, -project.height, 3 * project.width, 3 * project.height))
         for handle in self.handles.values():
             self.scene().removeItem(handle)
@@ -185,8 +228,10 @@ class CanvasView(QGraphicsView):
     def _on_document_changed(self, what: str) -> None:
         if what in ("keypoints", "tracks"):
             self._sync_handles()
-        elif what == "settings":
+        elif what in ("settings", "rig"):
             self._update_poses()
+        elif what == "region":
+            self.region_item.show_region(self.session.project.region_png)
 
     def _on_frame_changed(self, _frame: int) -> None:
         self._update_poses()
@@ -211,15 +256,13 @@ class CanvasView(QGraphicsView):
 
     def _update_poses(self) -> None:
         project = self.session.project
-        if not project.keypoints:
-            self._update_onion()
-            return
-        values = self.session.sample_values(self.session.current_frame)
+        values = self.session.world_values(self.session.current_frame).reshape(-1, 4)
         posed = self.session.posed
         for kp, (x, y, rotation, scale) in zip(project.keypoints, values, strict=True):
             handle = self.handles[kp.id]
             handle.set_pose(float(x), float(y), float(rotation), float(scale))
             handle.set_posed(kp.id in posed)
+        self.rig_overlay.show_project(project, values)
         self._update_onion()
 
     def _on_pose_dropped(self, count: int) -> None:
@@ -300,9 +343,19 @@ class CanvasView(QGraphicsView):
         """Delete the selected keypoints (one undo step)."""
         ids = tuple(self.session.selected_ids)
         if ids:
-            self.session.push(DeleteKeypoints(ids))
+            self.session.push(delete_keypoints(self.session.project, ids, self.session.current_frame))
             self.session.finish_gesture()
             self.session.set_selection([])
+
+    def set_parent(self, ids: list[str], parent_id: str | None) -> None:
+        """Parent keypoints to ``parent_id`` (None: unparent them), keeping where they stand; one undo step."""
+        try:
+            edit = set_parent(self.session.project, ids, parent_id, self.session.current_frame)
+        except (UserError, KeyError) as error:
+            self.message.emit(f"Not parented: {error}")
+            return
+        self.session.push(edit)
+        self.session.finish_gesture()
 
     def _change_keypoint(self, kp_id: str, **changes: object) -> None:
         try:
@@ -345,20 +398,16 @@ class CanvasView(QGraphicsView):
             self._change_keypoint(kp_id, radius=radius)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        """Rename, recolour, change the radius of or delete the keypoint under the mouse."""
+        """The active tool's right-click (removing a stiff area), else the keypoint under the mouse's menu."""
+        if self.tool is not None and self.tool.context(*self._image_point(event.pos())):
+            return
         handle = self.handle_at(event.pos())
         if handle is None:
             return
         kp_id = handle.keypoint_id
         if kp_id not in self.session.selected_ids:
             self.session.set_selection([kp_id])
-        menu = QMenu(self)
-        menu.addAction("Rename\tF2", lambda: self.rename(kp_id))
-        menu.addAction("Colour…", lambda: self.recolour(kp_id))
-        menu.addAction("Radius of influence…", lambda: self.set_radius(kp_id))
-        menu.addSeparator()
-        menu.addAction("Delete", self.delete_selected)
-        menu.exec(event.globalPos())
+        keypoint_menu(self, kp_id, self, self.menu_actions).exec(event.globalPos())
 
     # ----- mouse and keys ---------------------------------------------------------------------------
     def _image_point(self, view_pos: QPoint | QPointF) -> tuple[float, float]:
@@ -373,6 +422,10 @@ class CanvasView(QGraphicsView):
             self._pan_from = pos
             self._space_panned = self._space_down
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        if left and self.tool is not None:
+            self.tool.press(*self._image_point(pos), event.modifiers())
             event.accept()
             return
         handle = self.handle_at(pos) if left else None
@@ -423,6 +476,10 @@ class CanvasView(QGraphicsView):
             self._drag.update(self._image_point(event.position()))
             event.accept()
             return
+        if self.tool is not None:
+            self.tool.move(*self._image_point(pos), bool(event.buttons() & Qt.MouseButton.LeftButton))
+            event.accept()
+            return
         if event.buttons() == Qt.MouseButton.NoButton and not (self.add_mode or self._space_down):
             self._show_ring_cursor(self.handle_at(pos) is None and self.ring_at(pos) is not None)
         super().mouseMoveEvent(event)
@@ -438,7 +495,11 @@ class CanvasView(QGraphicsView):
         if self._pan_from is not None and event.button() in (Qt.MouseButton.MiddleButton,
                                                              Qt.MouseButton.LeftButton):
             self._pan_from = None
-            self.viewport().unsetCursor()
+            self._restore_cursor()
+            event.accept()
+            return
+        if self.tool is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.tool.release(*self._image_point(event.position()))
             event.accept()
             return
         if self._drag is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -479,8 +540,22 @@ class CanvasView(QGraphicsView):
             return True
         return super().event(event)
 
+    def _restore_cursor(self) -> None:
+        if self.tool is not None:
+            self.viewport().setCursor(self.tool.cursor)
+        else:
+            self.viewport().unsetCursor()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Space held arms panning; F2 renames the selected keypoint in place."""
+        """Space held arms panning; F2 renames the selected keypoint in place; Escape leaves the tools; the
+        active tool gets the other keys first ([ and ] size the brush)."""
+        if event.key() == Qt.Key.Key_Escape and (self.tool is not None or self.add_mode):
+            self.leave_tools()
+            event.accept()
+            return
+        if self.tool is not None and self.tool.key(event.key()):
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_F2:
             self.rename_selected()
             event.accept()
@@ -498,7 +573,7 @@ class CanvasView(QGraphicsView):
         """Space released: a tap (no pan) toggles playback."""
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space_down = False
-            self.viewport().unsetCursor()
+            self._restore_cursor()
             if not self._space_panned:
                 self.space_tapped.emit()
             event.accept()

@@ -8,6 +8,10 @@ auto-key off is posed: the session holds its values at this frame, unkeyed, unti
 playhead moves on (``Session.set_posed``).
 Every edit of a drag carries the drag's merge key, and the release closes the merge run. A drag of
 several keypoints is grouped with the undo stack's macro, so it also undoes in one step.
+
+Handles stand at world poses (parents composed): the mouse moves a keypoint's world pose, and the key, rest
+or pose written is the keypoint's own value that puts it there (``Session.world_to_local``), parents first,
+so a dragged child stays under the mouse and a child dragged with its parent keeps its own values.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 
 from studio.core.edits import ChangeKeypoint, Edit, describe_keypoints, set_key
 from studio.core.project import Project
+from studio.core.rig import hierarchy_depths, parent_indices
 from studio.ui.session import Session
 
 MOVE = "move"
@@ -54,7 +59,9 @@ class KeypointDrag:
         project = session.project
         self.ids = list(keypoint_ids)
         self.target = {kp_id: drag_target(session, kp_id) for kp_id in self.ids}
-        values = session.sample_values(session.current_frame)
+        values = session.composed_values(session.current_frame)
+        depth = hierarchy_depths(parent_indices(project.keypoints))
+        self.ids.sort(key=lambda kp_id: int(depth[project.index_of(kp_id)]))
         self.start = {kp_id: values[project.index_of(kp_id)].copy() for kp_id in self.ids}
         self.anchor = np.array(anchor, dtype=np.float64)
         self.mode = mode
@@ -86,11 +93,11 @@ class KeypointDrag:
         values[3] *= max(float(np.hypot(*after) / np.hypot(*before)), 1e-3)
         return values
 
-    def _edit(self, kp_id: str, values: np.ndarray) -> Edit:
+    def _edit(self, kp_id: str, values: tuple[float, ...]) -> Edit:
         project = self.session.project
         name = project.keypoint(kp_id).name
         if self.target[kp_id] == KEY:
-            return set_key(project, kp_id, self.frame, tuple(float(v) for v in values),
+            return set_key(project, kp_id, self.frame, values,
                            merge_key=self.merge_key, text=f"{self._verb} {name} at {self.frame}")
         x, y = clamp_to_image(project, float(values[0]), float(values[1]))
         before = project.keypoint(kp_id)
@@ -100,16 +107,13 @@ class KeypointDrag:
     def update(self, point: tuple[float, float]) -> None:
         """Apply the drag for the mouse at ``point`` (image pixels)."""
         where = np.array(point, dtype=np.float64)
-        posed = {}
         for kp_id in self.ids:
-            values = self._values(kp_id, where)
+            values = self.session.world_to_local(kp_id, tuple(self._values(kp_id, where)))
             if self.target[kp_id] == POSE:
-                posed[kp_id] = tuple(float(v) for v in values)
+                self.session.set_posed({kp_id: values})
             else:
                 self.session.forget_pose([kp_id])
                 self.session.push(self._edit(kp_id, values))
-        if posed:
-            self.session.set_posed(posed)
         self.moved = self.moved or bool(self.ids)
 
     def finish(self) -> None:

@@ -12,12 +12,13 @@ from studio.ui.threads import BackgroundJob, start_job
 
 
 def detect_face_keypoints(source_png: bytes) -> list[Keypoint]:
-    """Decode the source image and place the face preset on it (UserError when no face is found)."""
-    from studio.capture.face_preset import place_face_keypoints
+    """Decode the source image and place the face preset on it under a "head" parent, as ``new --keypoints face``
+    does (UserError when no face is found)."""
+    from studio.capture.face_preset import place_face_keypoints, with_head_parent
     from studio.core.presets import named_keypoints
     from studio.media.image_io import decode_image
 
-    return named_keypoints(place_face_keypoints(decode_image(source_png, "the source image")))
+    return with_head_parent(named_keypoints(place_face_keypoints(decode_image(source_png, "the source image"))))
 
 
 def add_keypoints_edit(project: Project, keypoints: list[Keypoint]) -> Macro:

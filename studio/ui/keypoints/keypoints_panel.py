@@ -1,7 +1,8 @@
-"""The Keypoints panel: every keypoint's name, colour and radius in a filterable table, edited in place.
+"""The Keypoints panel: every keypoint's name, colour, radius and parent in a filterable table, edited in place.
 
-Edits go through the session's undo stack (``ChangeKeypoint``, one step each); the selection is the
-session's, shared with the canvas, the timeline and the curve editor.
+Edits go through the session's undo stack (``ChangeKeypoint``, one step each; a parent through ``set_parent``,
+which keeps the child where it stands); the selection is the session's, shared with the canvas, the timeline
+and the curve editor. Dragging rows onto another row parents them to it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -21,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDoubleSpinBox,
     QHeaderView,
     QLineEdit,
@@ -32,10 +35,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.edits import ChangeKeypoint
+from studio.core.errors import UserError
+from studio.core.rig_edits import set_parent
 from studio.ui.session import Session
 
-NAME, COLOUR, RADIUS = range(3)
-HEADERS = ("Name", "Colour", "Radius")
+NAME, COLOUR, RADIUS, PARENT = range(4)
+HEADERS = ("Name", "Colour", "Radius", "Parent")
+NO_PARENT = "—"
+KEYPOINT_IDS_MIME = "application/x-marionette-keypoint-ids"
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -56,7 +63,7 @@ class KeypointsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.session.project.keypoints)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Name, colour and radius."""
+        """Name, colour, radius and parent."""
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -75,7 +82,13 @@ class KeypointsModel(QAbstractTableModel):
             return None
         keypoint = self.session.project.keypoints[index.row()]
         column = index.column()
+        if role == Qt.ItemDataRole.UserRole:
+            return keypoint.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if column == PARENT:
+                if role == Qt.ItemDataRole.EditRole:
+                    return keypoint.parent or ""
+                return self.session.project.keypoint(keypoint.parent).name if keypoint.parent else NO_PARENT
             if column == RADIUS:
                 return round(keypoint.radius, 1) if role == Qt.ItemDataRole.EditRole else f"{keypoint.radius:.1f}"
             return keypoint.name if column == NAME else keypoint.color
@@ -86,13 +99,55 @@ class KeypointsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        """Every cell is selectable and editable."""
-        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+        """Every cell is selectable and editable; rows drag onto rows (parenting)."""
+        flags = super().flags(index) | Qt.ItemFlag.ItemIsEditable
+        if index.isValid():
+            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        """Dropping a row links it (it is not moved)."""
+        return Qt.DropAction.LinkAction | Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        """Dragged rows carry keypoint ids."""
+        return [KEYPOINT_IDS_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        """The dragged rows' keypoint ids, one per line."""
+        ids = list(dict.fromkeys(self.keypoint_id(i.row()) for i in indexes if i.isValid()))
+        data = QMimeData()
+        data.setData(KEYPOINT_IDS_MIME, "\n".join(ids).encode())
+        return data
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: ModelIndex) -> bool:
+        """Rows dropped on a row are parented to its keypoint (one undo step); drops between rows do nothing."""
+        if not parent.isValid() or not data.hasFormat(KEYPOINT_IDS_MIME):
+            return False
+        ids = [i for i in bytes(data.data(KEYPOINT_IDS_MIME).data()).decode().split("\n") if i]
+        target = self.keypoint_id(parent.row())
+        return self.set_parent([i for i in ids if i != target], target)
+
+    def set_parent(self, ids: list[str], parent_id: str | None) -> bool:
+        """Parent keypoints (None: unparent them) through the undo stack; a loop is refused with a message."""
+        if not ids:
+            return False
+        try:
+            edit = set_parent(self.session.project, ids, parent_id, self.session.current_frame)
+        except (UserError, KeyError) as error:
+            self.message.emit(f"Not parented: {error}")
+            return False
+        self.session.push(edit)
+        self.session.finish_gesture()
+        return True
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Change a keypoint through the undo stack (a bad value is refused with a message)."""
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
+        if index.column() == PARENT:
+            return self.set_parent([self.keypoint_id(index.row())], str(value) or None)
         field = ("name", "color", "radius")[index.column()]
         if isinstance(value, str):
             value = value.strip()
@@ -142,6 +197,34 @@ class RadiusDelegate(QStyledItemDelegate):
         return editor
 
 
+class ParentDelegate(QStyledItemDelegate):
+    """Edits a parent with a list of the other keypoints (and none)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: ModelIndex) -> QWidget:
+        """A combo box: none, then every other keypoint by name (the item data is its id)."""
+        editor = QComboBox(parent)
+        editor.addItem(NO_PARENT, "")
+        own = index.data(Qt.ItemDataRole.UserRole)
+        for keypoint in self.session.project.keypoints:
+            if keypoint.id != own:
+                editor.addItem(keypoint.name, keypoint.id)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
+        """Start on the current parent."""
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: Any, index: ModelIndex) -> None:
+        """Write the chosen parent's id ("" for none)."""
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
 class KeypointsPanel(QWidget):
     """A filter box over the keypoints table; selecting rows selects the keypoints everywhere.
 
@@ -181,6 +264,13 @@ class KeypointsPanel(QWidget):
         table.setObjectName("keypointsTable")
         table.setModel(self.proxy)
         table.setItemDelegateForColumn(RADIUS, RadiusDelegate(self.session, table))
+        table.setItemDelegateForColumn(PARENT, ParentDelegate(self.session, table))
+        table.setDragEnabled(True)
+        table.setAcceptDrops(True)
+        table.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        table.setDefaultDropAction(Qt.DropAction.LinkAction)
+        table.setDragDropOverwriteMode(True)
+        table.setDropIndicatorShown(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -190,6 +280,7 @@ class KeypointsPanel(QWidget):
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COLOUR, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(RADIUS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PARENT, QHeaderView.ResizeMode.ResizeToContents)
         return table
 
     def _on_filter_changed(self, text: str) -> None:

@@ -133,7 +133,7 @@ class PreviewLink(QObject):
         project = self.session.project
         settings = project.render
         key = (id(project), project.source_png, settings.generator, settings.device, settings.options,
-               project.region_png)
+               project.region_png, project.stiff_areas)
         if key == self._configured:
             return
         self._configured = key
@@ -142,13 +142,13 @@ class PreviewLink(QObject):
         if not self.stalled:
             self.view.set_message("")
         self.worker.configure(project.source_png, settings.generator, settings.device, settings.options,
-                              preview_size(project.width, project.height), project.region_png)
+                              preview_size(project.width, project.height), project.region_png, project.stiff_areas)
 
     def _on_frame_changed(self, _frame: int) -> None:
         self.request()
 
     def _on_document_changed(self, what: str) -> None:
-        if what in ("settings", "region"):
+        if what in ("settings", "region", "rig"):
             self._configure()
         self.request()
 

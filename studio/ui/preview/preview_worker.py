@@ -43,8 +43,8 @@ class DeviceUnavailable(Exception):
 
 @dataclass(frozen=True)
 class PreviewSetup:
-    """What the renderer is built from: the project's source PNG, generator, device, options, size (W, H) and
-    region PNG (None for none)."""
+    """What the renderer is built from: the project's source PNG, generator, device, options, size (W, H),
+    region PNG (None for none) and stiff areas (studio.core.rig.StiffArea, source pixels)."""
 
     generation: int
     source_png: bytes
@@ -53,6 +53,7 @@ class PreviewSetup:
     options: dict[str, Any]
     size: tuple[int, int]
     region_png: bytes | None = None
+    stiff_areas: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,17 @@ class PreviewRequest:
 
 @dataclass(frozen=True)
 class PreviewResult:
-    """A rendered frame (HxWxC uint8) for request ``seq``, with the render time in milliseconds."""
+    """A rendered frame (HxWxC uint8) for request ``seq``, with the render time in milliseconds.
+
+    ``mesh`` (when the mesh overlay is wanted and the generator has a mesh): (vertices float64 [N, 2] deformed,
+    in source-image pixels; triangles int64 [T, 3]).
+    """
 
     seq: int
     frame: float
     image: np.ndarray
     render_ms: float
+    mesh: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class _WorkerThread(QThread):
@@ -114,6 +120,7 @@ class PreviewWorker(QObject):
         self._generation = 0
         self._seq = 0
         self._abandoned = threading.Event()
+        self.mesh_wanted = False
         self._thread = self._new_thread()
 
     def _new_thread(self) -> _WorkerThread:
@@ -152,12 +159,12 @@ class PreviewWorker(QObject):
         return self._generation
 
     def configure(self, source_png: bytes, generator: str, device: str, options: dict[str, Any],
-                  size: tuple[int, int], region_png: bytes | None = None) -> int:
+                  size: tuple[int, int], region_png: bytes | None = None, stiff_areas: tuple[Any, ...] = ()) -> int:
         """Post a new setup (replacing a pending one) and drop any pending request; return its generation."""
         with self._condition:
             self._generation += 1
             self._setup = PreviewSetup(self._generation, source_png, generator, device, dict(options), size,
-                                       region_png)
+                                       region_png, tuple(stiff_areas))
             self._request = None
             self._condition.notify()
             return self._generation
@@ -238,7 +245,8 @@ class PreviewWorker(QObject):
             return True
         if abandoned.is_set():
             return False
-        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed))
+        mesh = state.mesh(request) if self.mesh_wanted else None
+        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed, mesh))
         return True
 
     def _check_devices(self) -> None:
@@ -271,6 +279,7 @@ class _RenderState:
         self._setup: PreviewSetup | None = None
         self._source: np.ndarray | None = None
         self._region: np.ndarray | None = None
+        self._stiffness: np.ndarray | None = None
         self._generator: Any = None
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
@@ -291,6 +300,7 @@ class _RenderState:
             resolve_device,
         )
         from studio.engine.region import decode_region
+        from studio.engine.stiffness import stiffness_map
         from studio.media.image_io import decode_image
 
         problem = device_problem(setup.device)
@@ -303,9 +313,12 @@ class _RenderState:
             self._registry = self._registry_factory()
         previous = self._setup
         self._setup = setup
-        if previous is None or (previous.source_png, previous.region_png) != (setup.source_png, setup.region_png):
+        if previous is None or (previous.source_png, previous.region_png, previous.stiff_areas) != (
+                setup.source_png, setup.region_png, setup.stiff_areas):
             self._source = decode_image(setup.source_png, "the project's source image")
-            self._region = decode_region(setup.region_png, (self._source.shape[1], self._source.shape[0]))
+            size = (self._source.shape[1], self._source.shape[0])
+            self._region = decode_region(setup.region_png, size)
+            self._stiffness = stiffness_map(setup.stiff_areas, size)
             self._renderer = None
         if previous is None or (previous.generator, previous.device, previous.options) != (
                 setup.generator, setup.device, setup.options) or self._generator is None:
@@ -329,7 +342,7 @@ class _RenderState:
         if self._renderer is None:
             assert self._setup is not None and self._source is not None
             self._renderer = Renderer(self._generator, self._source, Pose.from_arrays(request.rest),
-                                      self._setup.size, self._region)
+                                      self._setup.size, self._region, self._stiffness)
             self._rest = request.rest
         elif not _same_pose(self._rest, request.rest):
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
@@ -338,6 +351,17 @@ class _RenderState:
         check_generated_frame(image, self._setup.size if self._setup else None,
                               self._setup.generator if self._setup else "?")
         return image
+
+    def mesh(self, request: PreviewRequest) -> tuple[np.ndarray, np.ndarray] | None:
+        """The deformed mesh for a request just rendered, in source pixels (None: the generator has no mesh)."""
+        from studio.engine.renderer import Pose
+
+        renderer = self._renderer
+        if renderer is None or not hasattr(renderer.generator, "deform") or "mesh" not in renderer.state.data:
+            return None
+        driving = renderer._to_motion(Pose.from_arrays(request.driving))
+        vertices = renderer.generator.deform(renderer.state, renderer.rest, driving)
+        return vertices / renderer.scale.astype(np.float64), renderer.state.data["mesh"].triangles
 
     def keep_previous(self, refused: PreviewSetup | None) -> None:
         """A setup was refused: keep the previous one for the same image, answering the refused one's requests."""
@@ -353,6 +377,7 @@ class _RenderState:
         self._setup = None
         self._source = None
         self._region = None
+        self._stiffness = None
         self._generator = None
         self._renderer = None
 
