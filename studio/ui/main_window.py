@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         keypoints_dock = self._dock("Keypoints", "keypoints", self.keypoints_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([timeline_dock], [self.curve_editor.sizeHint().height()], Qt.Orientation.Vertical)
-        self.resizeDocks([self.undo_dock], [280], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.undo_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.undo_dock, keypoints_dock], [180, 420], Qt.Orientation.Vertical)
         self.docks = [timeline_dock, curves_dock, self.undo_dock, keypoints_dock]
 
