@@ -17,10 +17,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from . import winograd
 from .modules.blocks import DownBlock2d, Hourglass, ResBlock2d, SameBlock2d, UpBlock2d
 from .modules.dense_motion import DenseMotionNetwork, sparse_motions
 from .modules.generator import OcclusionAwareGenerator, deform_input
 from .modules.grid import kp2gaussian, make_coordinate_grid
+from .winograd import Winograd3x3
 
 Keypoints = dict[str, torch.Tensor]
 
@@ -45,9 +47,17 @@ class _Conv:
             bias = bias * scale + shift
         self.weight, self.bias = weight.contiguous(), bias.contiguous()
         self.padding, self.groups = conv.padding, conv.groups
+        fast = winograd.fits(weight, conv.padding, conv.groups)
+        self.winograd = Winograd3x3(self.weight, self.bias) if fast else None
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
+    def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
+        """conv(x) + bias, then ``+ residual``, then ReLU when asked."""
+        if self.winograd is not None and self.winograd.applies(x):
+            return self.winograd(x, relu=relu, residual=residual)
+        out = F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
+        if residual is not None:
+            out = out.add_(residual)
+        return out.relu_() if relu else out
 
 
 def _interleave(phases: torch.Tensor) -> torch.Tensor:
@@ -145,7 +155,7 @@ class _UpBlock:
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if self.fast is not None and x.shape[2] * x.shape[3] >= SUBPIXEL_MIN_PIXELS:
             return self.fast(x)
-        return F.relu(self.conv(F.interpolate(x, scale_factor=2)))
+        return self.conv(F.interpolate(x, scale_factor=2), relu=True)
 
 
 class _DownBlock:
@@ -156,7 +166,7 @@ class _DownBlock:
         self.pool = isinstance(block, DownBlock2d)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(self.conv(x))
+        out = self.conv(x, relu=True)
         return F.avg_pool2d(out, kernel_size=(2, 2)) if self.pool else out
 
 
@@ -169,8 +179,8 @@ class _ResBlock:
         self.conv2 = _Conv(block.conv2)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(torch.addcmul(self.shift, x, self.scale))
-        return self.conv2(F.relu(self.conv1(out))) + x
+        out = torch.addcmul(self.shift, x, self.scale).relu_()
+        return self.conv2(self.conv1(out, relu=True), residual=x)
 
 
 class _Hourglass:
