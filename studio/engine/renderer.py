@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
 
 from studio.core.project import PoseArrays, Project
-from studio.engine.contract import Generator, GeneratorFactory, Motion, SourceState
+from studio.engine.contract import DraftGenerator, Generator, GeneratorFactory, Motion, SourceState
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,25 @@ class Renderer:
         twin.rest = self._to_motion(rest)
         return twin
 
-    def render(self, driving: Pose) -> np.ndarray:
-        """The frame for a driving pose (same keypoints as the rest pose): HxWxC uint8."""
-        return self.generator.render(self.state, self.rest, self._to_motion(driving))
+    @property
+    def drafts(self) -> bool:
+        """Whether ``render(..., draft=True)`` gives a quicker draft (else it gives the full frame)."""
+        return self.generator.capabilities.draft
 
-    def render_frame(self, project: Project, frame: float) -> np.ndarray:
+    def render(self, driving: Pose, draft: bool = False) -> np.ndarray:
+        """The frame for a driving pose (same keypoints as the rest pose): HxWxC uint8.
+
+        ``draft`` asks for the generator's quick draft (see ``DraftGenerator``); generators without one
+        render the full frame.
+        """
+        motion = self._to_motion(driving)
+        if draft and self.drafts:
+            return cast(DraftGenerator, self.generator).render_draft(self.state, self.rest, motion)
+        return self.generator.render(self.state, self.rest, motion)
+
+    def render_frame(self, project: Project, frame: float, draft: bool = False) -> np.ndarray:
         """The frame for project time ``frame`` (fractional frames are allowed, for motion blur)."""
-        return self.render(Pose.from_arrays(project.sample([frame])))
+        return self.render(Pose.from_arrays(project.sample([frame])), draft)
 
 
 def source_scale(project: Project, image: np.ndarray) -> np.ndarray:

@@ -251,9 +251,12 @@ class FastFomm:
         return SourceCache(image=image, features=features, small=small, identity=identity)
 
     def _source_gaussians(self, cache: SourceCache, kp_source: Keypoints) -> torch.Tensor:
-        """Heat maps of the source keypoints, reused while the keypoints stay the same."""
+        """Heat maps of the source keypoints, reused while the keypoints stay the same.
+
+        Only on the CPU: on a GPU comparing the keypoints would wait for the device, and the maps are cheap.
+        """
         old = cache.kp_source
-        same = old is not None and old.keys() == kp_source.keys() and all(
+        same = cache.small.device.type == "cpu" and old is not None and old.keys() == kp_source.keys() and all(
             torch.equal(old[k], kp_source[k]) for k in kp_source)
         if not same or cache.source_gaussians is None:
             h, w = cache.small.shape[2:]
