@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.profiler import record_function
 
 from . import winograd
 from .modules.blocks import DownBlock2d, Hourglass, ResBlock2d, SameBlock2d, UpBlock2d
@@ -36,6 +37,12 @@ def _bn_scale_shift(norm: nn.BatchNorm2d) -> tuple[torch.Tensor, torch.Tensor]:
     return scale, norm.bias - norm.running_mean * scale
 
 
+# oneDNN's direct kernels are slow on very deep convs of tiny maps (the dense motion hourglass's 2048-channel
+# 8x8 level: 2.2x slower than the matrix product of its weights and the unfolded input, measured).
+MATRIX_MIN_DEPTH = 8192
+MATRIX_MAX_PIXELS = 64
+
+
 class _Conv:
     """A convolution with any following batch norm folded in: y = conv(x, weight) + bias."""
 
@@ -49,12 +56,26 @@ class _Conv:
         self.padding, self.groups = conv.padding, conv.groups
         fast = winograd.fits(weight, conv.padding, conv.groups)
         self.winograd = Winograd3x3(self.weight, self.bias) if fast else None
+        self.kernel_size = conv.kernel_size
+        deep = conv.groups == 1 and self.weight[0].numel() >= MATRIX_MIN_DEPTH
+        self.matrix = self.weight.view(self.weight.shape[0], -1) if deep else None
+
+    def _as_matrix_product(self, x: torch.Tensor) -> torch.Tensor:
+        """The conv as one matrix product of the weights and the unfolded input (one image)."""
+        columns = F.unfold(x, self.kernel_size, padding=self.padding)[0]
+        h = x.shape[2] + 2 * self.padding[0] - self.kernel_size[0] + 1
+        w = x.shape[3] + 2 * self.padding[1] - self.kernel_size[1] + 1
+        return torch.addmm(self.bias.view(-1, 1), self.matrix, columns).view(1, -1, h, w)
 
     def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
         """conv(x) + bias, then ``+ residual``, then ReLU when asked."""
         if self.winograd is not None and self.winograd.applies(x):
             return self.winograd(x, relu=relu, residual=residual)
-        out = F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
+        if (self.matrix is not None and x.shape[0] == 1 and x.shape[2] * x.shape[3] <= MATRIX_MAX_PIXELS
+                and x.device.type == "cpu" and x.dtype == self.matrix.dtype):
+            out = self._as_matrix_product(x)
+        else:
+            out = F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
         if residual is not None:
             out = out.add_(residual)
         return out.relu_() if relu else out
@@ -288,15 +309,20 @@ class FastFomm:
     def render(self, cache: SourceCache, kp_driving: Keypoints, kp_source: Keypoints
                ) -> tuple[torch.Tensor, torch.Tensor]:
         """The predicted frame, 1 x C x H x W in [0, 1], as the generator's forward would give it, and the
-        dense flow (1 x h x w x 2) it was warped with."""
-        deformation, occlusion = self.dense_motion(cache, kp_driving, kp_source)
-        out = deform_input(cache.features, deformation)
-        if occlusion is not None:
-            if occlusion.shape[2:] != out.shape[2:]:
-                occlusion = F.interpolate(occlusion, size=out.shape[2:], mode="bilinear", align_corners=False)
-            out = out * occlusion
-        for block in self.bottleneck:
-            out = block(out)
-        for block in self.up:
-            out = block(out)
-        return torch.sigmoid(self.final(out)), deformation
+        dense flow (1 x h x w x 2) it was warped with. The stages are labelled for torch.profiler
+        (benchmarks/fomm.py --profile)."""
+        with record_function("fomm.dense_motion"):
+            deformation, occlusion = self.dense_motion(cache, kp_driving, kp_source)
+        with record_function("fomm.warp_features"):
+            out = deform_input(cache.features, deformation)
+            if occlusion is not None:
+                if occlusion.shape[2:] != out.shape[2:]:
+                    occlusion = F.interpolate(occlusion, size=out.shape[2:], mode="bilinear", align_corners=False)
+                out = out * occlusion
+        with record_function("fomm.bottleneck"):
+            for block in self.bottleneck:
+                out = block(out)
+        with record_function("fomm.up_and_final"):
+            for block in self.up:
+                out = block(out)
+            return torch.sigmoid(self.final(out)), deformation

@@ -1,4 +1,5 @@
-"""The Winograd F(4x4, 3x3) convolution equals the direct one, and the cached render using it stays exact."""
+"""The fast forms of the convolutions (Winograd F(4x4, 3x3), matrix products) equal the direct ones, and the
+cached render using them stays exact."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import torch.nn.functional as F
 
 from studio.engine.contract import Motion
 from studio.engine.fomm import winograd
+from studio.engine.fomm.inference import _Conv
 from studio.engine.fomm.runtime import FommRuntime
 from studio.engine.fomm.winograd import Winograd3x3
 
@@ -64,3 +66,22 @@ def test_cached_render_through_winograd_matches_the_full_forward(tiny_files: tup
     full = runtime.reference_render(source, kp_source, kp_driving).astype(int)
     assert np.abs(fast - full).max() <= 1
     assert fast.std() > 5
+
+
+def test_deep_convolutions_of_tiny_maps_run_as_one_matrix_product(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(1)
+    conv = torch.nn.Conv2d(1024, 64, 3, padding=1)
+    norm = torch.nn.BatchNorm2d(64).eval()
+    norm.running_mean.uniform_(-1, 1)
+    fast = _Conv(conv, norm)
+    products = []
+    addmm = torch.addmm
+    monkeypatch.setattr(torch, "addmm", lambda *a: products.append(1) or addmm(*a))
+    x, residual = torch.randn(1, 1024, 8, 8), torch.randn(1, 64, 8, 8)
+    with torch.inference_mode():
+        expected = norm(conv(x))
+        assert (fast(x) - expected).abs().max() < 1e-4
+        assert (fast(x, relu=True, residual=residual) - (expected + residual).relu()).abs().max() < 1e-4
+        assert len(products) == 2
+        fast(torch.randn(1, 1024, 16, 16))  # a larger map: the direct convolution
+    assert len(products) == 2
