@@ -109,7 +109,7 @@ class _SubpixelUp:
         o = self.out_channels
         out = F.conv2d(F.pad(x, (1, 1, 1, 1)), self.weight, self.bias)
         crops = [out[:, (2 * a + c) * o:(2 * a + c + 1) * o, a:a + h, c:c + w] for a in (0, 1) for c in (0, 1)]
-        return F.relu(torch.cat(crops, dim=1))
+        return torch.cat(crops, dim=1).relu_()
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return _interleave(self.phases(x))
