@@ -107,7 +107,7 @@ class _SubpixelUp:
         """The block's output as its four phase maps: B x 4*Cout x H x W (phase (a, b) is block 2a+b)."""
         h, w = x.shape[2:]
         o = self.out_channels
-        out = F.conv2d(F.pad(x, (1, 1, 1, 1)), self.weight, self.bias)
+        out = F.conv2d(x, self.weight, self.bias, padding=1)  # (H+1) x (W+1): every phase's taps
         crops = [out[:, (2 * a + c) * o:(2 * a + c + 1) * o, a:a + h, c:c + w] for a in (0, 1) for c in (0, 1)]
         return torch.cat(crops, dim=1).relu_()
 
