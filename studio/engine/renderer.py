@@ -62,7 +62,7 @@ class Renderer:
     @property
     def drafts(self) -> bool:
         """Whether ``render(..., draft=True)`` gives a quicker draft (else it gives the full frame)."""
-        return self.generator.capabilities.draft
+        return bool(getattr(self.generator.capabilities, "draft", False))
 
     def render(self, driving: Pose, draft: bool = False) -> np.ndarray:
         """The frame for a driving pose (same keypoints as the rest pose): HxWxC uint8.

@@ -15,7 +15,6 @@ from studio.core.errors import UserError
 from studio.engine.contract import Capabilities, Motion, SourceState
 from studio.engine.warp import WarpGenerator
 
-from .inference import SourceCache
 from .paste_back import Box, detect_face_box, feather_mask, paste, square_box
 from .runtime import FommRuntime, as_rgb, resize
 
@@ -80,7 +79,7 @@ class FommGenerator:
             keypoint_count=self.runtime.config.common.num_kp, native_size=(width, height), alpha=True,
             needs_weights=True, draft=True,
         )
-        self.warp = WarpGenerator(self.runtime.device.type)
+        self.warp = WarpGenerator(str(self.runtime.device))
 
     @property
     def device(self) -> str:
@@ -123,7 +122,12 @@ class FommGenerator:
 
     def render(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """The source moved from kp_source to kp_driving, at the source's size and channel count."""
-        return self._render(state, state.data["cache"], kp_source, kp_driving)
+        box = state.data["box"]
+        frame = self.runtime.render(state.data["cache"], to_model(kp_source, box), to_model(kp_driving, box),
+                                    alpha=state.data["alpha"])
+        if state.data["source"] is None:
+            return resize(frame, (state.height, state.width))
+        return paste(state.data["source"], frame, box, state.data["mask"])
 
     def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """A quick draft of ``render``'s frame: the model's own frame at the rest pose, moved by the local-affine
@@ -138,12 +142,3 @@ class FommGenerator:
             rest = (key, self.warp.prepare(self.render(state, kp_source, kp_source)))
             state.data["draft"] = rest
         return self.warp.render(rest[1], kp_source, kp_driving)
-
-    def _render(self, state: SourceState, cache: SourceCache, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
-        """Render with the source's cache, then resize or paste back to the source's size."""
-        box = state.data["box"]
-        frame = self.runtime.render(cache, to_model(kp_source, box), to_model(kp_driving, box),
-                                    alpha=state.data["alpha"])
-        if state.data["source"] is None:
-            return resize(frame, (state.height, state.width))
-        return paste(state.data["source"], frame, box, state.data["mask"])

@@ -11,6 +11,7 @@ import torch
 
 from studio.core.errors import UserError
 from studio.engine.contract import Motion
+from studio.engine.fomm.generator import FommGenerator
 from studio.engine.fomm.precision import Precision, choose, computing, detecting, to_device
 from studio.engine.fomm.runtime import FommRuntime
 
@@ -80,3 +81,11 @@ def test_half_precision_frames_are_close_to_float32_and_keypoints_equal(tiny_fil
     # measured: mean 0.8, max 10-15 of 255 (PSNR about 44 dB) with bfloat16's 8-bit mantissa
     assert np.abs(ours - reference).mean() < 2 and np.abs(ours - reference).max() < 40
     assert not np.array_equal(ours, reference)
+
+
+def test_the_generator_takes_a_precision_option(tiny_files: tuple[Path, Path]) -> None:
+    config, checkpoint = tiny_files
+    gen = FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint), precision="half")
+    assert gen.runtime.policy.compute == torch.bfloat16
+    with pytest.raises(UserError, match="unknown precision 'double'"):
+        FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint), precision="double")
