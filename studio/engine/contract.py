@@ -30,6 +30,7 @@ class Capabilities:
     needs_weights: bool = False
     region: bool = False
     stiffness: bool = False
+    draft: bool = False  # offers render_draft: a quicker, rougher frame of the same pose (previews while dragging)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,19 @@ class Generator(Protocol):
 
     def detect_keypoints(self, state: SourceState) -> Motion | None:
         """Keypoints the generator finds on the source itself, or None if it cannot."""
+        ...
+
+
+@runtime_checkable
+class DraftGenerator(Generator, Protocol):
+    """A generator with ``capabilities.draft``: it can also render a quick draft of a pose.
+
+    A draft has the shape and channels of ``render``'s frame and looks like it, only rougher; previews show
+    it while a drag or a scrub is in progress and ask for the full frame when the gesture ends.
+    """
+
+    def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        """Like ``render``, faster and rougher."""
         ...
 
 

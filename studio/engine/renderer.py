@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
 
 from studio.core.project import PoseArrays, Project
-from studio.engine.contract import Generator, GeneratorFactory, Motion, SourceState
+from studio.engine.contract import DraftGenerator, Generator, GeneratorFactory, Motion, SourceState
 from studio.engine.region import decode_region, fit_region
 from studio.engine.stiffness import fit_stiffness, stiffness_map
 
@@ -53,9 +54,10 @@ class Renderer:
         region = fit_region(region, (self.width, self.height))
         stiffness = fit_stiffness(stiffness, (self.width, self.height))
         self.state: SourceState = prepare_source(generator, np.ascontiguousarray(source), region, stiffness)
-        self.rest = self._to_motion(rest)
+        self.rest = self.to_motion(rest)
 
-    def _to_motion(self, pose: Pose) -> Motion:
+    def to_motion(self, pose: Pose) -> Motion:
+        """A document pose in the generator's working size (positions and radii scaled with the source)."""
         radius_scale = float(np.sqrt(self.scale[0] * self.scale[1]))
         return Motion(np.asarray(pose.positions, np.float32) * self.scale,
                       np.asarray(pose.jacobians, np.float32),
@@ -64,16 +66,28 @@ class Renderer:
     def with_rest(self, rest: Pose) -> Renderer:
         """The same prepared source with another rest pose: moving a keypoint's rest never re-prepares."""
         twin = copy.copy(self)
-        twin.rest = self._to_motion(rest)
+        twin.rest = self.to_motion(rest)
         return twin
 
-    def render(self, driving: Pose) -> np.ndarray:
-        """The frame for a driving pose (same keypoints as the rest pose): HxWxC uint8."""
-        return self.generator.render(self.state, self.rest, self._to_motion(driving))
+    @property
+    def drafts(self) -> bool:
+        """Whether ``render(..., draft=True)`` gives a quicker draft (else it gives the full frame)."""
+        return bool(getattr(self.generator.capabilities, "draft", False))
 
-    def render_frame(self, project: Project, frame: float) -> np.ndarray:
+    def render(self, driving: Pose, draft: bool = False) -> np.ndarray:
+        """The frame for a driving pose (same keypoints as the rest pose): HxWxC uint8.
+
+        ``draft`` asks for the generator's quick draft (see ``DraftGenerator``); generators without one
+        render the full frame.
+        """
+        motion = self.to_motion(driving)
+        if draft and self.drafts:
+            return cast(DraftGenerator, self.generator).render_draft(self.state, self.rest, motion)
+        return self.generator.render(self.state, self.rest, motion)
+
+    def render_frame(self, project: Project, frame: float, draft: bool = False) -> np.ndarray:
         """The frame for project time ``frame`` (fractional frames are allowed, for motion blur)."""
-        return self.render(Pose.from_arrays(project.sample([frame])))
+        return self.render(Pose.from_arrays(project.sample([frame])), draft)
 
 
 def prepare_source(generator: Generator, source: np.ndarray, region: np.ndarray | None,

@@ -59,6 +59,10 @@ class GuardedGenerator:
         """The wrapped generator's render, guarded."""
         return self._call("rendering", self.inner.render, state, kp_source, kp_driving)
 
+    def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        """The wrapped generator's draft render (only called when its capabilities offer drafts), guarded."""
+        return self._call("rendering a draft", self.inner.render_draft, state, kp_source, kp_driving)
+
     def detect_keypoints(self, state: SourceState) -> Motion | None:
         """The wrapped generator's keypoint detection, guarded."""
         return self._call("detecting keypoints", self.inner.detect_keypoints, state)

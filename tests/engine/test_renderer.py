@@ -51,3 +51,23 @@ def test_with_rest_keeps_the_prepared_source():
     np.testing.assert_allclose(generator.seen[-1][0].positions, [[20, 15]])
     renderer.render(_pose(11, 10))
     np.testing.assert_allclose(generator.seen[-1][0].positions, [[10, 10]])
+
+
+class DraftingGenerator(CountingGenerator):
+    """A generator that offers drafts: its draft frames are all 7, its full frames 0."""
+
+    capabilities = Capabilities("drafts", "Drafting", draft=True)
+
+    def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        self.seen.append((kp_source, kp_driving))
+        return np.full((state.height, state.width, state.channels), 7, np.uint8)
+
+
+def test_draft_renders_go_to_generators_that_offer_them():
+    drafting = Renderer(DraftingGenerator(), np.zeros((20, 30, 3), np.uint8), _pose(5, 5))
+    assert drafting.drafts
+    assert (drafting.render(_pose(6, 5), draft=True) == 7).all()
+    assert (drafting.render(_pose(6, 5)) == 0).all()
+    plain = Renderer(CountingGenerator(), np.zeros((20, 30, 3), np.uint8), _pose(5, 5))
+    assert not plain.drafts
+    assert (plain.render(_pose(6, 5), draft=True) == 0).all()  # no draft: the full frame

@@ -13,6 +13,7 @@ import numpy as np
 
 from studio.core.errors import UserError
 from studio.engine.contract import Capabilities, Motion, SourceState
+from studio.engine.warp import WarpGenerator
 
 from .paste_back import Box, detect_face_box, feather_mask, paste, square_box
 from .runtime import FommRuntime, as_rgb, resize
@@ -22,6 +23,7 @@ OPTIONS = {
     "paste_back": "crop around the face of a source larger than the model frame and blend back (default on)",
     "margin": "face crop margin, a fraction of the face size on each side (default 0.4)",
     "feather": "width of the blend at the crop edges as a fraction of the crop side (default 0.08)",
+    "precision": "auto (half precision on CUDA, full elsewhere), full or half (bfloat16 on the CPU)",
 }
 
 
@@ -70,13 +72,14 @@ class FommGenerator:
         self.paste_back = bool(options.get("paste_back", True))
         self.margin = _fraction(options, "margin", 0.4, 2.0)
         self.feather = _fraction(options, "feather", 0.08, 0.5)
-        self.runtime = FommRuntime(config, checkpoint, device)
+        self.runtime = FommRuntime(config, checkpoint, device, str(options.get("precision", "auto")))
         height, width = self.runtime.frame_size
         self.capabilities = Capabilities(
             name="fomm", title="First-order motion model", detects_keypoints=True,
             keypoint_count=self.runtime.config.common.num_kp, native_size=(width, height), alpha=True,
-            needs_weights=True,
+            needs_weights=True, draft=True,
         )
+        self.warp = WarpGenerator(str(self.runtime.device))
 
     @property
     def device(self) -> str:
@@ -125,3 +128,17 @@ class FommGenerator:
         if state.data["source"] is None:
             return resize(frame, (state.height, state.width))
         return paste(state.data["source"], frame, box, state.data["mask"])
+
+    def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        """A quick draft of ``render``'s frame: the model's own frame at the rest pose, moved by the local-affine
+        warp of the keypoints (the warp generator); the networks do not run while the rest pose stays.
+
+        The rest frame is rendered in full on the first draft after the rest pose changes. docs/fomm.md
+        compares this with running the networks at half size (slower and further from the full frame).
+        """
+        key = (kp_source.positions.tobytes(), kp_source.jacobians.tobytes())
+        rest = state.data.get("draft")
+        if rest is None or rest[0] != key:
+            rest = (key, self.warp.prepare(self.render(state, kp_source, kp_source)))
+            state.data["draft"] = rest
+        return self.warp.render(rest[1], kp_source, kp_driving)

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.profiler import record_function
 
+from . import winograd
 from .modules.blocks import DownBlock2d, Hourglass, ResBlock2d, SameBlock2d, UpBlock2d
 from .modules.dense_motion import DenseMotionNetwork, sparse_motions
 from .modules.generator import OcclusionAwareGenerator, deform_input
 from .modules.grid import kp2gaussian, make_coordinate_grid
+from .winograd import Winograd3x3
 
 Keypoints = dict[str, torch.Tensor]
 
@@ -34,6 +37,12 @@ def _bn_scale_shift(norm: nn.BatchNorm2d) -> tuple[torch.Tensor, torch.Tensor]:
     return scale, norm.bias - norm.running_mean * scale
 
 
+# oneDNN's direct kernels are slow on very deep convs of tiny maps (the dense motion hourglass's 2048-channel
+# 8x8 level: 2.2x slower than the matrix product of its weights and the unfolded input, measured).
+MATRIX_MIN_DEPTH = 8192
+MATRIX_MAX_PIXELS = 64
+
+
 class _Conv:
     """A convolution with any following batch norm folded in: y = conv(x, weight) + bias."""
 
@@ -45,9 +54,31 @@ class _Conv:
             bias = bias * scale + shift
         self.weight, self.bias = weight.contiguous(), bias.contiguous()
         self.padding, self.groups = conv.padding, conv.groups
+        fast = winograd.fits(weight, conv.padding, conv.groups)
+        self.winograd = Winograd3x3(self.weight, self.bias) if fast else None
+        self.kernel_size = conv.kernel_size
+        deep = conv.groups == 1 and self.weight[0].numel() >= MATRIX_MIN_DEPTH
+        self.matrix = self.weight.view(self.weight.shape[0], -1) if deep else None
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
+    def _as_matrix_product(self, x: torch.Tensor) -> torch.Tensor:
+        """The conv as one matrix product of the weights and the unfolded input (one image)."""
+        columns = F.unfold(x, self.kernel_size, padding=self.padding)[0]
+        h = x.shape[2] + 2 * self.padding[0] - self.kernel_size[0] + 1
+        w = x.shape[3] + 2 * self.padding[1] - self.kernel_size[1] + 1
+        return torch.addmm(self.bias.view(-1, 1), self.matrix, columns).view(1, -1, h, w)
+
+    def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
+        """conv(x) + bias, then ``+ residual``, then ReLU when asked."""
+        if self.winograd is not None and self.winograd.applies(x):
+            return self.winograd(x, relu=relu, residual=residual)
+        if (self.matrix is not None and x.shape[0] == 1 and x.shape[2] * x.shape[3] <= MATRIX_MAX_PIXELS
+                and x.device.type == "cpu" and x.dtype == self.matrix.dtype):
+            out = self._as_matrix_product(x)
+        else:
+            out = F.conv2d(x, self.weight, self.bias, padding=self.padding, groups=self.groups)
+        if residual is not None:
+            out = out.add_(residual)
+        return out.relu_() if relu else out
 
 
 def _interleave(phases: torch.Tensor) -> torch.Tensor:
@@ -76,9 +107,9 @@ class _SubpixelUp:
         """The block's output as its four phase maps: B x 4*Cout x H x W (phase (a, b) is block 2a+b)."""
         h, w = x.shape[2:]
         o = self.out_channels
-        out = F.conv2d(F.pad(x, (1, 1, 1, 1)), self.weight, self.bias)
+        out = F.conv2d(x, self.weight, self.bias, padding=1)  # (H+1) x (W+1): every phase's taps
         crops = [out[:, (2 * a + c) * o:(2 * a + c + 1) * o, a:a + h, c:c + w] for a in (0, 1) for c in (0, 1)]
-        return F.relu(torch.cat(crops, dim=1))
+        return torch.cat(crops, dim=1).relu_()
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         return _interleave(self.phases(x))
@@ -145,7 +176,7 @@ class _UpBlock:
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if self.fast is not None and x.shape[2] * x.shape[3] >= SUBPIXEL_MIN_PIXELS:
             return self.fast(x)
-        return F.relu(self.conv(F.interpolate(x, scale_factor=2)))
+        return self.conv(F.interpolate(x, scale_factor=2), relu=True)
 
 
 class _DownBlock:
@@ -156,7 +187,7 @@ class _DownBlock:
         self.pool = isinstance(block, DownBlock2d)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(self.conv(x))
+        out = self.conv(x, relu=True)
         return F.avg_pool2d(out, kernel_size=(2, 2)) if self.pool else out
 
 
@@ -169,8 +200,8 @@ class _ResBlock:
         self.conv2 = _Conv(block.conv2)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        out = F.relu(torch.addcmul(self.shift, x, self.scale))
-        return self.conv2(F.relu(self.conv1(out))) + x
+        out = torch.addcmul(self.shift, x, self.scale).relu_()
+        return self.conv2(self.conv1(out, relu=True), residual=x)
 
 
 class _Hourglass:
@@ -241,9 +272,12 @@ class FastFomm:
         return SourceCache(image=image, features=features, small=small, identity=identity)
 
     def _source_gaussians(self, cache: SourceCache, kp_source: Keypoints) -> torch.Tensor:
-        """Heat maps of the source keypoints, reused while the keypoints stay the same."""
+        """Heat maps of the source keypoints, reused while the keypoints stay the same.
+
+        Only on the CPU: on a GPU comparing the keypoints would wait for the device, and the maps are cheap.
+        """
         old = cache.kp_source
-        same = old is not None and old.keys() == kp_source.keys() and all(
+        same = cache.small.device.type == "cpu" and old is not None and old.keys() == kp_source.keys() and all(
             torch.equal(old[k], kp_source[k]) for k in kp_source)
         if not same or cache.source_gaussians is None:
             h, w = cache.small.shape[2:]
@@ -275,15 +309,20 @@ class FastFomm:
     def render(self, cache: SourceCache, kp_driving: Keypoints, kp_source: Keypoints
                ) -> tuple[torch.Tensor, torch.Tensor]:
         """The predicted frame, 1 x C x H x W in [0, 1], as the generator's forward would give it, and the
-        dense flow (1 x h x w x 2) it was warped with."""
-        deformation, occlusion = self.dense_motion(cache, kp_driving, kp_source)
-        out = deform_input(cache.features, deformation)
-        if occlusion is not None:
-            if occlusion.shape[2:] != out.shape[2:]:
-                occlusion = F.interpolate(occlusion, size=out.shape[2:], mode="bilinear", align_corners=False)
-            out = out * occlusion
-        for block in self.bottleneck:
-            out = block(out)
-        for block in self.up:
-            out = block(out)
-        return torch.sigmoid(self.final(out)), deformation
+        dense flow (1 x h x w x 2) it was warped with. The stages are labelled for torch.profiler
+        (benchmarks/fomm.py --profile)."""
+        with record_function("fomm.dense_motion"):
+            deformation, occlusion = self.dense_motion(cache, kp_driving, kp_source)
+        with record_function("fomm.warp_features"):
+            out = deform_input(cache.features, deformation)
+            if occlusion is not None:
+                if occlusion.shape[2:] != out.shape[2:]:
+                    occlusion = F.interpolate(occlusion, size=out.shape[2:], mode="bilinear", align_corners=False)
+                out = out * occlusion
+        with record_function("fomm.bottleneck"):
+            for block in self.bottleneck:
+                out = block(out)
+        with record_function("fomm.up_and_final"):
+            for block in self.up:
+                out = block(out)
+            return torch.sigmoid(self.final(out)), deformation

@@ -16,7 +16,7 @@ from .checkpoint import load_models
 from .config import FommConfig, load_config
 from .inference import FastFomm, SourceCache
 from .modules.generator import deform_input
-from .precision import precision
+from .precision import Precision, choose, computing, detecting, to_device, to_host
 
 
 def resize(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -42,10 +42,12 @@ class FommRuntime:
     """The generator and keypoint detector of one config + checkpoint, ready to run.
 
     Keypoints here are model coordinates: Motion positions x-first in [-1, 1] (grid_sample's frame,
-    -1 and 1 at the outer image edges), jacobians as the network outputs them.
+    -1 and 1 at the outer image edges), jacobians as the network outputs them. ``precision`` is "auto",
+    "full" or "half" (see ``precision.choose``).
     """
 
-    def __init__(self, config: str | Path | FommConfig, checkpoint: str | Path, device: str = "auto"):
+    def __init__(self, config: str | Path | FommConfig, checkpoint: str | Path, device: str = "auto",
+                 precision: str = "auto"):
         self.config = config if isinstance(config, FommConfig) else load_config(config)
         if self.config.common.num_channels != 3:
             raise UserError(f"only RGB models are supported; this config has num_channels "
@@ -55,6 +57,7 @@ class FommRuntime:
             raise UserError("this config has no dense_motion_params, so the model cannot animate anything")
         self.kp_variance = dense.kp_variance
         self.device = resolve_device(device)
+        self.policy: Precision = choose(self.device, precision)
         generator, kp_detector = load_models(self.config, checkpoint)
         self.generator = generator.to(self.device)
         self.kp_detector = kp_detector.to(self.device)
@@ -69,14 +72,14 @@ class FommRuntime:
     def to_tensor(self, image: np.ndarray) -> torch.Tensor:
         """RGB uint8 image (any size) -> 1 x 3 x H x W float32 in [0, 1] at the model's frame size."""
         frame = resize(as_rgb(image), self.frame_size)
-        return torch.from_numpy(frame).to(self.device).permute(2, 0, 1).unsqueeze(0).float().div_(255)
+        return to_device(frame, self.policy).permute(2, 0, 1).unsqueeze(0).float().div_(255)
 
     def detect(self, image: np.ndarray) -> Motion:
         """Keypoints of an RGB image (resized to the frame size first), in model coordinates.
 
         Always float32: half precision would move keypoints by a fraction of a pixel, and the detector is cheap.
         """
-        with torch.inference_mode():
+        with detecting(self.policy):
             kp = self.kp_detector(self.to_tensor(image))
         return self._motion(kp)
 
@@ -94,33 +97,34 @@ class FommRuntime:
         count = self.config.common.num_kp
         if motion.positions.shape != (count, 2) or motion.jacobians.shape != (count, 2, 2):
             raise UserError(f"this model needs exactly {count} keypoints, got {motion.positions.shape[0]}")
-        kp = {"value": torch.as_tensor(motion.positions, dtype=torch.float32, device=self.device)[None]}
+        kp = {"value": to_device(motion.positions.astype(np.float32)[None], self.policy)}
         if self.config.common.estimate_jacobian:
-            kp["jacobian"] = torch.as_tensor(motion.jacobians, dtype=torch.float32, device=self.device)[None]
+            kp["jacobian"] = to_device(motion.jacobians.astype(np.float32)[None], self.policy)
         return kp
 
     def encode(self, image: np.ndarray) -> SourceCache:
         """The per-source cache of an RGB image (resized to the frame size)."""
-        with precision(self.device):
+        with computing(self.policy):
             return self.fast.encode(self.to_tensor(image))
 
     def render(self, cache: SourceCache, kp_source: Motion, kp_driving: Motion,
                alpha: np.ndarray | None = None) -> np.ndarray:
         """One frame at the model's frame size, H x W x 3 uint8 (x 4 when an alpha plane is given to warp)."""
-        with precision(self.device):
+        size = self.frame_size
+        with computing(self.policy):
             prediction, deformation = self.fast.render(cache, self._keypoints(kp_driving),
                                                        self._keypoints(kp_source))
             planes = [prediction.float()]
             if alpha is not None:
-                plane = torch.from_numpy(resize(alpha[:, :, None], self.frame_size)).to(self.device)
-                plane = plane.view(1, 1, *self.frame_size).float().div_(255)
+                plane = to_device(resize(alpha[:, :, None], size), self.policy)
+                plane = plane.view(1, 1, *size).float().div_(255)
                 planes.append(deform_input(plane, deformation.float()))
             frame = torch.cat(planes, dim=1)[0].permute(1, 2, 0).mul(255).round_().clamp_(0, 255)
-            return frame.to(torch.uint8).cpu().numpy()
+            return to_host(frame.to(torch.uint8))
 
     def reference_render(self, image: np.ndarray, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """One frame the straightforward way: the released generator's full forward (for checks and timing)."""
-        with precision(self.device):
+        with computing(self.policy):
             out = self.generator(self.to_tensor(image), kp_driving=self._keypoints(kp_driving),
                                  kp_source=self._keypoints(kp_source))["prediction"]
-            return out[0].float().permute(1, 2, 0).mul(255).round_().clamp_(0, 255).to(torch.uint8).cpu().numpy()
+            return to_host(out[0].float().permute(1, 2, 0).mul(255).round_().clamp_(0, 255).to(torch.uint8))

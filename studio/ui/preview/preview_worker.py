@@ -359,7 +359,7 @@ class _RenderState:
         renderer = self._renderer
         if renderer is None or not hasattr(renderer.generator, "deform") or "mesh" not in renderer.state.data:
             return None
-        driving = renderer._to_motion(Pose.from_arrays(request.driving))
+        driving = renderer.to_motion(Pose.from_arrays(request.driving))
         vertices = renderer.generator.deform(renderer.state, renderer.rest, driving)
         return vertices / renderer.scale.astype(np.float64), renderer.state.data["mesh"].triangles
 

@@ -15,12 +15,13 @@ def sparse_motions(identity: torch.Tensor, kp_driving: dict[str, torch.Tensor],
     """Per-keypoint backward flows T_{S<-D}(z) = s_k + J_s J_d^-1 (z - d_k) (paper eq. 4), background first.
 
     identity: h x w x 2 grid; kp values B x K x 2, jacobians B x K x 2 x 2; returns B x (K+1) x h x w x 2.
+    (``inv_ex`` is ``inverse`` without the singularity check, which would make a GPU wait.)
     """
     b, k = kp_source["value"].shape[:2]
     h, w = identity.shape[:2]
     offsets = identity.view(1, 1, h, w, 2) - kp_driving["value"].view(b, k, 1, 1, 2)
     if "jacobian" in kp_driving:
-        jacobian = torch.matmul(kp_source["jacobian"], torch.inverse(kp_driving["jacobian"]))
+        jacobian = torch.matmul(kp_source["jacobian"], torch.linalg.inv_ex(kp_driving["jacobian"])[0])
         offsets = torch.einsum("bkij,bkhwj->bkhwi", jacobian, offsets)
     motions = offsets + kp_source["value"].view(b, k, 1, 1, 2)
     return torch.cat([identity.view(1, 1, h, w, 2).expand(b, 1, h, w, 2), motions], dim=1)

@@ -1,0 +1,87 @@
+"""The fast forms of the convolutions (Winograd F(4x4, 3x3), matrix products) equal the direct ones, and the
+cached render using them stays exact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from studio.engine.contract import Motion
+from studio.engine.fomm import winograd
+from studio.engine.fomm.inference import _Conv
+from studio.engine.fomm.runtime import FommRuntime
+from studio.engine.fomm.winograd import Winograd3x3
+
+
+def test_winograd_equals_the_direct_convolution() -> None:
+    torch.manual_seed(0)
+    x = torch.randn(1, 128, 32, 48)
+    weight = torch.randn(160, 128, 3, 3) * 0.03
+    bias = torch.randn(160)
+    residual = torch.randn(1, 160, 32, 48)
+    conv = Winograd3x3(weight, bias)
+    assert conv.applies(x)
+    direct = F.conv2d(x, weight, bias, padding=1)
+    scale = direct.abs().max()
+    assert (conv(x) - direct).abs().max() < 1e-5 * scale
+    assert (conv(x, relu=True) - direct.relu()).abs().max() < 1e-5 * scale
+    assert (conv(x, residual=residual) - (direct + residual)).abs().max() < 1e-5 * scale
+    assert conv(x).is_contiguous()
+
+
+def test_only_wide_3x3_same_convolutions_on_cpu_float32_take_the_winograd_path() -> None:
+    weight = torch.zeros(128, 128, 3, 3)
+    assert winograd.fits(weight, (1, 1), 1)
+    assert not winograd.fits(torch.zeros(128, 128, 5, 5), (2, 2), 1)
+    assert not winograd.fits(torch.zeros(64, 128, 3, 3), (1, 1), 1)
+    assert not winograd.fits(weight, (0, 0), 1)
+    assert not winograd.fits(weight, (1, 1), 2)
+    conv = Winograd3x3(weight, torch.zeros(128))
+    assert conv.applies(torch.zeros(1, 128, 32, 32))
+    assert not conv.applies(torch.zeros(1, 128, 30, 32))  # sides not a multiple of 4
+    assert not conv.applies(torch.zeros(2, 128, 32, 32))
+    assert not conv.applies(torch.zeros(1, 128, 8, 8))
+    assert not conv.applies(torch.zeros(1, 128, 32, 32, dtype=torch.bfloat16))
+
+
+def test_cached_render_through_winograd_matches_the_full_forward(tiny_files: tuple[Path, Path],
+                                                                 make_image: Callable,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(winograd, "MIN_CHANNELS", 8)
+    monkeypatch.setattr(winograd, "MIN_PIXELS", 16)
+    config, checkpoint = tiny_files
+    runtime = FommRuntime(config, checkpoint, "cpu")
+    assert any(block.conv1.winograd is not None for block in runtime.fast.bottleneck)
+    source = make_image(64, 64, seed=4)
+    kp_source = runtime.detect(source)
+    cache = runtime.encode(source)
+    rotation = np.array([[0.98, -0.2], [0.2, 0.98]], np.float32)
+    kp_driving = Motion(positions=kp_source.positions + 0.06, jacobians=rotation @ kp_source.jacobians)
+    fast = runtime.render(cache, kp_source, kp_driving).astype(int)
+    full = runtime.reference_render(source, kp_source, kp_driving).astype(int)
+    assert np.abs(fast - full).max() <= 1
+    assert fast.std() > 5
+
+
+def test_deep_convolutions_of_tiny_maps_run_as_one_matrix_product(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(1)
+    conv = torch.nn.Conv2d(1024, 64, 3, padding=1)
+    norm = torch.nn.BatchNorm2d(64).eval()
+    norm.running_mean.uniform_(-1, 1)
+    fast = _Conv(conv, norm)
+    products = []
+    addmm = torch.addmm
+    monkeypatch.setattr(torch, "addmm", lambda *a: products.append(1) or addmm(*a))
+    x, residual = torch.randn(1, 1024, 8, 8), torch.randn(1, 64, 8, 8)
+    with torch.inference_mode():
+        expected = norm(conv(x))
+        assert (fast(x) - expected).abs().max() < 1e-4
+        assert (fast(x, relu=True, residual=residual) - (expected + residual).relu()).abs().max() < 1e-4
+        assert len(products) == 2
+        fast(torch.randn(1, 1024, 16, 16))  # a larger map: the direct convolution
+    assert len(products) == 2
