@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.error_reporting import install_excepthook, start_logging
+from studio.ui.gc_policy import IdleCollector
 from studio.ui.main_window import MainWindow
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
@@ -68,6 +69,8 @@ def launch(project_path: str | None) -> int:
     app.setOrganizationName("Marionette")
     apply_theme(app)
     install_excepthook()
+    collector = IdleCollector(app)
+    collector.start()
     window = MainWindow()
     screen = app.primaryScreen()
     if screen is not None:
@@ -80,5 +83,6 @@ def launch(project_path: str | None) -> int:
     QTimer.singleShot(0, lambda: open_at_start(window, project_path))
     code = app.exec()
     window.shutdown()
+    collector.stop()
     return code
 

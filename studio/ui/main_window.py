@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self.preview = PreviewView()
         self.worker = PreviewWorker(self._registry)
         self.preview_link = PreviewLink(self.session, self.worker, self.preview)
+        for owned in (self.session, self.worker, self.preview_link):
+            owned.setParent(self)  # deleted with the window, never left to the cyclic GC (docs/reliability.md)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.canvas)
         self.splitter.addWidget(self.preview)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QThread, Signal
 
 from studio.core.errors import CancelledError, UserError
@@ -22,6 +23,7 @@ def track_thread(thread: QThread) -> None:
 
 def running_threads() -> list[QThread]:
     """Tracked threads that are still running (tests fail when one outlives its test)."""
+    _threads.difference_update([t for t in _threads if not shiboken6.isValid(t)])  # deleted before `finished` arrived
     return [thread for thread in list(_threads) if thread.isRunning()]
 
 
