@@ -27,6 +27,7 @@ class UndoStack:
     def __init__(self, project: Project, limit: int | None = None) -> None:
         self.project = project
         self.limit = limit or default_undo_limit()
+        self.dropped = 0
         self._edits: list[Edit] = []
         self._index = 0
         self._clean_index: int | None = 0
@@ -81,11 +82,13 @@ class UndoStack:
         self.changed.emit()
 
     def _drop_oldest(self) -> None:
-        """Forget the oldest steps beyond ``limit``; a saved state that falls off can no longer be reached."""
+        """Forget the oldest steps beyond ``limit`` (``dropped`` counts them); a saved state that falls off can
+        no longer be reached."""
         excess = len(self._edits) - self.limit
         if excess <= 0:
             return
         del self._edits[:excess]
+        self.dropped += excess
         self._index -= excess
         if self._clean_index is not None:
             self._clean_index = self._clean_index - excess if self._clean_index >= excess else None

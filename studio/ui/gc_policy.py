@@ -27,20 +27,23 @@ def collect_due() -> int:
 
 
 class IdleCollector(QObject):
-    """Owns the collection timer: ``start`` turns automatic GC off, ``stop`` turns it back on."""
+    """Owns the collection timer: ``start`` turns automatic GC off, ``stop`` puts the previous setting back."""
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(collect_due)
+        self._was_enabled = gc.isenabled()
 
     def start(self) -> None:
         """Disable automatic GC and collect from the event loop from now on."""
+        self._was_enabled = gc.isenabled()
         gc.disable()
         self._timer.start()
 
     def stop(self) -> None:
-        """Stop the timer and give collection back to the interpreter (at shutdown)."""
+        """Stop the timer and put automatic GC back as it was before ``start`` (at shutdown)."""
         self._timer.stop()
-        gc.enable()
+        if self._was_enabled:
+            gc.enable()

@@ -20,6 +20,7 @@ def test_old_steps_drop_beyond_the_limit_and_the_newest_undo_exactly() -> None:
         rename(stack, f"n{i}")
     assert len(stack.texts()) == 5
     assert stack.index == 5
+    assert stack.dropped == 7
     while stack.can_undo():
         stack.undo()
     assert stack.project.keypoints[0].name == "n6", "five undos lead back to the state after edit 7"

@@ -54,8 +54,9 @@ def test_older_generations_are_collected_as_often_as_automatic_gc_would(gc_state
     assert gc.get_count()[1:] == (0, 0)
 
 
-def test_idle_collector_turns_automatic_gc_off_and_collects_from_the_event_loop(qtbot, gc_state) -> None:
-    gc.enable()
+@pytest.mark.parametrize("enabled", [True, False])
+def test_idle_collector_turns_automatic_gc_off_and_collects_from_the_event_loop(qtbot, gc_state, enabled) -> None:
+    (gc.enable if enabled else gc.disable)()
     gc.set_threshold(10, 1000, 1000)
     collector = IdleCollector(interval_ms=5)
     collector.start()
@@ -64,5 +65,5 @@ def test_idle_collector_turns_automatic_gc_off_and_collects_from_the_event_loop(
     assert gc.get_count()[0] > 10
     qtbot.waitUntil(lambda: gc.get_count()[0] <= 10, timeout=2000)
     collector.stop()
-    assert gc.isenabled()
+    assert gc.isenabled() == enabled
     collector.deleteLater()
