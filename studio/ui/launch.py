@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from studio.ui.error_reporting import install_excepthook, start_logging
 from studio.ui.gc_policy import IdleCollector
 from studio.ui.main_window import MainWindow
+from studio.ui.system_libraries import uses_xcb, xcb_problem
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 THEME = RESOURCES / "theme.qss"
@@ -62,6 +63,10 @@ def launch(project_path: str | None) -> int:
     if missing_display():
         sys.stderr.write("error: no display to open the studio on: run it in a desktop session, or use the "
                          "headless commands (python main.py --help)\n")
+        return 2
+    problem = xcb_problem() if uses_xcb() else None
+    if problem:
+        sys.stderr.write(problem + "\n")
         return 2
     start_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
