@@ -77,6 +77,7 @@ def launch(project_path: str | None) -> int:
     collector = IdleCollector(app)
     collector.start()
     window = MainWindow()
+    window.worker.renderer_ready.connect(collector.settle)
     screen = app.primaryScreen()
     if screen is not None:
         available = screen.availableGeometry()

@@ -15,6 +15,7 @@ def gc_state() -> Iterator[None]:
     """Restore the session's GC switch and thresholds after a test that changes them."""
     enabled, thresholds = gc.isenabled(), gc.get_threshold()
     yield
+    gc.unfreeze()
     gc.set_threshold(*thresholds)
     (gc.enable if enabled else gc.disable)()
 
@@ -66,4 +67,13 @@ def test_idle_collector_turns_automatic_gc_off_and_collects_from_the_event_loop(
     qtbot.waitUntil(lambda: gc.get_count()[0] <= 10, timeout=2000)
     collector.stop()
     assert gc.isenabled() == enabled
+    collector.deleteLater()
+
+
+def test_settle_freezes_the_survivors_so_full_collections_skip_them(gc_state) -> None:
+    collector = IdleCollector()
+    kept = [Node() for _ in range(100)]
+    collector.settle()
+    assert gc.get_freeze_count() >= len(kept)
+    assert all(not gc.is_tracked(n) or n not in gc.get_objects(generation=2) for n in kept[:3])
     collector.deleteLater()
