@@ -16,7 +16,7 @@ from studio.ui.gc_policy import IdleCollector
 
 OPERATIONS = 20_000
 WARM_UP = 2_000
-CHUNK = 20
+CHUNK = 4
 MAX_GROWTH_MB = 50
 MAX_GUI_CPU_PER_TICK_S = 0.1
 
