@@ -319,6 +319,7 @@ class CanvasView(QGraphicsView):
         menu.addSeparator()
         menu.addAction("Delete", self.delete_selected)
         menu.exec(event.globalPos())
+        menu.deleteLater()  # one per right-click: must not pile up on the canvas in a long session
 
     # ----- mouse and keys ---------------------------------------------------------------------------
     def _image_point(self, view_pos: QPoint | QPointF) -> tuple[float, float]:
