@@ -390,6 +390,8 @@ class MainWindow(QMainWindow):
 
         self._face_job = start_face_placement(self.session, done, failed, self)
         self._face_job.finished.connect(finished)
+        if self._face_job.isFinished():  # a quick failure can finish before the connection above
+            finished()
 
     def open_export_dialog(self) -> None:
         """Show the export dialog (one per window); exports run in the background."""
