@@ -16,5 +16,5 @@ def test_a_job_that_finished_before_the_connection_is_cleared(qtbot, window, mon
 
     monkeypatch.setattr(main_window, "start_face_placement", finished_at_once)
     window.auto_place_face()
-    assert window._face_job is None
+    qtbot.waitUntil(lambda: window._face_job is None, timeout=5000)
     assert window.face_action.isEnabled()
