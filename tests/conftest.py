@@ -1,13 +1,38 @@
-"""Test-wide settings: Qt offscreen, isolated user directories, fixed thread counts."""
+"""Test-wide settings: Qt offscreen, isolated user directories, fixed thread counts, the GC policy."""
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 import pytest
+
+STRESS_PLUGIN = "tests.gc_stress_plugin"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The app's GC policy in tests: no automatic collection (a pass could land inside a Qt call), collections
+    between tests. MARIONETTE_GC_STRESS=1 loads the stress plugin instead, which keeps automatic GC on."""
+    if os.environ.get("MARIONETTE_GC_STRESS") and not config.pluginmanager.has_plugin(STRESS_PLUGIN):
+        config.pluginmanager.import_plugin(STRESS_PLUGIN)
+    if not config.pluginmanager.has_plugin(STRESS_PLUGIN):
+        gc.disable()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After every fixture is torn down (no Qt call running), collect what automatic GC would have by now."""
+    try:
+        return (yield)
+    finally:
+        if not gc.isenabled():
+            from studio.ui.gc_policy import collect_due
+
+            collect_due()
 
 
 @pytest.fixture(autouse=True)

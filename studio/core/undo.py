@@ -1,17 +1,33 @@
-"""The undo stack: a list of applied edits and a cursor. Knows nothing of windows or selection."""
+"""The undo stack: a list of applied edits and a cursor. Knows nothing of windows or selection.
+
+The history is bounded (``limit`` steps, default 500, or ``MARIONETTE_UNDO_LIMIT``): the oldest steps drop
+off, so a long session's memory stays flat.
+"""
 
 from __future__ import annotations
+
+import os
 
 from studio.core.edits import Edit, Macro
 from studio.core.events import Signal
 from studio.core.project import Project
 
+DEFAULT_UNDO_LIMIT = 500
+
+
+def default_undo_limit() -> int:
+    """The undo depth: MARIONETTE_UNDO_LIMIT when it is a positive integer, else DEFAULT_UNDO_LIMIT."""
+    value = os.environ.get("MARIONETTE_UNDO_LIMIT", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_UNDO_LIMIT
+
 
 class UndoStack:
     """Applies edits to one project and undoes/redoes them; announces changes via ``changed``."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, limit: int | None = None) -> None:
         self.project = project
+        self.limit = limit or default_undo_limit()
+        self.dropped = 0
         self._edits: list[Edit] = []
         self._index = 0
         self._clean_index: int | None = 0
@@ -61,8 +77,21 @@ class UndoStack:
         if not (mergeable and top.merge(edit)):
             self._edits.append(edit)
             self._index += 1
+            self._drop_oldest()
         self._merge_open = True
         self.changed.emit()
+
+    def _drop_oldest(self) -> None:
+        """Forget the oldest steps beyond ``limit`` (``dropped`` counts them); a saved state that falls off can
+        no longer be reached."""
+        excess = len(self._edits) - self.limit
+        if excess <= 0:
+            return
+        del self._edits[:excess]
+        self.dropped += excess
+        self._index -= excess
+        if self._clean_index is not None:
+            self._clean_index = self._clean_index - excess if self._clean_index >= excess else None
 
     def close_merge(self) -> None:
         """End the current merge run (a drag was released): the next edit starts a new undo step."""
@@ -81,6 +110,7 @@ class UndoStack:
             del self._edits[self._index:]
             self._edits.append(macro)
             self._index += 1
+            self._drop_oldest()
             self.changed.emit()
 
     def undo(self) -> None:

@@ -14,7 +14,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.error_reporting import install_excepthook, start_logging
+from studio.ui.gc_policy import IdleCollector
 from studio.ui.main_window import MainWindow
+from studio.ui.system_libraries import uses_xcb, xcb_problem
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 THEME = RESOURCES / "theme.qss"
@@ -62,13 +64,20 @@ def launch(project_path: str | None) -> int:
         sys.stderr.write("error: no display to open the studio on: run it in a desktop session, or use the "
                          "headless commands (python main.py --help)\n")
         return 2
+    problem = xcb_problem() if uses_xcb() else None
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return 2
     start_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Marionette Studio")
     app.setOrganizationName("Marionette")
     apply_theme(app)
     install_excepthook()
+    collector = IdleCollector(app)
+    collector.start()
     window = MainWindow()
+    window.worker.renderer_ready.connect(collector.settle)
     screen = app.primaryScreen()
     if screen is not None:
         available = screen.availableGeometry()
@@ -80,5 +89,6 @@ def launch(project_path: str | None) -> int:
     QTimer.singleShot(0, lambda: open_at_start(window, project_path))
     code = app.exec()
     window.shutdown()
+    collector.stop()
     return code
 

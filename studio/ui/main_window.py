@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         self.preview = PreviewView()
         self.worker = PreviewWorker(self._registry)
         self.preview_link = PreviewLink(self.session, self.worker, self.preview)
+        for owned in (self.session, self.worker, self.preview_link):
+            owned.setParent(self)  # deleted with the window, never left to the cyclic GC (docs/reliability.md)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.canvas)
         self.splitter.addWidget(self.preview)
@@ -422,6 +424,8 @@ class MainWindow(QMainWindow):
 
         self._face_job = start_face_placement(self.session, done, failed, self)
         self._face_job.finished.connect(finished)
+        if self._face_job.isFinished():  # a quick failure can finish before the connection above
+            QTimer.singleShot(0, finished)  # after its queued outcome, as the finished signal would be
 
     def open_export_dialog(self) -> None:
         """Show the export dialog (one per window); exports run in the background."""

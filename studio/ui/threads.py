@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QThread, Signal
 
 from studio.core.errors import CancelledError, UserError
@@ -14,15 +15,21 @@ _log = logging.getLogger(__name__)
 _threads: set[QThread] = set()
 
 
+def _forget_finished() -> None:
+    """Drop threads that finished or that Qt already deleted (no signal connection: it would make a cycle)."""
+    _threads.difference_update([t for t in _threads if not shiboken6.isValid(t) or t.isFinished()])
+
+
 def track_thread(thread: QThread) -> None:
     """Remember a thread until it finishes, so that ``running_threads`` can report it."""
+    _forget_finished()
     _threads.add(thread)
-    thread.finished.connect(lambda: _threads.discard(thread))
 
 
 def running_threads() -> list[QThread]:
     """Tracked threads that are still running (tests fail when one outlives its test)."""
-    return [thread for thread in list(_threads) if thread.isRunning()]
+    _forget_finished()
+    return [thread for thread in _threads if thread.isRunning()]
 
 
 class BackgroundJob(QThread):

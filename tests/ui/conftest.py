@@ -1,4 +1,4 @@
-"""Fixtures for the window tests: a generated test project, a started main window, thread-leak checks."""
+"""Fixtures for the window tests: a generated test project, a started main window, thread and window leak checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shiboken6
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QWidget
 
 from studio.core.keypoints import Keypoint
 from studio.core.project import Project
@@ -18,9 +21,51 @@ from studio.core.tracks import Keyframe, Track
 from studio.media.image_io import encode_png
 
 
+def flush_deletions() -> None:
+    """Run pending deleteLater() now (processEvents alone leaves them), so a closed window is gone, not left to GC.
+
+    Waits for the studio's threads first: deleting a QThread that still runs aborts the process.
+    """
+    from studio.ui.threads import running_threads
+
+    for thread in running_threads():
+        thread.wait(10000)
+    for _ in range(3):  # deleting a widget can post further deferred deletes
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QApplication.processEvents()
+
+
+def _top_level_widgets() -> dict[int, QWidget]:
+    return {shiboken6.getCppPointer(w)[0]: w for w in QApplication.topLevelWidgets()}
+
+
 @pytest.fixture(autouse=True)
-def _no_thread_left_running() -> Iterator[None]:
-    """Fail a test that leaves a QThread (the studio's, or the global pool's) or a Python thread running."""
+def _no_window_left_alive(qapp) -> Iterator[None]:
+    """Fail a test after whose teardown a window, dialog or menu it created is still alive.
+
+    Such a widget is either leaked or waiting for the cyclic GC, whose pass could land inside a Qt call and
+    deadlock (docs/reliability.md). Runs after every other fixture of the test is torn down; the leftovers are
+    then deleted, so one leak does not fail the following tests.
+    """
+    flush_deletions()
+    before = set(_top_level_widgets())
+    yield
+    flush_deletions()
+    left = [w for key, w in _top_level_widgets().items() if key not in before]
+    names = sorted(f"{type(w).__name__}({w.objectName()!r})" for w in left)
+    for widget in left:
+        widget.hide()
+        widget.deleteLater()
+    flush_deletions()
+    assert not names, f"test left windows, dialogs or menus alive after teardown: {names}"
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running(_no_window_left_alive: None) -> Iterator[None]:
+    """Fail a test that leaves a QThread (the studio's, or the global pool's) or a Python thread running.
+
+    Checked before the window check deletes leftovers: deleting a running QThread aborts the process.
+    """
     from PySide6.QtCore import QThreadPool
 
     from studio.ui.threads import running_threads
@@ -82,7 +127,8 @@ def project_file(tmp_path: Path) -> Path:
 def window(qtbot, project: Project, tmp_path: Path) -> Iterator[object]:
     """A shown, started main window on the test project (built-in generators only, CPU).
 
-    Torn down without closeEvent, so no unsaved-changes prompt can block the test run.
+    Torn down without closeEvent, so no unsaved-changes prompt can block the test run, and deleted right away
+    (not left to the cyclic GC).
     """
     from studio.plugins.api import builtin_registry
     from studio.ui.main_window import MainWindow
@@ -96,6 +142,7 @@ def window(qtbot, project: Project, tmp_path: Path) -> Iterator[object]:
     window.shutdown()
     window.hide()
     window.deleteLater()
+    flush_deletions()
 
 
 def image_array(image: QImage) -> np.ndarray:

@@ -407,7 +407,9 @@ class CanvasView(QGraphicsView):
         kp_id = handle.keypoint_id
         if kp_id not in self.session.selected_ids:
             self.session.set_selection([kp_id])
-        keypoint_menu(self, kp_id, self, self.menu_actions).exec(event.globalPos())
+        menu = keypoint_menu(self, kp_id, self, self.menu_actions)
+        menu.exec(event.globalPos())
+        menu.deleteLater()  # one per right-click: must not pile up on the canvas in a long session
 
     # ----- mouse and keys ---------------------------------------------------------------------------
     def _image_point(self, view_pos: QPoint | QPointF) -> tuple[float, float]:

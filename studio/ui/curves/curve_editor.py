@@ -107,6 +107,7 @@ class CurveEditor(QWidget):
         self.plot = pg.PlotWidget(parent=self, viewBox=self.view_box, background=pal.BACKGROUND,
                                   axisItems={"bottom": self.frame_axis})
         self.plot.setObjectName("curvePlot")
+        self.destroyed.connect(self.plot.getPlotItem().ctrlMenu.deleteLater)  # unparented; see docs/reliability.md
         self.plot.showGrid(x=False, y=False)
         self.plot.setLabel("bottom", "frame (click or drag here to scrub)")
         for name in ("bottom", "left"):
