@@ -12,11 +12,16 @@ from studio.core.tracks import Track
 from studio.lipsync.mouth_keys import MOUTH_KEYPOINTS, lip_sync_edit, sound_frames
 
 
-def sound_edit(project: Project, after: Sound, text: str = "", merge_key: str | None = None) -> Edit:
-    """Change the sound to ``after``; with cues and mouth keypoints, the mouth keys over the sound's old range
-    are cleared and keyed again for its new cues, offset and the project's mouth shapes (one step)."""
-    change = ChangeSound(project.sound, after, text, merge_key)
-    return _with_keys(project, change, after, mouth_shapes_of(project))
+def sound_edit(project: Project, after: Sound, text: str = "", merge_key: str | None = None,
+               shapes: MouthShapes | None = None) -> Edit:
+    """Change the sound to ``after`` (and the mouth shapes to ``shapes``, when given); with cues and mouth
+    keypoints, the mouth keys over the sound's old range are cleared and keyed again for its new cues, offset
+    and mouth shapes (one step)."""
+    change: Edit = ChangeSound(project.sound, after, text, merge_key)
+    before_shapes = mouth_shapes_of(project)
+    if shapes is not None and shapes != before_shapes:
+        change = Macro([ChangeMouthShapes(before_shapes, shapes), change], change.text)
+    return _with_keys(project, change, after, shapes or before_shapes)
 
 
 def shapes_edit(project: Project, after: MouthShapes, text: str = "Mouth shapes") -> Edit:
