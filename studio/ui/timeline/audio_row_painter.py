@@ -28,8 +28,8 @@ def column_peaks(envelope: np.ndarray, bins_per_second: float, seconds: np.ndarr
     columns = len(seconds) - 1
     if not len(envelope) or columns < 1:
         return np.zeros(max(columns, 0), np.float32)
-    edges = np.clip(np.floor(seconds * bins_per_second), 0, len(envelope) - 1).astype(np.int64)
-    peaks = np.maximum.reduceat(envelope, edges)[:-1]
+    edges = np.clip(np.floor(seconds * bins_per_second), 0, len(envelope)).astype(np.int64)
+    peaks = np.maximum.reduceat(np.append(envelope, np.float32(0.0)), edges)[:-1]
     inside = (seconds[1:] > 0) & (seconds[:-1] < len(envelope) / bins_per_second)
     return np.where(inside, peaks, 0.0).astype(np.float32)
 
