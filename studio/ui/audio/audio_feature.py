@@ -47,7 +47,7 @@ class AudioFeature(QObject):
         self.shapes_dock.setWidget(self.shapes_panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.shapes_dock)
         self.actions = [self.import_action, self.lip_sync_action, self.remove_action]
-        session.document_changed.connect(lambda what: what == "sound" and self._sync())
+        session.document_changed.connect(self._on_document_changed)
         session.project_replaced.connect(self._sync)
         self._sync()
 
@@ -97,6 +97,10 @@ class AudioFeature(QObject):
 
     def _forget_dialog(self) -> None:
         self.lip_sync_dialog = None
+
+    def _on_document_changed(self, what: str) -> None:
+        if what == "sound":
+            self._sync()
 
     def _sync(self) -> None:
         has_sound = self.session.project.sound is not None

@@ -137,3 +137,15 @@ def test_mouth_shapes_panel_poses_a_shape_shows_it_and_rekeys(qtbot, sample_sess
     assert "D" not in session.project.mouth_shapes.poses
     panel.table.item(row, 0).setText("wide")
     assert "D" not in session.project.mouth_shapes.poses  # not a number: nothing changes
+
+
+def test_saving_from_the_window_keeps_the_sound_and_shapes(window, tmp_path):
+    from studio.core.audio import ChangeMouthShapes, MouthShapes
+
+    sound = Sound(click_wav(0.5), "line.wav", ".wav", offset=3, cues=tuple(CUES))
+    window.session.push(ChangeSound(None, sound))
+    window.session.push(ChangeMouthShapes(MouthShapes(), MouthShapes(amplitude=1.5)))
+    assert window.files.save_as(tmp_path / "with_sound")
+    assert window.files.wait_for_saves()
+    loaded = load_project(tmp_path / "with_sound.marionette")
+    assert loaded.sound == sound and loaded.mouth_shapes.amplitude == 1.5
