@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.core.errors import UserError
+
+if TYPE_CHECKING:
+    from studio.core.audio import Sound
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -25,6 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--frames", type=int, default=120, help="number of frames (default 120)")
     parser.add_argument("--max-pixels", type=int, default=None,
                         help="refuse images with more pixels than this (default 50 million)")
+    parser.add_argument("--audio", metavar="FILE",
+                        help="store this sound in the project (WAV, MP3, AAC/M4A, FLAC, OGG, or a video's sound)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing project file")
     return parser
 
@@ -45,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"folder {output.parent} does not exist")
     if args.frames < 1:
         raise UserError("--frames must be at least 1")
+    sound = _read_sound(args.audio) if args.audio else None
     image = load_image(args.image, max_pixels=args.max_pixels or DEFAULT_MAX_PIXELS)
     height, width = image.shape[:2]
     project = Project(encode_png(image), width, height)
@@ -54,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     options = {k: str(Path(v).resolve()) for k, v in (("config", args.config), ("checkpoint", args.checkpoint)) if v}
     project.render = project.render.with_changes(generator=args.model, options=options)
+    project.sound = sound
     if args.keypoints == "grid":
         project.keypoints = grid_keypoints(width, height)
     elif args.keypoints in ("face", "body", "hands"):
@@ -71,5 +80,18 @@ def run(args: argparse.Namespace) -> int:
         project.keypoints = model_keypoints(default_registry(), args.model, image, args.device, options)
     save_project(project, output)
     print(f"wrote {output}: {width}x{height}, {len(project.keypoints)} keypoints, "
-          f"{project.timing.frame_count} frames at {project.timing.fps:g} fps")
+          f"{project.timing.frame_count} frames at {project.timing.fps:g} fps"
+          + (f", sound {sound.name} ({sound.suffix[1:].upper()})" if sound else ""))
     return 0
+
+
+def _read_sound(path: str) -> Sound:
+    """The sound to store, read before the image so a bad file fails fast; says when a video's sound was
+    re-encoded."""
+    from studio.core.audio import Sound
+    from studio.media.sound_file import read_sound_file
+
+    read = read_sound_file(path)
+    if read.reencoded:
+        print(f"note: stored the sound of {read.name} re-encoded as FLAC (lossless)", file=sys.stderr)
+    return Sound(read.data, read.name, read.suffix)

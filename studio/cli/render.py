@@ -44,7 +44,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser.add_argument("--motion-blur", type=int, default=1, metavar="SUBFRAMES",
                         help="render this many sub-frames per frame and average them")
     parser.add_argument("--shutter", type=float, default=180.0, metavar="DEGREES", help="shutter angle (0-360)")
-    parser.add_argument("--audio", help="a video or audio file whose audio is muxed in, aligned to the first frame")
+    sound = parser.add_mutually_exclusive_group()
+    sound.add_argument("--audio", help="a video or audio file whose audio is muxed in, aligned to the first frame "
+                       "(default: the project's sound, at its offset and volume, unless muted)")
+    sound.add_argument("--no-audio", action="store_true", help="export without sound")
     parser.add_argument("--crf", type=int, default=18, help="quality for MP4/WebM (lower is better, default 18)")
     parser.add_argument("--sprite-sheet", action="store_true", help="write a PNG atlas plus a JSON frame map")
     parser.add_argument("--source", help="render the motion onto another image, or a glob of images (batch)")
@@ -93,7 +96,7 @@ def _run_fomm_demo(args: argparse.Namespace) -> int:
             raise UserError(f"{flag} {value} does not exist")
     spec = OutputSpec(args.output, args.fps or 0.0, 1, 1, crf=args.crf, background=parse_background(args.background),
                       sprite_sheet=args.sprite_sheet, overwrite=args.overwrite,
-                      audio=args.audio if args.audio is not None else _audio_of(args.driving))
+                      audio=None if args.no_audio else args.audio or _audio_of(args.driving))
     check_not_existing(spec)
     written = animate_to_file(args.config, args.checkpoint, args.source, args.driving, spec,
                               relative=not args.absolute, adapt_scale=not args.no_adapt_scale,
@@ -139,6 +142,7 @@ class _Settings:
     background: tuple[int, int, int] | None
     audio: str | None
     audio_start: float
+    project_sound: bool
     crf: int
     sprite_sheet: bool
     overwrite: bool
@@ -228,9 +232,10 @@ def _settings(args: argparse.Namespace, project: Project, motion: PoseTable | No
 
     frames = args.frames
     audio = args.audio
+    if motion is not None and not args.no_audio:
+        audio = audio if audio is not None else _audio_of(args.driving)
     if motion is not None:
         frames = frames or f"0:{motion.frame_count - 1}"
-        audio = audio if audio is not None else _audio_of(args.driving)
     options = RenderOptions(
         frames=parse_frames(frames) if frames else None,
         size=parse_size(args.size) if args.size else None,
@@ -242,7 +247,7 @@ def _settings(args: argparse.Namespace, project: Project, motion: PoseTable | No
     if audio and not Path(audio).is_file():
         raise UserError(f"audio file {audio} does not exist")
     return _Settings(options, background, audio, max(0.0, (start - audio_origin) / project.timing.fps),
-                     args.crf, args.sprite_sheet, args.overwrite)
+                     audio is None and not args.no_audio, args.crf, args.sprite_sheet, args.overwrite)
 
 
 def _render_one(project: Project, settings: _Settings, image_path: Path | None, output: str, registry: Registry,
@@ -263,6 +268,7 @@ def _render_one(project: Project, settings: _Settings, image_path: Path | None, 
                       overwrite=settings.overwrite)
     bar = ProgressBar(f"render {Path(output).name}")
     written = render_project(project, plan, spec, registry, source=source, device=options.device,
-                             generator=options.generator, progress=bar.update, motion=motion)
+                             generator=options.generator, progress=bar.update, motion=motion,
+                             project_sound=settings.project_sound)
     print(f"wrote {', '.join(str(p) for p in written[:3])}{' ...' if len(written) > 3 else ''} "
           f"({plan.frame_count} frames, {plan.width}x{plan.height}, {plan.fps:g} fps)")

@@ -1,8 +1,8 @@
 """The Project: source image, keypoints, tracks, takes, timing, render settings and capture bindings.
 
 The project announces every change through ``changed`` (a plain-Python signal) with a
-string naming what changed: "keypoints", "tracks", "settings", "takes", "capture", "source", "region" or "rig"
-(sticks and stiff areas).
+string naming what changed: "keypoints", "tracks", "settings", "takes", "capture", "source", "region", "rig"
+(sticks and stiff areas), "sound" or "mouth_shapes" (studio.core.audio).
 Edits (studio.core.edits) are the only code that should mutate a project.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from studio.core.rig import Stick, StiffArea, apply_sticks, compose, parent_indi
 from studio.core.sampling import MotionSampler
 from studio.core.takes import Take
 from studio.core.tracks import Track
+
+if TYPE_CHECKING:
+    from studio.core.audio import MouthShapes, Sound
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Project:
         self.region_png: bytes | None = None
         self.stiff_areas: tuple[StiffArea, ...] = ()
         self.sticks: tuple[Stick, ...] = ()
+        self.sound: Sound | None = None
+        self.mouth_shapes: MouthShapes | None = None
         self.changed = Signal()
         self._sampler: MotionSampler | None = None
 

@@ -1,7 +1,8 @@
 """The ``.marionette`` project file: a zip with project.json, the source PNG and recorded takes.
 
-Saves are atomic; loading validates everything and raises ProjectFileError with one line that
-names the problem. A file written by a newer schema is refused, never half-read.
+Schema 2 added the sound and mouth shapes (studio.core.audio_file); schema 1 files open unchanged. Saves are
+atomic; loading validates everything and raises ProjectFileError with one line that names the problem. A file
+written by a newer schema is refused, never half-read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.atomic import atomic_path
+from studio.core.audio_file import audio_document, read_audio, write_audio
 from studio.core.errors import ProjectFileError, UserError
 from studio.core.keypoints import Keypoint
 from studio.core.project import CaptureBindings, Project, RenderSettings, Timing
@@ -25,7 +27,7 @@ from studio.core.rig_edits import read_rig, rig_document
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT_NAME = "marionette-project"
 SOURCE_NAME = "source.png"
 MAX_SIDE = 16384
@@ -56,6 +58,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "capture": capture_to_dict(project),
         **region_document(project),
         **rig_document(project),
+        **audio_document(project),
     }
 
 
@@ -98,6 +101,7 @@ def save_project(project: Project, path: str | Path) -> None:
         for entry, take in zip(document["takes"], project.takes, strict=True):
             archive.writestr(entry["file"], take.to_bytes(), zipfile.ZIP_STORED)
         write_region(project, archive)
+        write_audio(project, archive)
 
 
 def load_project(path: str | Path) -> Project:
@@ -336,5 +340,5 @@ def read_capture(r: _Reader, raw: Any, keypoint_ids: set[str]) -> CaptureBinding
 # The sections read after the source, in order; a new section is one reader added here.
 _SECTIONS: tuple[Callable[[_Context, Project], None], ...] = (
     _read_timing, _read_render, _read_keypoints, _read_tracks, _read_takes, _read_capture, read_region,
-    read_rig,
+    read_rig, read_audio,
 )

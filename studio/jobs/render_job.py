@@ -15,6 +15,7 @@ from studio.core.project import PoseArrays, Project
 from studio.engine.contract import GeneratorFactory
 from studio.engine.renderer import Pose, Renderer, renderer_for_project, scaled_pose, source_scale
 from studio.jobs.background_frames import frames_in_background
+from studio.jobs.export_sound import with_project_sound
 from studio.jobs.render_plan import RenderPlan
 from studio.media.compose import average_subframes
 from studio.media.image_io import decode_image
@@ -68,15 +69,19 @@ def _generator_name(renderer: Renderer) -> str:
 def render_project(project: Project, plan: RenderPlan, spec: OutputSpec, registry: GeneratorFactory,
                    source: np.ndarray | None = None, device: str | None = None, generator: str | None = None,
                    progress: Progress | None = None, cancel: threading.Event | None = None,
-                   motion: MotionSource | None = None) -> list[Path]:
+                   motion: MotionSource | None = None, project_sound: bool = False) -> list[Path]:
     """Render every planned frame and encode it (rendering overlaps encoding); returns the written paths.
 
     ``source`` replaces the project's image (batch); ``motion`` replaces the project's tracks (a driving
-    video's PoseTable); the spec's size, rate and alpha come from the plan.
+    video's PoseTable); the spec's size, rate and alpha come from the plan. With ``project_sound`` and no audio
+    file in the spec, the project's sound goes in, in sync with the planned range.
     """
     image = decode_image(project.source_png, "project source") if source is None else source
     renderer = renderer_for_project(project, image, registry, (plan.width, plan.height), device, generator)
     spec = replace(spec, fps=plan.fps, width=plan.width, height=plan.height, alpha=renderer.state.channels == 4)
     rendered = iter_frames(motion or project, plan, renderer, source_scale(project, image), cancel)
     frames = rendered if cancel is None else frames_in_background(rendered, cancel)
-    return write_frames(frames, spec, total=plan.frame_count, progress=progress, cancel=cancel)
+    if not project_sound:
+        return write_frames(frames, spec, total=plan.frame_count, progress=progress, cancel=cancel)
+    with with_project_sound(project, spec, float(plan.times[0])) as sound_spec:
+        return write_frames(frames, sound_spec, total=plan.frame_count, progress=progress, cancel=cancel)

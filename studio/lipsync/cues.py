@@ -11,9 +11,9 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from studio.core.audio import MouthCue
 from studio.core.errors import UserError
 from studio.lipsync.shapes import ALL_SHAPES
 
@@ -22,15 +22,6 @@ DAT_HEADER = "MohoSwitch1"
 DAT_FPS = 24.0
 # Moho switch layers may use Preston Blair's names instead of letters; parsing accepts both.
 _PRESTON_BLAIR = {"MBP": "A", "etc": "B", "E": "C", "AI": "D", "O": "E", "U": "F", "FV": "G", "L": "H", "rest": "X"}
-
-
-@dataclass(frozen=True)
-class MouthCue:
-    """One mouth shape from ``start`` to ``end`` seconds."""
-
-    start: float
-    end: float
-    shape: str
 
 
 def cue_format(path: Path | str) -> str:

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from studio.core.audio import MouthCue, ShapePoses
 from studio.core.edits import ChangeTiming, Edit, Macro, replace_tracks
 from studio.core.errors import UserError
 from studio.core.project import Project
 from studio.core.sampling import MotionSampler
 from studio.core.tracks import Interpolation, Keyframe, Track
-from studio.lipsync.cues import MouthCue
 
 # The face preset's mouth keypoints (names as studio.capture.face_preset gives them).
 MOUTH_KEYPOINTS = ("mouth_right", "mouth_left", "upper_lip", "lower_lip", "jaw_right", "jaw_left", "chin")
@@ -40,8 +40,13 @@ _SHAPE_PARAMETERS = {
 }
 
 
-def mouth_pose(shape: str, amplitude: float = 1.0) -> dict[str, tuple[float, float]]:
-    """(u, v) displacement of every mouth keypoint for ``shape``, in face widths, scaled by ``amplitude``."""
+def mouth_pose(shape: str, amplitude: float = 1.0, poses: ShapePoses | None = None) -> dict[str, tuple[float, float]]:
+    """(u, v) displacement of every mouth keypoint for ``shape``, in face widths, scaled by ``amplitude``; a shape
+    the animator posed (in ``poses``, studio.core.audio.MouthShapes) replaces the built-in one."""
+    if poses and shape in poses:
+        built_in = mouth_pose(shape)
+        posed = {name: tuple(poses[shape].get(name, built_in[name])) for name in MOUTH_KEYPOINTS}
+        return {name: (amplitude * u, amplitude * v) for name, (u, v) in posed.items()}
     spread, rise, drop, jaw = (amplitude * value for value in _SHAPE_PARAMETERS[shape])
     return {
         "mouth_right": (-spread, drop * 0.3), "mouth_left": (spread, drop * 0.3),
@@ -66,9 +71,10 @@ def face_axes(project: Project) -> tuple[np.ndarray, np.ndarray, float]:
 
 
 def lip_sync_edit(project: Project, cues: Sequence[MouthCue], start_frame: int | None = None,
-                  amplitude: float = 1.0) -> Edit:
+                  amplitude: float = 1.0, poses: ShapePoses | None = None) -> Edit:
     """One edit that keys the mouth keypoints for ``cues`` from ``start_frame`` (default: the shot's first frame),
-    replacing their keys over the sound's range and lengthening the shot if the sound runs past its end."""
+    replacing their keys over the sound's range and lengthening the shot if the sound runs past its end.
+    ``poses`` are the animator's shapes (the built-in ones where absent)."""
     ids = {kp.name: kp.id for kp in project.keypoints if kp.name in MOUTH_KEYPOINTS}
     if not ids:
         raise UserError(f"the project has no mouth keypoints ({', '.join(MOUTH_KEYPOINTS)}); make it with "
@@ -76,16 +82,16 @@ def lip_sync_edit(project: Project, cues: Sequence[MouthCue], start_frame: int |
     if not cues:
         raise UserError("no mouth cues to key: the sound is empty")
     first, last = sound_frames(project, cues, start_frame)
-    poses = _key_shapes(cues, project.timing.fps, first, last)
+    shape_at = _key_shapes(cues, project.timing.fps, first, last)
     u, v, width = face_axes(project)
     tracks = {}
     for name, kp_id in ids.items():
         outside = Track(tuple(k for k in project.track(kp_id).keys if not first <= k.frame <= last))
-        frames = sorted(poses)
+        frames = sorted(shape_at)
         base = MotionSampler([outside], project.keypoint(kp_id).rest_values[None, :]).sample(frames)[:, 0, :]
         keys = []
         for frame, values in zip(frames, base, strict=True):
-            du, dv = mouth_pose(poses[frame], amplitude)[name]
+            du, dv = mouth_pose(shape_at[frame], amplitude, poses)[name]
             offset = (du * u + dv * v) * width
             keys.append(Keyframe(frame, (float(values[0] + offset[0]), float(values[1] + offset[1]),
                                          float(values[2]), float(values[3])), Interpolation.LINEAR))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import av
@@ -12,16 +13,22 @@ from studio.core.errors import UserError
 SPEECH_RATE = 16_000
 
 
-def decode_audio(path: Path | str, rate: int = SPEECH_RATE) -> np.ndarray:
-    """Decode the first audio stream of ``path`` (WAV, MP3, AAC/M4A, FLAC, OGG or a video) to mono float32 at ``rate``.
+def decode_audio(path: Path | str | bytes, rate: int = SPEECH_RATE) -> np.ndarray:
+    """Decode the first audio stream of ``path`` (WAV, MP3, AAC/M4A, FLAC, OGG or a video; or such a file's bytes,
+    like a project's stored sound) to mono float32 at ``rate``.
 
     Samples are in [-1, 1]. Raises UserError (one line) for a missing file, a file without sound or undecodable data.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"audio file not found: {path}; check the path")
+    if isinstance(path, bytes):
+        source: str | io.BytesIO = io.BytesIO(path)
+        path = Path("the sound")
+    else:
+        path = Path(path)
+        source = str(path)
+        if not path.is_file():
+            raise UserError(f"audio file not found: {path}; check the path")
     try:
-        container = av.open(str(path), mode="r")
+        container = av.open(source, mode="r")
     except (av.FFmpegError, OSError) as error:
         raise UserError(f"{path}: not a sound or video file PyAV can read ({_reason(error)}); convert it to WAV"
                         ) from None

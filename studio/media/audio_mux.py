@@ -18,11 +18,13 @@ class AudioTrack:
     """Decodes ``source`` from ``start`` seconds and encodes it into ``output`` with ``codec_name``.
 
     Sample 0 of the output is the instant ``start`` of the source, which is also the export's first video
-    frame, so sync is exact up to the encoder's own (muxer-compensated) priming delay. Call ``feed_until``
+    frame, so sync is exact up to the encoder's own (muxer-compensated) priming delay. A negative ``start``
+    begins with silence (the sound starts later than the export); ``gain`` scales the samples. Call ``feed_until``
     after each video frame so the muxer can interleave, then ``finish`` with the video's duration.
     """
 
-    def __init__(self, source: Path, start: float, output: av.container.OutputContainer, codec_name: str) -> None:
+    def __init__(self, source: Path, start: float, output: av.container.OutputContainer, codec_name: str,
+                 gain: float = 1.0) -> None:
         try:
             self._input = av.open(str(source), mode="r")
         except (av.FFmpegError, OSError) as error:
@@ -42,6 +44,7 @@ class AudioTrack:
         self._packed = not context.format.is_planar
         self._resampler = av.AudioResampler(format="fltp", layout=self._layout, rate=OUTPUT_RATE)
         self._start = start
+        self._gain = float(gain)
         self._source = source
         if start > 0:
             # Only a shortcut: samples before ``start`` are dropped by timestamp, so a failed seek is harmless.
@@ -96,6 +99,8 @@ class AudioTrack:
 
     def _encode(self, chunk: np.ndarray) -> None:
         """Encode one chunk (channels x n float32) with pts = its first sample index."""
+        if self._gain != 1.0:
+            chunk = np.clip(chunk * self._gain, -1.0, 1.0)
         data = np.ascontiguousarray(chunk.T.reshape(1, -1) if self._packed else chunk)
         frame = av.AudioFrame.from_ndarray(data, format="flt" if self._packed else "fltp", layout=self._layout)
         frame.sample_rate = OUTPUT_RATE

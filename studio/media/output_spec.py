@@ -22,7 +22,8 @@ class OutputSpec:
 
     ``background`` None keeps transparency where the format has alpha; formats without alpha composite
     RGBA frames over it (black when None). ``audio`` is a file whose first audio stream is muxed, starting
-    ``audio_start`` seconds into it. PNG sequences number their files from ``sequence_start``.
+    ``audio_start`` seconds into it (negative: after that much silence), scaled by ``audio_gain``.
+    PNG sequences number their files from ``sequence_start``.
     ``encoder_threads`` None lets the video encoder use this machine's cores (up to 8); a batch pins it, since
     x264's and VP9's output depends on their thread count.
     """
@@ -37,6 +38,7 @@ class OutputSpec:
     sprite_sheet: bool = False
     audio: str | None = None
     audio_start: float = 0.0
+    audio_gain: float = 1.0
     overwrite: bool = False
     sprite_columns: int | None = None
     sequence_start: int = 0

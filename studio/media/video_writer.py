@@ -73,7 +73,8 @@ class VideoFileWriter(FrameWriter):
         try:
             self._stream = self._add_video_stream()
             if spec.audio:
-                self._audio = AudioTrack(Path(spec.audio), spec.audio_start, self._container, self._codec.audio)
+                self._audio = AudioTrack(Path(spec.audio), spec.audio_start, self._container, self._codec.audio,
+                                         spec.audio_gain)
         except BaseException:
             self._discard()
             raise

@@ -24,7 +24,7 @@ from studio.media.video_reader import audio_stream_info
 from studio.media.video_writer import VideoFileWriter
 
 QUEUE_FRAMES = 4
-_AUDIO_FORMATS = ("mp4", "webm", "mov")
+AUDIO_FORMATS = ("mp4", "webm", "mov")
 
 
 def open_writer(spec: OutputSpec) -> FrameWriter:
@@ -37,7 +37,7 @@ def open_writer(spec: OutputSpec) -> FrameWriter:
     target = Path(spec.path)
     check_not_existing(spec)
     _prepare_folder(target.parent)
-    if spec.audio and fmt in _AUDIO_FORMATS:
+    if spec.audio and fmt in AUDIO_FORMATS:
         _check_audio(spec)
     try:
         if fmt == "gif":
@@ -179,12 +179,13 @@ def _prepare_folder(folder: Path) -> None:
 
 
 def _check_audio(spec: OutputSpec) -> None:
-    """UserError unless ``spec.audio`` has an audio stream that covers ``spec.audio_start``."""
+    """UserError unless ``spec.audio`` has an audio stream that reaches ``spec.audio_start`` (a negative start is
+    silence before the sound)."""
     info = audio_stream_info(spec.audio)
     if info is None:
         raise UserError(f"{spec.audio} has no audio stream; choose a file with sound or leave audio off")
     duration, _ = info
-    if spec.audio_start < 0 or (duration > 0 and spec.audio_start >= duration):
+    if duration > 0 and spec.audio_start >= duration:
         raise UserError(
             f"audio start {spec.audio_start:.2f} s is outside {spec.audio} ({duration:.2f} s long); "
             "choose a start inside the audio"

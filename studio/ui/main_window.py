@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 from studio.core.edits import ChangeRenderSettings
 from studio.core.project import Project
 from studio.plugins.api import Registry
+from studio.ui.audio.audio_feature import AudioFeature
+from studio.ui.audio.sound_import import is_sound_file
 from studio.ui.canvas.canvas_tools import CanvasTools
 from studio.ui.canvas.canvas_view import CanvasView
 from studio.ui.capture.capture_panel import attach_capture_panel
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.capture_panel = attach_capture_panel(self, self.session, self.preview_link, lambda: self.registry,
                                                   self.docks[0], self.preview)
         self.docks.append(self.capture_panel.dock)
+        self._attach_audio()
         self._show_editor(project is not None)
         self._update_title()
 
@@ -151,6 +154,22 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.undo_dock], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.undo_dock, keypoints_dock], [180, 420], Qt.Orientation.Vertical)
         self.docks = [timeline_dock, curves_dock, self.undo_dock, keypoints_dock]
+
+    def _attach_audio(self) -> None:
+        """Sound: the player follows playback (and leads it while the sound plays), the ruler scrubs it."""
+        self.audio = AudioFeature(self, self.session)
+        self.audio.message.connect(self.show_message)
+        self.timeline.audio_row.message.connect(self.show_message)
+        self.playback.playing_changed.connect(self.audio.player.set_playing)
+        self.playback.set_clock(self.audio.player.frame_now)
+        self.timeline.canvas.scrubbed.connect(self.audio.player.scrub)
+        keypoints_dock = self.findChild(QDockWidget, "keypointsDock")
+        self.tabifyDockWidget(keypoints_dock, self.audio.shapes_dock)
+        keypoints_dock.raise_()
+        self.docks.append(self.audio.shapes_dock)
+        self.audio_menu.addActions(self.audio.actions)
+        self.audio_menu.addAction(self.audio.shapes_dock.toggleViewAction())
+        self.file_menu.insertAction(self.export_action, self.audio.import_action)
 
     def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None,
                 checkable: bool = False, tip: str = "") -> QAction:
@@ -217,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -253,6 +272,7 @@ class MainWindow(QMainWindow):
         playback_menu = bar.addMenu("&Playback")
         playback_menu.addActions([self.play_action, self.previous_frame_action, self.next_frame_action,
                                   self.first_frame_action, self.last_frame_action])
+        self.audio_menu = bar.addMenu("&Audio")
         plugins_menu = bar.addMenu("P&lugins")
         self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
 
@@ -346,6 +366,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop every thread and timer this window started (idempotent)."""
         self.playback.pause()
+        self.audio.shutdown()
+        self.timeline.audio_row.shutdown()
         self.capture_panel.shutdown()
         self.model_setup.shutdown()
         if self._face_job is not None:
@@ -523,12 +545,12 @@ class MainWindow(QMainWindow):
 
     # ----- drag and drop ----------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Accept one local image or project file."""
+        """Accept one local image, sound or project file."""
         if _dropped_path(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        """A dropped image starts a new project; a dropped project opens."""
+        """A dropped image starts a new project; a dropped project opens; a dropped sound is imported."""
         path = _dropped_path(event.mimeData())
         if path is None:
             return
@@ -536,8 +558,11 @@ class MainWindow(QMainWindow):
         self.open_dropped(path)
 
     def open_dropped(self, path: Path) -> BackgroundJob | None:
-        """Open a dropped file: a .marionette project opens, anything else is read as an image."""
+        """Open a dropped file: a .marionette project opens, a sound file becomes the project's sound, anything
+        else is read as an image."""
         if path.suffix.lower() == ".marionette":
             return self.files.open(path)
+        if is_sound_file(path):
+            return self.audio.choose_and_import(path)
         return self.files.new_from_image(path)
 

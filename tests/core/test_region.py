@@ -28,7 +28,7 @@ def test_a_project_without_region_saves_and_opens_as_before(tmp_path):
     with zipfile.ZipFile(tmp_path / "old.marionette") as archive:
         assert REGION_NAME not in archive.namelist()
         document = json.loads(archive.read("project.json"))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert load_project(tmp_path / "old.marionette").region_png is None
 
 

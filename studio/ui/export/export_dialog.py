@@ -31,7 +31,7 @@ from studio.media.writers import existing_outputs
 from studio.plugins.api import Registry
 from studio.ui.export.export_form import ExportForm, length_text
 from studio.ui.export.export_job import ExportJob
-from studio.ui.export.export_request import plan_export, snapshot_project
+from studio.ui.export.export_request import plan_export, snapshot_project, uses_project_sound
 from studio.ui.export.export_targets import ExportFormat
 from studio.ui.session import Session
 
@@ -166,7 +166,8 @@ class ExportDialog(QDialog):
                 self.status_label.setText("Not exported: the existing file was kept. Choose another name.")
                 return False
             spec = replace(spec, overwrite=True)
-        job = ExportJob(snapshot_project(self.session.project), plan, spec, self._registry_factory)
+        job = ExportJob(snapshot_project(self.session.project), plan, spec, self._registry_factory,
+                        uses_project_sound(self.session.project, self.form.settings()))
         job.progressed.connect(self._on_progressed)
         job.succeeded.connect(self._on_succeeded)
         job.failed.connect(self._on_failed)

@@ -167,6 +167,12 @@ class ExportForm(QWidget):
         return look
 
     def _build_extras(self) -> QGroupBox:
+        self.audio_combo = QComboBox(self)
+        self.audio_combo.setObjectName("audioCombo")
+        for text, key in (("Project sound", "project"), ("A file", "file"), ("None", "none")):
+            self.audio_combo.addItem(text, key)
+        self.audio_combo.setToolTip("The project's sound (at its offset and volume, unless muted), another "
+                                    "file's sound, or no sound")
         self.audio_edit = QLineEdit(self)
         self.audio_edit.setObjectName("audioEdit")
         self.audio_edit.setPlaceholderText("none")
@@ -177,7 +183,7 @@ class ExportForm(QWidget):
         self.columns_spin.setSpecialValueText("Auto")
         extras = QGroupBox("Format options", self)
         form = QFormLayout(extras)
-        form.addRow("Audio", _row(self.audio_edit, self.audio_button, self.audio_clear_button))
+        form.addRow("Audio", _row(self.audio_combo, self.audio_edit, self.audio_button, self.audio_clear_button))
         form.addRow("Quality (CRF, lower is better)", self.crf_spin)
         form.addRow("Sprite columns", self.columns_spin)
         return extras
@@ -190,6 +196,7 @@ class ExportForm(QWidget):
         self.colour_button.clicked.connect(self.choose_colour)
         self.audio_button.clicked.connect(self.browse_audio)
         self.audio_clear_button.clicked.connect(self.audio_edit.clear)
+        self.audio_edit.textChanged.connect(self._on_audio_text)
         self.blur_spin.valueChanged.connect(self._update_enabled)
         self.transparent_radio.clicked.connect(lambda: setattr(self, "_wants_transparent", True))
         self.colour_radio.clicked.connect(lambda: setattr(self, "_wants_transparent", False))
@@ -204,6 +211,7 @@ class ExportForm(QWidget):
         self._set_size(project.width, project.height, None)
         folder = self.session.path.parent if self.session.path is not None else start_folder("export")
         self.target_edit.setText(str(target_for(self._format, folder, default_stem(self.session.path))))
+        self.audio_combo.setCurrentIndex(self.audio_combo.findData("project" if project.sound else "none"))
         self._update_colour_button()
         self._update_enabled()
 
@@ -247,7 +255,8 @@ class ExportForm(QWidget):
             format=fmt.key, target=self.target_edit.text().strip(),
             frames=(self.start_spin.value(), self.end_spin.value()), fps=self.fps_spin.value(), size=size,
             background=background, motion_blur=self.blur_spin.value(), shutter=self.shutter_spin.value(),
-            audio=self.audio_edit.text().strip() or None, crf=self.crf_spin.value(),
+            audio=self.audio_edit.text().strip() or None, audio_source=self.audio_combo.currentData(),
+            crf=self.crf_spin.value(),
             sprite_columns=self.columns_spin.value() or None)
 
     # ----- reactions --------------------------------------------------------------------------------
@@ -261,7 +270,7 @@ class ExportForm(QWidget):
         fmt = self._format
         _enable(self.shutter_spin, self.blur_spin.value() > 1,
                 "Motion blur is off: set 2 or more sub-frames to use a shutter angle")
-        for widget in (self.audio_edit, self.audio_button, self.audio_clear_button):
+        for widget in (self.audio_combo, self.audio_edit, self.audio_button, self.audio_clear_button):
             _enable(widget, fmt.uses_audio, f"{fmt.label} has no sound: audio goes into MP4, WebM and MOV exports")
         _enable(self.crf_spin, fmt.uses_crf, f"{fmt.label} has no CRF quality setting: it applies to MP4 and WebM")
         _enable(self.columns_spin, fmt.uses_columns, "Sprite columns apply to the sprite sheet only")
@@ -333,6 +342,10 @@ class ExportForm(QWidget):
         if chosen:
             path = Path(chosen)
             self.target_edit.setText(str(path if path.suffix else path.with_name(path.name + fmt.suffix)))
+
+    def _on_audio_text(self, text: str) -> None:
+        """A file named: the export takes its sound; the field cleared: no sound."""
+        self.audio_combo.setCurrentIndex(self.audio_combo.findData("file" if text.strip() else "none"))
 
     def browse_audio(self) -> None:
         """Pick an audio (or video) file whose sound is muxed into the export."""

@@ -37,8 +37,9 @@ class ExportJob(QThread):
     cancelled = Signal()
 
     def __init__(self, project: Project, plan: RenderPlan, spec: OutputSpec,
-                 registry_factory: Callable[[], Registry]) -> None:
+                 registry_factory: Callable[[], Registry], project_sound: bool = False) -> None:
         super().__init__()
+        self._project_sound = project_sound
         self._project = project
         self._plan = plan
         self._spec = spec
@@ -59,7 +60,8 @@ class ExportJob(QThread):
         """Build the registry on this thread (plugin discovery reads disk) and run the render job."""
         try:
             paths = render_project(self._project, self._plan, self._spec, self._registry_factory(),
-                                   progress=self.progressed.emit, cancel=self._cancel)
+                                   progress=self.progressed.emit, cancel=self._cancel,
+                                   project_sound=self._project_sound)
         except CancelledError:
             self.cancelled.emit()
             return

@@ -22,6 +22,8 @@ class ExportSettings:
     """The dialog's fields. ``size`` holds the one side the user set (the other follows the aspect ratio).
 
     ``background`` None is transparent; ``sprite_columns`` None lets the sheet choose a near-square grid.
+    ``audio_source`` is "project" (the project's sound, placed, at its volume, unless muted), "file" (``audio``,
+    if given) or "none".
     """
 
     format: str
@@ -33,6 +35,7 @@ class ExportSettings:
     motion_blur: int = 1
     shutter: float = 180.0
     audio: str | None = None
+    audio_source: str = "file"
     crf: int = 18
     sprite_columns: int | None = None
     overwrite: bool = False
@@ -45,7 +48,7 @@ def plan_export(project: Project, settings: ExportSettings) -> tuple[RenderPlan,
         raise UserError("choose where to save the export (the Save to field is empty)")
     if settings.frames[1] < settings.frames[0]:
         raise UserError(f"frame range {settings.frames[0]}-{settings.frames[1]}: the end comes before the start")
-    audio = settings.audio if fmt.uses_audio and settings.audio else None
+    audio = settings.audio if fmt.uses_audio and settings.audio and settings.audio_source == "file" else None
     if audio is not None and not Path(audio).is_file():
         raise UserError(f"audio file {audio} does not exist; choose another file or clear the audio field")
     options = RenderOptions(frames=settings.frames, size=settings.size, fps=settings.fps,
@@ -64,6 +67,12 @@ def plan_export(project: Project, settings: ExportSettings) -> tuple[RenderPlan,
     return plan, spec
 
 
+def uses_project_sound(project: Project, settings: ExportSettings) -> bool:
+    """True when the export should carry the project's sound (asked for, the format has sound, there is one)."""
+    return (settings.audio_source == "project" and export_format(settings.format).uses_audio
+            and project.sound is not None)
+
+
 def snapshot_project(project: Project) -> Project:
     """An independent copy of the document for a worker thread: later edits of ``project`` never reach it.
 
@@ -74,5 +83,7 @@ def snapshot_project(project: Project) -> Project:
     snapshot.tracks = dict(project.tracks)
     snapshot.takes = list(project.takes)
     snapshot.timing = project.timing
+    snapshot.sound = project.sound
+    snapshot.mouth_shapes = project.mouth_shapes
     snapshot.render = replace(project.render, options=copy.deepcopy(project.render.options))
     return snapshot

@@ -62,6 +62,7 @@ def snapshot_project(project: Project) -> Project:
     copied = Project(project.source_png, project.width, project.height)
     copied.keypoints, copied.tracks, copied.takes, copied.timing, copied.render = copy.deepcopy(
         (project.keypoints, project.tracks, project.takes, project.timing, project.render))
+    copied.sound, copied.mouth_shapes = project.sound, project.mouth_shapes  # immutable values
     return copied
 
 

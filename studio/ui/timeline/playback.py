@@ -2,13 +2,15 @@
 
 A single-shot precise QTimer is re-armed for the wall-clock time of the next frame, so playback keeps
 real time: when the GUI thread is late the controller jumps to the frame that is due and counts the
-frames it skipped in ``dropped_frames``.
+frames it skipped in ``dropped_frames``. With a clock (``set_clock``: the frame the sound is at while it plays)
+the frame comes from the clock instead, so picture follows sound and never drifts from it.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -31,6 +33,7 @@ class PlaybackController(QObject):
         self._anchor_frame = 0
         self._ticks = 0
         self._own_frame: int | None = None
+        self._clock: Callable[[], float | None] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -53,6 +56,10 @@ class PlaybackController(QObject):
     def dropped_frames(self) -> int:
         """Frames skipped since play() because the GUI thread was late."""
         return self._dropped
+
+    def set_clock(self, clock: Callable[[], float | None] | None) -> None:
+        """Follow ``clock`` (a fractional frame, or None when it is not running) instead of counting time."""
+        self._clock = clock
 
     def set_loop(self, enabled: bool) -> None:
         """Turn looping on or off."""
@@ -122,11 +129,12 @@ class PlaybackController(QObject):
         if not self._playing:
             return
         timing = self.session.project.timing
-        elapsed = time.perf_counter() - self._anchor_time
-        due_ticks = max(self._ticks + 1, math.floor(elapsed * timing.fps + 1e-6))
-        self._dropped += due_ticks - self._ticks - 1
-        self._ticks = due_ticks
-        frame = self._anchor_frame + due_ticks
+        frame = self._heard_frame()
+        if frame is None:
+            frame = self._counted_frame()
+        elif frame == self.session.current_frame:
+            self._arm()
+            return
         if frame > timing.end:
             if not self._loop:
                 self.session.set_frame(timing.end)
@@ -137,6 +145,24 @@ class PlaybackController(QObject):
         self.session.set_frame(frame)
         self._own_frame = None
         self._arm()
+
+    def _counted_frame(self) -> int:
+        """The frame due by the wall clock since the anchor (counting the frames skipped on the way)."""
+        elapsed = time.perf_counter() - self._anchor_time
+        due_ticks = max(self._ticks + 1, math.floor(elapsed * self.session.project.timing.fps + 1e-6))
+        self._dropped += due_ticks - self._ticks - 1
+        self._ticks = due_ticks
+        return self._anchor_frame + due_ticks
+
+    def _heard_frame(self) -> int | None:
+        """The frame the clock (the sound) is at, re-anchoring the wall-clock count there; None without one."""
+        heard = self._clock() if self._clock is not None else None
+        if heard is None:
+            return None
+        whole = math.floor(heard + 1e-6)
+        self._anchor_frame, self._ticks = whole, 0
+        self._anchor_time = time.perf_counter() - (heard - whole) / self.session.project.timing.fps
+        return whole
 
     def _on_project_replaced(self) -> None:
         self.pause()

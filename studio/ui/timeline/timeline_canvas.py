@@ -34,6 +34,8 @@ class TimelineCanvas(QWidget):
     scroll_range_changed = Signal(int, int)
     scroll_y_changed = Signal(int)
     key_selection_changed = Signal()
+    axis_changed = Signal()
+    scrubbed = Signal(int)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,7 @@ class TimelineCanvas(QWidget):
         self._commands = self._build_commands()
         self._frame0 = 0.0
         self._ppf = 8.0
+        self._painted_axis = (0.0, 0.0)
         self._scroll_y = 0
         self._fitted = False
         self._drag: TimelineDrag | None = None
@@ -312,6 +315,7 @@ class TimelineCanvas(QWidget):
             self._menu.popup_at(event.globalPosition().toPoint())
         elif event.button() == Qt.MouseButton.LeftButton:
             self._drag = self._left_press(pos, shift)
+            self._announce_scrub()
         self.update()
 
     def _left_press(self, pos: QPointF, shift: bool) -> TimelineDrag | None:
@@ -341,7 +345,13 @@ class TimelineCanvas(QWidget):
             self._update_cursor(event.position())
             return
         self._drag.move_to(event.position())
+        self._announce_scrub()
         self.update()
+
+    def _announce_scrub(self) -> None:
+        """While the ruler is dragged, say where (the sound plays a snippet there)."""
+        if isinstance(self._drag, ScrubDrag):
+            self.scrubbed.emit(self.session.current_frame)
 
     def _update_cursor(self, pos: QPointF) -> None:
         if pos.y() < RULER_HEIGHT and pos.x() >= HEADER_WIDTH:
@@ -466,3 +476,6 @@ class TimelineCanvas(QWidget):
         painter = QPainter(self)
         self._painter.paint(painter)
         painter.end()
+        if (self._frame0, self._ppf) != self._painted_axis:
+            self._painted_axis = (self._frame0, self._ppf)
+            self.axis_changed.emit()

@@ -1,6 +1,7 @@
 """The timeline dock: transport bar, frame range and fps, and the painted key rows (TimelineCanvas).
 
-Transport buttons drive a PlaybackController (pass the window's one so Space and the buttons agree);
+Under the key rows, the audio row shows the sound (timeline.audio_row). Transport buttons drive a
+PlaybackController (pass the window's one so Space and the buttons agree);
 range and fps edits become ChangeTiming edits on the session.
 """
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from studio.core.edits import ChangeTiming
 from studio.core.project import Timing
 from studio.ui.session import Session
+from studio.ui.timeline.audio_row import AudioRow
 from studio.ui.timeline.playback import PlaybackController
 from studio.ui.timeline.timeline_canvas import TimelineCanvas
 from studio.ui.timeline.timeline_icons import make_icon
@@ -65,6 +67,9 @@ class TimelineView(QWidget):
         layout.setSpacing(0)
         layout.addLayout(bar)
         layout.addLayout(rows, 1)
+        self.audio_row = AudioRow(session, self.canvas.frame_to_x, self.canvas.x_to_frame, self)
+        self.canvas.axis_changed.connect(self.audio_row.update)
+        layout.addWidget(self.audio_row)
 
         session.project_replaced.connect(self._on_project_replaced)
         session.document_changed.connect(self._on_document_changed)

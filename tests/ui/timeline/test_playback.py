@@ -136,3 +136,16 @@ def test_a_new_project_stops_playback(make_controller):
     controller.play()
     controller.session.replace_project(Project(b"", 8, 8), None)
     assert not controller.is_playing
+
+
+def test_with_a_clock_the_frame_comes_from_the_clock(make_controller, qtbot):
+    controller = make_controller(Timing(fps=30.0, start=0, end=1000))
+    heard = {"frame": 500.4}
+    controller.set_clock(lambda: heard["frame"])
+    controller.play()
+    qtbot.waitUntil(lambda: controller.session.current_frame == 500, timeout=2000)
+    heard["frame"] = 620.9  # the sound ran on (or the GUI thread was late): the picture jumps to it
+    qtbot.waitUntil(lambda: controller.session.current_frame == 620, timeout=2000)
+    heard["frame"] = None  # the sound ended: counting on from there
+    qtbot.waitUntil(lambda: controller.session.current_frame > 621, timeout=2000)
+    controller.pause()
