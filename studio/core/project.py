@@ -8,6 +8,7 @@ Edits (studio.core.edits) are the only code that should mutate a project.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -103,6 +104,23 @@ class Project:
         self.mouth_shapes: MouthShapes | None = None
         self.changed = Signal()
         self._sampler: MotionSampler | None = None
+
+    def snapshot(self) -> Project:
+        """An independent copy of the whole document for a worker (save, export): later edits never reach it.
+
+        Every field is an immutable value or a container of them, so copying the containers is enough; render
+        options are copied deeply. Every attribute the document holds is carried, so a new field cannot be
+        forgotten by a save or an export made from the window.
+        """
+        copied = Project(self.source_png, self.width, self.height)
+        for name, value in vars(self).items():
+            if name in ("changed", "_sampler"):
+                continue
+            if isinstance(value, list | dict):
+                value = copy.copy(value)
+            setattr(copied, name, value)
+        copied.render = replace(self.render, options=copy.deepcopy(self.render.options))
+        return copied
 
     def notify(self, what: str) -> None:
         """Drop caches and announce a change (edits call this)."""

@@ -6,8 +6,7 @@ so a bad field becomes one UserError line shown in the dialog.
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from studio.core.errors import UserError
@@ -74,16 +73,5 @@ def uses_project_sound(project: Project, settings: ExportSettings) -> bool:
 
 
 def snapshot_project(project: Project) -> Project:
-    """An independent copy of the document for a worker thread: later edits of ``project`` never reach it.
-
-    Keypoints, keyframes, tracks and takes are immutable values, so copying the containers is enough.
-    """
-    snapshot = Project(project.source_png, project.width, project.height)
-    snapshot.keypoints = list(project.keypoints)
-    snapshot.tracks = dict(project.tracks)
-    snapshot.takes = list(project.takes)
-    snapshot.timing = project.timing
-    snapshot.sound = project.sound
-    snapshot.mouth_shapes = project.mouth_shapes
-    snapshot.render = replace(project.render, options=copy.deepcopy(project.render.options))
-    return snapshot
+    """A detached copy of the whole document for the export worker: later edits never reach it."""
+    return project.snapshot()

@@ -10,7 +10,6 @@ after the first unsaved change while edits keep coming); crash recovery builds o
 
 from __future__ import annotations
 
-import copy
 import os
 import time
 from collections.abc import Callable
@@ -58,12 +57,8 @@ def autosave_settle_ms() -> int:
 
 
 def snapshot_project(project: Project) -> Project:
-    """A detached copy of the project's saved data, so a worker can write it while editing goes on."""
-    copied = Project(project.source_png, project.width, project.height)
-    copied.keypoints, copied.tracks, copied.takes, copied.timing, copied.render = copy.deepcopy(
-        (project.keypoints, project.tracks, project.takes, project.timing, project.render))
-    copied.sound, copied.mouth_shapes = project.sound, project.mouth_shapes  # immutable values
-    return copied
+    """A detached copy of the whole document, so a worker can use it while editing goes on."""
+    return project.snapshot()
 
 
 def _save(write: _Write) -> None:

@@ -164,3 +164,33 @@ def test_a_save_failing_while_closing_keeps_the_window_open(qtbot, window, tmp_p
     assert window.isVisible() and window.files.is_modified
     assert boxes["critical"] == ["the folder is read-only: choose another one. Nothing on disk was overwritten "
                                  "and your changes are still open; use Save As to save elsewhere."]
+
+
+def test_saving_from_the_window_keeps_region_rig_and_capture_bindings(qtbot, window, tmp_path, boxes) -> None:
+    from studio.core.project_file import load_project
+    from studio.core.rig import Stick, StiffArea
+
+    project = window.session.project
+    ids = [kp.id for kp in project.keypoints]
+    project.region_png = window_region_png(project.width, project.height)
+    project.stiff_areas = (StiffArea(10.0, 12.0, 5.0, 0.5),)
+    project.sticks = (Stick(ids[0], ids[1]),)
+    project.capture = project.capture.__class__("face", {ids[0]: 4}, ())
+    assert window.files.save()
+    assert window.files.wait_for_saves()
+    saved = load_project(window.session.path)
+    assert saved.region_png is not None
+    assert saved.stiff_areas == project.stiff_areas
+    assert saved.sticks == project.sticks
+    assert saved.capture.landmarks == {ids[0]: 4}
+
+
+def window_region_png(width: int, height: int) -> bytes:
+    """A matte PNG covering the left half of the image."""
+    import numpy as np
+
+    from studio.engine.region import encode_region
+
+    matte = np.zeros((height, width), np.uint8)
+    matte[:, : width // 2] = 255
+    return encode_region(matte)
