@@ -30,7 +30,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
         return (yield)
     finally:
         if not gc.isenabled():
-            from studio.ui.gc_policy import collect_due
+            from studio.ui.startup.gc_policy import collect_due
 
             collect_due()
 

@@ -14,9 +14,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.error_reporting import install_excepthook, start_logging
-from studio.ui.gc_policy import IdleCollector
 from studio.ui.main_window import MainWindow
-from studio.ui.system_libraries import uses_xcb, xcb_problem
+from studio.ui.startup.gc_policy import IdleCollector
+from studio.ui.startup.system_libraries import uses_xcb, xcb_problem
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 THEME = RESOURCES / "theme.qss"

@@ -39,6 +39,7 @@ from studio.ui.capture.capture_panel import attach_capture_panel
 from studio.ui.curves.curve_editor import CurveEditor
 from studio.ui.files.project_files import ProjectFiles
 from studio.ui.files.start_page import StartPage, blank_project
+from studio.ui.history.undo_history import UndoHistoryView
 from studio.ui.keypoints.face_placement import start_face_placement
 from studio.ui.keypoints.keypoints_panel import KeypointsPanel
 from studio.ui.keypoints.preset_placement import PresetPlacer
@@ -51,7 +52,6 @@ from studio.ui.session import Session
 from studio.ui.threads import BackgroundJob
 from studio.ui.timeline.playback import PlaybackController
 from studio.ui.timeline.timeline_view import TimelineView
-from studio.ui.undo_history import UndoHistoryView
 
 DEVICES = ("auto", "cpu", "cuda")
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from studio.core import edits
-from studio.ui.gc_policy import IdleCollector
+from studio.ui.startup.gc_policy import IdleCollector
 
 OPERATIONS = 20_000
 WARM_UP = 2_000

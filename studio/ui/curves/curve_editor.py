@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.easing import easy_ease
 from studio.core.edits import delete_keys, replace_key, set_interpolation
 from studio.core.tracks import CHANNELS, Interpolation
 from studio.ui import theme as pal
@@ -34,17 +35,16 @@ from studio.ui.curves.curve_handles import (
     key_points,
 )
 from studio.ui.curves.curve_view_box import CurveViewBox, FrameAxis, PassiveScatter
-from studio.ui.elided_label import ElidedLabel
 from studio.ui.key_commands import (
     EASY_EASE_KEY,
     INTERPOLATIONS,
     KeyCommand,
     KeyCommands,
     KeyMenu,
-    easy_ease,
     frames_by_keypoint,
 )
 from studio.ui.session import Session
+from studio.ui.widgets.elided_label import ElidedLabel
 
 CHANNEL_LABELS = ("X", "Y", "Rot°", "Scale")
 SAMPLES_PER_FRAME = 3

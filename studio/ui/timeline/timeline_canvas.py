@@ -19,9 +19,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
+from studio.core.easing import easy_ease
 from studio.core.edits import delete_keys, paste_keys, set_interpolation
 from studio.core.tracks import CHANNELS, Interpolation, Keyframe
-from studio.ui.key_commands import EASY_EASE_KEY, KeyCommand, KeyCommands, KeyMenu, easy_ease, frames_by_keypoint
+from studio.ui.key_commands import EASY_EASE_KEY, KeyCommand, KeyCommands, KeyMenu, frames_by_keypoint
 from studio.ui.session import Session
 from studio.ui.timeline.timeline_drags import BandDrag, KeyRef, KeysDrag, PanDrag, ScrubDrag, TimelineDrag
 from studio.ui.timeline.timeline_geometry import HEADER_WIDTH, HIT_RADIUS, ROW_HEIGHT, ROWS_TOP, RULER_HEIGHT

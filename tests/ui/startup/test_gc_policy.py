@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from studio.ui.gc_policy import IdleCollector, collect_due
+from studio.ui.startup.gc_policy import IdleCollector, collect_due
 
 
 @pytest.fixture

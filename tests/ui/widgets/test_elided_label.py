@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studio.ui.elided_label import ElidedLabel
+from studio.ui.widgets.elided_label import ElidedLabel
 
 
 def test_long_text_is_elided_with_the_full_text_in_the_tooltip(qtbot) -> None:

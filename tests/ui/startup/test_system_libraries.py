@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from studio.ui import launch, system_libraries
-from studio.ui.system_libraries import XCB_LIBRARIES, install_hint, missing_libraries, uses_xcb, xcb_problem
+from studio.ui import launch
+from studio.ui.startup import system_libraries
+from studio.ui.startup.system_libraries import XCB_LIBRARIES, install_hint, missing_libraries, uses_xcb, xcb_problem
 
 
 @pytest.mark.parametrize(("env", "expected"), [
@@ -64,7 +65,7 @@ def test_the_real_probe_finds_the_c_library_and_not_a_made_up_one() -> None:
 
 
 def test_main_py_on_an_x_display_that_is_not_there_says_so_in_one_line(tmp_path) -> None:
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
     env.update(DISPLAY=":9999", PYTHONPATH=str(root))
     done = subprocess.run([sys.executable, str(root / "main.py")], env=env, capture_output=True, text=True,
