@@ -15,8 +15,8 @@ from studio.core import edits
 from studio.ui.startup.gc_policy import IdleCollector
 
 OPERATIONS = 20_000
-WARM_UP = 2_000
-CHUNK = 4
+WARM_UP = 5_000  # until the undo history has reached its limit and the tracks their length: steady state
+CHUNK = 2  # operations per event-loop turn, as quick user input arrives
 MAX_GROWTH_MB = 50
 MAX_GUI_CPU_PER_TICK_S = 0.1
 
