@@ -13,7 +13,8 @@ TRIM_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("torch C++ headers, CMake files and static libraries", (
         "torch/include/*", "torch/share/*", "*.a", "*caffe2*")),
     ("torch test data, test binaries and test libraries", (
-        "torch/test/*", "torch/bin/*", "torch/lib/libaoti_custom_ops.so", "torch/lib/libbackend_with_compiler.so",
+        "torch/test/*", "torch/bin/test_*", "torch/bin/*Test", "torch/bin/protoc*", "torch/bin/*.pt",
+        "torch/bin/*.ptl", "torch/lib/libaoti_custom_ops.so", "torch/lib/libbackend_with_compiler.so",
         "torch/lib/libjitbackend_test.so", "torch/lib/libtorchbind_test.so")),
     ("Qt translations (the studio is in English)", (
         "PySide6/Qt/translations/*",)),
@@ -26,8 +27,11 @@ TRIM_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("OpenCV's highgui fonts (the studio opens no OpenCV windows)", ("cv2/qt/fonts/*",)),
 ]
 
-# Python packages the studio never imports at run time (tooling, tests, other GUI toolkits).
+# Python packages the studio never imports at run time (tooling, tests, other GUI toolkits). jax and jaxlib
+# (about 350 MB) come only through mediapipe's genai converter and torch's pallas codegen, neither used here.
 EXCLUDED_MODULES = [
+    "jax", "jaxlib", "ml_dtypes", "mediapipe.tasks.python.genai", "torch.utils._pallas",
+    "torch._inductor.codegen.pallas",
     "tkinter", "_tkinter", "IPython", "pytest", "_pytest", "pytestqt", "ruff", "importlinter", "PyInstaller",
     "torch.testing._internal", "torch.utils.tensorboard", "matplotlib.tests", "numpy.tests", "scipy.conftest",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtQuick", "PySide6.QtQml",

@@ -10,12 +10,13 @@ from tests.packaging.conftest import load_script
 
 def test_trim_rules_drop_what_the_studio_never_uses_and_keep_what_it_needs():
     trim = load_script("trim")
-    dropped = ["torch/include/ATen/Tensor.h", "torch/test/test_api", "torch/lib/libtorchbind_test.so",
+    dropped = ["torch/include/ATen/Tensor.h", "torch/bin/test_api", "torch/bin/TCPStoreTest", "torch/bin/protoc",
+               "torch/lib/libtorchbind_test.so",
                "PySide6/Qt/translations/qtbase_de.qm", "PySide6/Qt/lib/libQt6WebEngineCore.so.6",
                "PySide6/Qt/lib/libQt6Quick.so.6", "numpy/core/lib/libnpymath.a"]
     kept = ["torch/lib/libtorch_cpu.so", "PySide6/Qt/lib/libQt6Widgets.so.6", "PySide6/Qt/plugins/platforms/"
             "libqoffscreen.so", "mediapipe/modules/face_landmark/face_landmark_with_attention.tflite",
-            "resources/sample.marionette", "plugins/tps/plugin.toml", "cv2/cv2.abi3.so"]
+            "resources/sample.marionette", "plugins/tps/plugin.toml", "cv2/cv2.abi3.so", "torch/bin/torch_shm_manager"]
     assert all(trim.trim_reason(path) for path in dropped)
     assert not any(trim.trim_reason(path) for path in kept)
 
