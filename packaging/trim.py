@@ -29,11 +29,11 @@ TRIM_RULES: list[tuple[str, tuple[str, ...]]] = [
 
 # Python packages the studio never imports at run time (tooling, tests, other GUI toolkits). jax and jaxlib
 # (about 350 MB) come only through mediapipe's genai converter and torch's pallas codegen, neither used here.
+# torch.testing._internal must stay: `import torch` loads part of it.
 EXCLUDED_MODULES = [
-    "jax", "jaxlib", "ml_dtypes", "mediapipe.tasks.python.genai", "torch.utils._pallas",
-    "torch._inductor.codegen.pallas",
+    "jax", "jaxlib", "ml_dtypes",
     "tkinter", "_tkinter", "IPython", "pytest", "_pytest", "pytestqt", "ruff", "importlinter", "PyInstaller",
-    "torch.testing._internal", "torch.utils.tensorboard", "matplotlib.tests", "numpy.tests", "scipy.conftest",
+    "matplotlib.tests", "numpy.tests", "scipy.conftest",
     "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets", "PySide6.QtQuick", "PySide6.QtQml",
     "PySide6.Qt3DCore", "PySide6.QtPdf", "PySide6.QtDesigner", "PySide6.QtMultimedia", "PyQt5", "PyQt6",
 ]
