@@ -1,8 +1,9 @@
 """THIRD-PARTY-LICENSES.txt: the licence notices of everything the bundle ships.
 
 Walks the installed distributions the app needs at run time (the transitive closure of pyproject's
-dependencies, read from package metadata) and writes each one's licence fields and licence files,
-plus Python's own licence, into one text file.
+dependencies, read from package metadata), keeps those the bundle actually holds (when the build says
+which top-level names it collected), and writes each one's licence fields and licence files, plus
+Python's own licence, into one text file.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ def runtime_distributions(roots: list[str]) -> list[metadata.Distribution]:
     return [found[name] for name in sorted(found)]
 
 
+def top_level_names(dist: metadata.Distribution) -> set[str]:
+    """The importable top-level names (and library folders such as ``numpy.libs``) a distribution installs."""
+    names = set()
+    for file in dist.files or []:
+        first = Path(str(file)).parts[0]
+        if first in ("..", "__pycache__") or first.endswith((".dist-info", ".egg-info", ".data")):
+            continue
+        names.add(first.removesuffix(".py") if first.endswith(".py") else first.split(".cpython")[0].split(".abi3")[0])
+    return names
+
+
 def _licence_files(dist: metadata.Distribution) -> list[tuple[str, str]]:
     """(name, text) of each licence file a distribution declares or ships in its dist-info."""
     names = dist.metadata.get_all("License-File") or []
@@ -77,9 +89,13 @@ def notice(dist: metadata.Distribution) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_licences(path: Path, roots: list[str]) -> list[str]:
-    """Write the notices of Python and every run-time distribution to ``path``; return the names covered."""
-    dists = [d for d in runtime_distributions(roots) if d.metadata["Name"].lower() != roots[0]]
+def write_licences(path: Path, roots: list[str], shipped: set[str] | None = None) -> list[str]:
+    """Write the notices of Python and every run-time distribution to ``path``; return the names covered.
+
+    ``shipped``: the top-level names the bundle holds; distributions with none of them are left out.
+    """
+    dists = [d for d in runtime_distributions(roots) if d.metadata["Name"].lower() != roots[0]
+             and (shipped is None or top_level_names(d) & shipped)]
     python_licence = Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
     python_licence /= "LICENSE.txt"
     parts = ["Marionette Studio ships the following third-party software. Their licences follow.\n\n",

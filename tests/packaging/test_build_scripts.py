@@ -49,3 +49,12 @@ def test_the_tarball_is_named_for_the_version_and_platform():
     build = load_script("build")
     name = build.tarball_path(app_version()).name
     assert name == f"marionette-studio-{app_version()}-linux-{platform.machine()}.tar.gz"
+
+
+def test_licence_notices_leave_out_what_the_bundle_does_not_hold(tmp_path):
+    licences = load_script("third_party")
+    target = tmp_path / "THIRD-PARTY-LICENSES.txt"
+    covered = {name.lower() for name in licences.write_licences(target, ["marionette-studio"],
+                                                                 {"torch", "numpy", "numpy.libs", "PySide6"})}
+    assert {"python", "torch", "numpy", "pyside6"} <= covered
+    assert "jax" not in covered and "mediapipe" not in covered
