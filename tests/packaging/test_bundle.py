@@ -93,3 +93,13 @@ def test_a_headless_render_works_with_a_clean_environment(bundle, tmp_path):
     assert output.is_file() and output.stat().st_size > 1000
     info = run_clean(bundle, "info", str(sample), home=home)
     assert info.returncode == 0 and "keypoints" in info.stdout
+
+
+def test_install_desktop_points_the_menu_entry_at_the_bundle(bundle, tmp_path):
+    home = tmp_path / "home"
+    result = run_clean(bundle, "install-desktop", home=home)
+    assert result.returncode == 0, result.stderr
+    entry = (home / ".local" / "share" / "applications" / "marionette-studio.desktop").read_text()
+    assert f"Exec={bundle} %f" in entry
+    assert run_clean(bundle, "uninstall-desktop", home=home).returncode == 0
+    assert not (home / ".local" / "share" / "applications" / "marionette-studio.desktop").exists()
