@@ -44,12 +44,12 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"About {APP_TITLE}")
         layout = QVBoxLayout(self)
-        title = QLabel(f"<h2>{APP_TITLE} {app_version()}</h2>"
-                       "<p>Pin keypoints on a still image and bring it to life.</p>")
+        self.title = QLabel(f"<h2>{APP_TITLE} {app_version()}</h2>"
+                            "<p>Pin keypoints on a still image and bring it to life.</p>")
         self.details = QLabel("\n".join(about_lines()))
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(title)
+        layout.addWidget(self.title)
         layout.addWidget(self.details)
         layout.addWidget(buttons)
