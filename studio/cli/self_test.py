@@ -26,7 +26,7 @@ RESOURCES = Path(studio.__file__).resolve().parent.parent / "resources"
 SAMPLE = RESOURCES / "sample.marionette"
 RENDER_FRAMES = 4
 WINDOW_TIMEOUT_S = 180.0
-PROBE_VARIABLE = "MARIONETTE_STARTUP_PROBE"
+PROBE_VARIABLE = "MARIONETTE_STARTUP_PROBE"  # as in studio.ui.startup_probe (cli may not import ui)
 PROBE_MARKER = "window-shown"
 
 
