@@ -4,7 +4,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test demo lint bench sample clean
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -n 1)
+TARBALL := dist/marionette-studio-$(VERSION)-linux-$(shell uname -m).tar.gz
+DIST_STAMP := $(VENV)/.dist-stamp
+BUNDLE_SOURCES := $(shell git ls-files studio plugins resources packaging main.py pyproject.toml 2>/dev/null)
+
+.PHONY: run test demo lint bench sample clean dist test-dist
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +35,22 @@ lint: $(STAMP)
 bench: $(STAMP)
 	for script in benchmarks/*.py; do $(PY) $$script || exit 1; done
 
+# The self-contained one-folder app, packed as $(TARBALL) (docs/packaging.md).
+dist: $(TARBALL)
+
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,dist]'
+	@touch $(DIST_STAMP)
+
+$(TARBALL): $(DIST_STAMP) $(BUNDLE_SOURCES)
+	$(PY) packaging/build.py
+
+# Extract the bundle into an empty folder and run self-test and a render there with a clean environment.
+test-dist: $(TARBALL)
+	MARIONETTE_TEST_DIST=1 MARIONETTE_DIST_TARBALL=$(TARBALL) $(PY) -m pytest -q -m dist tests/packaging
+
 sample: $(STAMP)
 	$(PY) resources/build_sample.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache demo.mp4
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache demo.mp4 build dist

@@ -1,3 +1,5 @@
 """Marionette Studio: pin keypoints on a still image and bring it to life."""
 
-__version__ = "0.1.0"
+from studio.version import app_version
+
+__version__ = app_version()

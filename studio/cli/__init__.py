@@ -35,7 +35,7 @@ def _command_modules() -> list:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per command module."""
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="marionette-studio" if getattr(sys, "frozen", False) else "python main.py",
         description="Marionette Studio. With no command (or a .marionette file) it opens the studio.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

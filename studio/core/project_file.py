@@ -24,6 +24,7 @@ from studio.core.project import CaptureBindings, Project, RenderSettings, Timing
 from studio.core.region import read_region, region_document, write_region
 from studio.core.rig import check_hierarchy
 from studio.core.rig_edits import read_rig, rig_document
+from studio.core.saved_by import newer_schema_message, saved_by_document
 from studio.core.takes import Take
 from studio.core.tracks import Interpolation, Keyframe, Track
 
@@ -47,6 +48,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
     return {
         "format": FORMAT_NAME,
         "schema_version": SCHEMA_VERSION,
+        "saved_by": saved_by_document(),
         "source": {"file": SOURCE_NAME, "width": project.width, "height": project.height},
         "timing": {"fps": project.timing.fps, "start": project.timing.start, "end": project.timing.end},
         "render": {"generator": project.render.generator, "device": project.render.device,
@@ -136,8 +138,7 @@ def _read_archive(archive: zipfile.ZipFile, name: str) -> Project:
     if not isinstance(version, int) or version < 1:
         raise ProjectFileError(f"{name}: schema_version {version!r} is not valid")
     if version > SCHEMA_VERSION:
-        raise ProjectFileError(f"{name} was saved by a newer Marionette Studio (schema {version}; "
-                               f"this version reads up to {SCHEMA_VERSION}): update the app")
+        raise ProjectFileError(newer_schema_message(name, document, version, SCHEMA_VERSION))
     return _build_project(document, archive, names, name)
 
 

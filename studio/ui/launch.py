@@ -11,16 +11,20 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from studio.ui.error_reporting import install_excepthook, start_logging
 from studio.ui.main_window import MainWindow
 from studio.ui.startup.gc_policy import IdleCollector
+from studio.ui.startup.startup_probe import probe_requested, watch_first_expose
 from studio.ui.startup.system_libraries import uses_xcb, xcb_problem
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 THEME = RESOURCES / "theme.qss"
 SAMPLE_PROJECT = RESOURCES / "sample.marionette"
+ICONS = RESOURCES / "icons"
+DESKTOP_NAME = "marionette-studio"
 
 
 def apply_theme(app: QApplication) -> None:
@@ -28,6 +32,22 @@ def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
     if THEME.is_file():
         app.setStyleSheet(THEME.read_text(encoding="utf-8"))
+
+
+def app_icon() -> QIcon:
+    """The studio's icon at every size drawn by resources/build_icons.py."""
+    icon = QIcon()
+    for path in sorted(ICONS.glob(f"{DESKTOP_NAME}-*.png")):
+        icon.addFile(str(path))
+    return icon
+
+
+def apply_identity(app: QApplication) -> None:
+    """Name, icon and desktop-file name, so desktops match the window to its menu entry and icon."""
+    app.setApplicationName("Marionette Studio")
+    app.setOrganizationName("Marionette")
+    app.setDesktopFileName(DESKTOP_NAME)
+    app.setWindowIcon(app_icon())
 
 
 def initial_project(project_path: str | None) -> Path | None:
@@ -69,9 +89,9 @@ def launch(project_path: str | None) -> int:
         sys.stderr.write(problem + "\n")
         return 2
     start_logging()
+    os.environ.setdefault("RESOURCE_NAME", DESKTOP_NAME)  # X11 WM_CLASS instance name
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Marionette Studio")
-    app.setOrganizationName("Marionette")
+    apply_identity(app)
     apply_theme(app)
     install_excepthook()
     collector = IdleCollector(app)
@@ -86,6 +106,8 @@ def launch(project_path: str | None) -> int:
         frame.moveCenter(available.center())
         window.move(frame.topLeft())
     window.show()
+    if probe_requested():
+        watch_first_expose(app, window)
     QTimer.singleShot(0, lambda: open_at_start(window, project_path))
     code = app.exec()
     window.shutdown()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from studio.core.edits import ChangeRenderSettings
 from studio.core.project import Project
 from studio.plugins.api import Registry
+from studio.ui.about import AboutDialog
 from studio.ui.audio.audio_feature import AudioFeature
 from studio.ui.audio.sound_import import is_sound_file
 from studio.ui.canvas.canvas_tools import CanvasTools
@@ -275,6 +276,7 @@ class MainWindow(QMainWindow):
         self.audio_menu = bar.addMenu("&Audio")
         plugins_menu = bar.addMenu("P&lugins")
         self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
+        self.about_action = bar.addMenu("&Help").addAction("&About Marionette Studio…", self.show_about)
 
     def _build_toolbar(self) -> None:
         bar = self.tools_bar = QToolBar("Tools")
@@ -462,6 +464,10 @@ class MainWindow(QMainWindow):
         dialog = PluginManagerDialog(self, self.registry)
         dialog.registry_changed.connect(self.adopt_registry)
         dialog.exec()
+
+    def show_about(self) -> None:
+        """Help > About: the version and what the studio runs on."""
+        AboutDialog(self).exec()
 
     def adopt_registry(self, registry: Registry) -> None:
         """Use a rebuilt plugin registry for the preview and the generator list."""

@@ -105,3 +105,11 @@ def test_no_display_is_one_line_not_a_crash(monkeypatch, capsys) -> None:
     assert launch.launch(None) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: no display") and err.count("\n") == 1
+
+
+def test_the_app_has_its_icon_and_desktop_name(qapp) -> None:
+    launch.apply_identity(qapp)
+    assert qapp.desktopFileName() == "marionette-studio"
+    icon = qapp.windowIcon()
+    assert not icon.isNull()
+    assert {size.width() for size in icon.availableSizes()} >= {16, 32, 48, 256}

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from studio.core.errors import UserError
 from studio.core.project import Project
 from studio.core.project_file import load_project, project_to_dict, save_project
+from studio.core.saved_by import read_newer_app_note
 from studio.core.takes import Take
 from studio.core.undo import UndoStack
 from studio.ui.file_dialogs import open_file, save_file
@@ -225,19 +226,20 @@ class ProjectFiles(QObject):
         self.message.emit(f"Opening {target.name}…")
         return self._start(lambda: load_project(target),
                            lambda project: self._replace(project, None if as_template else target),
-                           "Open project")
+                           "Open project", note=lambda: read_newer_app_note(target))
 
-    def _start(self, read: Callable[[], Project], done: Callable[[Project], None], title: str) -> BackgroundJob:
-        def on_success(project: Project) -> None:
+    def _start(self, read: Callable[[], Project], done: Callable[[Project], None], title: str,
+               note: Callable[[], str | None] = lambda: None) -> BackgroundJob:
+        def on_success(result: tuple[Project, str | None]) -> None:
             self._job = None
-            done(project)
-            self.message.emit("Ready")
+            done(result[0])
+            self.message.emit(result[1] or "Ready")
 
         def on_failure(reason: str) -> None:
             self._job = None
             self._refuse(title, reason)
 
-        self._job = start_job(read, on_success, on_failure, self)
+        self._job = start_job(lambda: (read(), note()), on_success, on_failure, self)
         return self._job
 
     # ----- writing ----------------------------------------------------------------------------------
