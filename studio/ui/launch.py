@@ -6,6 +6,7 @@ torch is imported by the preview worker after the event loop has started.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio.ui.error_reporting import install_excepthook, start_logging
 from studio.ui.main_window import MainWindow
+from studio.ui.preview.preview_worker import stuck_threads_running
 from studio.ui.startup.gc_policy import IdleCollector
 from studio.ui.startup.startup_probe import probe_requested, watch_first_expose
 from studio.ui.startup.system_libraries import uses_xcb, xcb_problem
@@ -112,5 +114,19 @@ def launch(project_path: str | None) -> int:
     code = app.exec()
     window.shutdown()
     collector.stop()
-    return code
+    return finish(code)
+
+
+def finish(code: int) -> int:
+    """The exit code, or an immediate exit when a render thread is stuck: Qt would abort on destroying it.
+
+    Saves have finished by now (closing waits for them), so leaving at once loses nothing.
+    """
+    if not stuck_threads_running():
+        return code
+    logging.getLogger(__name__).warning("a render thread is still busy; leaving without waiting for it")
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 

@@ -113,3 +113,16 @@ def test_the_app_has_its_icon_and_desktop_name(qapp) -> None:
     icon = qapp.windowIcon()
     assert not icon.isNull()
     assert {size.width() for size in icon.availableSizes()} >= {16, 32, 48, 256}
+
+
+def test_a_stuck_render_thread_ends_the_process_at_once_instead_of_aborting(monkeypatch) -> None:
+    exits: list[int] = []
+    monkeypatch.setattr(launch, "stuck_threads_running", lambda: True)
+    monkeypatch.setattr(launch.os, "_exit", exits.append)
+    launch.finish(0)
+    assert exits == [0]
+
+
+def test_a_clean_shutdown_returns_the_code(monkeypatch) -> None:
+    monkeypatch.setattr(launch, "stuck_threads_running", lambda: False)
+    assert launch.finish(3) == 3

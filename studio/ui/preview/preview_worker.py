@@ -32,6 +32,14 @@ PREVIEW_DEVICES = ("cpu", "cuda", "mps")
 SHUTDOWN_WAIT_MS = 5000
 
 
+def stuck_threads_running() -> bool:
+    """Whether a render thread left behind in a stuck generator (or a slow torch import) is still running.
+
+    Qt aborts the process if such a QThread is destroyed while it runs, so the app must not tear down normally.
+    """
+    return any(thread.isRunning() for thread in _ABANDONED)
+
+
 class DeviceUnavailable(Exception):
     """A setup asked for a device this machine does not have; the previous renderer stays in use."""
 
