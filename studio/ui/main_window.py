@@ -153,7 +153,6 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([timeline_dock], [self.curve_editor.sizeHint().height()], Qt.Orientation.Vertical)
         self.resizeDocks([self.undo_dock], [330], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.undo_dock, keypoints_dock], [180, 420], Qt.Orientation.Vertical)
         self.docks = [timeline_dock, curves_dock, self.undo_dock, keypoints_dock]
 
     def _attach_audio(self) -> None:
@@ -167,6 +166,7 @@ class MainWindow(QMainWindow):
         keypoints_dock = self.findChild(QDockWidget, "keypointsDock")
         self.tabifyDockWidget(keypoints_dock, self.audio.shapes_dock)
         keypoints_dock.raise_()
+        self.resizeDocks([self.undo_dock, keypoints_dock], [180, 420], Qt.Orientation.Vertical)
         self.docks.append(self.audio.shapes_dock)
         self.audio_menu.addActions(self.audio.actions)
         self.audio_menu.addAction(self.audio.shapes_dock.toggleViewAction())
