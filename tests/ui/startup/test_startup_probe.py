@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from studio.ui import startup_probe
+from studio.ui.startup import startup_probe
 
 
 def test_probe_reports_the_first_expose_and_finishes(qtbot, capsys):
