@@ -5,7 +5,8 @@ A watchdog on the GUI side notices a generator that stops answering (a frame tak
 thread behind and carries on with a fresh one.
 
 While a drag or a scrub is in progress (``Session.gesture_active``) requests ask for drafts; when it ends the
-full frame is requested (only when the generator drafts: others rendered full frames all along). Sequence
+full frame is requested (only when the generator drafts: others rendered full frames all along), and so it is
+when the mouse rests for ``SETTLE_MS`` during the gesture (the playhead stopped). Sequence
 numbers keep the order: the full frame's request is the newest, so it is the last one shown.
 
 Frames of the shot's cache (``cache_shot``) are shown without rendering while the document is the version
@@ -30,6 +31,7 @@ from studio.ui.session import Session
 PREVIEW_SIDE = 512
 STALL_MS = 5000
 FALLBACK_GENERATOR = "warp"
+SETTLE_MS = 300
 RATE_WINDOW = 8  # rendered frames the playback rate is measured over
 UNCHANGED_FRAMES = ("takes", "capture")  # document changes that leave every rendered frame as it was
 
@@ -76,6 +78,10 @@ class PreviewLink(QObject):
         self.watchdog.setSingleShot(True)
         self.watchdog.setInterval(STALL_MS)
         self.watchdog.timeout.connect(self._on_stalled)
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(SETTLE_MS)
+        self.settle.timeout.connect(self._on_settled)
         view.action_requested.connect(self.switch_to_fallback)
         session.frame_changed.connect(self._on_frame_changed)
         session.document_changed.connect(self._on_document_changed)
@@ -100,11 +106,12 @@ class PreviewLink(QObject):
         self._configure()
         self.request()
 
-    def request(self) -> int:
+    def request(self, full: bool = False) -> int:
         """Ask for the current frame with the current poses; return the request's sequence number.
 
         While ``paused`` (live puppet mode owns the preview) nothing is requested. During a gesture the
-        request asks for a draft (unless the generator is known to have none); a cached frame is shown at once.
+        request asks for a draft (unless the generator is known to have none, or ``full``); a cached frame is
+        shown at once.
         """
         if self._configured is None or self.paused:
             return self.last_seq
@@ -112,8 +119,10 @@ class PreviewLink(QObject):
         frame = self.session.current_frame
         if self._show_cached(frame):
             return self.last_seq
-        self._last_draft = self.session.gesture_active and self._drafts is not False
+        self._last_draft = self.session.gesture_active and self._drafts is not False and not full
         self.last_seq = self.worker.request(frame, project.rest_pose(), self.session.sample(frame), self._last_draft)
+        if self._last_draft:
+            self.settle.start()
         self._arm_watchdog()
         return self.last_seq
 
@@ -245,6 +254,11 @@ class PreviewLink(QObject):
         """A gesture ended after drafts were asked for: ask for the full frame."""
         if not active and self._last_draft and self._drafts is not False:
             self.request()
+
+    def _on_settled(self) -> None:
+        """The gesture rests (the mouse holds still): show the full frame until it moves on."""
+        if self.session.gesture_active and self._last_draft:
+            self.request(full=True)
 
     def _on_drafts_offered(self, offered: bool) -> None:
         self._drafts = offered

@@ -41,6 +41,7 @@ def make_rig(qtbot, generator: str, project: Project | None = None) -> Rig:
     qtbot.addWidget(view)
     view.show()
     link = PreviewLink(session, worker, view)
+    link.settle.setInterval(600000)  # the tests below release the mouse; test_resting_* sets its own
     shown: list[tuple[int, bool, int]] = []
     view.painted.connect(lambda seq: shown.append((seq, view.shown_draft, view.image.pixel(0, 0) & 0xFF)))
     link.start()
@@ -119,6 +120,19 @@ def test_a_scrub_shows_drafts_and_the_full_frame_when_it_stops(qtbot, rig) -> No
     scrub.finish()
     qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and not rig.view.shown_draft, timeout=30000)
     assert rig.view.shown_frame == rig.session.current_frame
+
+
+def test_resting_during_a_drag_shows_the_full_frame_until_the_mouse_moves_on(qtbot, rig) -> None:
+    rig.link.settle.setInterval(50)
+    gesture = drag(qtbot, rig)
+    qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and not rig.view.shown_draft, timeout=30000)
+    assert rig.session.gesture_active and rig.shown[-1][1:] == (False, FULL_GREY)
+    rig.link.settle.setInterval(600000)
+    kp = rig.session.project.keypoint("b")
+    gesture.update((kp.x + 3, kp.y))
+    qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq, timeout=30000)
+    assert rig.view.shown_draft
+    gesture.finish()
 
 
 def test_a_radius_drag_is_a_gesture(qtbot, rig) -> None:
