@@ -3,7 +3,8 @@
 The GUI thread posts immutable requests (sequence number, frame, rest and driving Pose snapshots) into a
 one-slot mailbox guarded by a ``threading.Condition``: a newer request replaces a pending one (latest
 wins), so a drag never builds a queue. A request may ask for a draft (``draft=True``, while a drag or a
-scrub is in progress): generators that offer one render it, the others render the full frame. Results
+scrub is in progress): generators that offer one render it, the others render the full frame; when idle, the
+worker warms a drafting generator's draft for the current rest pose, so the first draft of a drag is quick. Results
 come back through queued Qt signals. A new setup (project source, generator, device, size) is posted the
 same way and swaps the renderer on the worker; torch, the generator and the source image decode never
 touch the GUI thread.
@@ -240,6 +241,13 @@ class PreviewWorker(QObject):
                 continue
             if request is not None and state.accepts(request) and not self._render(state, request, abandoned):
                 return
+            if self._idle():
+                state.warm_draft()
+
+    def _idle(self) -> bool:
+        """True when no setup or request waits (warming a draft would delay nothing the user asked for)."""
+        with self._condition:
+            return self._setup is None and self._request is None and not self._stopping
 
     def _set_up(self, state: RenderState, setup: PreviewSetup) -> bool:
         """Build the renderer for ``setup``; False when it failed and the request must wait for the next one."""
@@ -306,6 +314,7 @@ class RenderState:
         self._generator: Any = None
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
+        self._warm: PoseArrays | None = None
 
     def use_registry(self, registry: Registry) -> None:
         """Adopt a new registry; the next setup builds its generator from it."""
@@ -373,6 +382,7 @@ class RenderState:
             self._renderer = Renderer(self._generator, self._source, Pose.from_arrays(request.rest),
                                       self._setup.size, self._region, self._stiffness)
             self._rest = request.rest
+            self._warm = None
         elif not _same_pose(self._rest, request.rest):
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
@@ -381,6 +391,19 @@ class RenderState:
         check_generated_frame(image, self._setup.size if self._setup else None,
                               self._setup.generator if self._setup else "?")
         return image, draft
+
+    def warm_draft(self) -> None:
+        """Render a draft at the rest pose once per rest pose (drafting generators prepare their draft then)."""
+        from studio.engine.renderer import Pose
+
+        renderer = self._renderer
+        if renderer is None or not renderer.drafts or self._rest is None or _same_pose(self._warm, self._rest):
+            return
+        self._warm = self._rest
+        try:
+            renderer.render(Pose.from_arrays(self._rest), draft=True)
+        except Exception:  # the next requested frame reports a failing generator
+            _log.debug("warming the draft failed", exc_info=True)
 
     def mesh(self, request: PreviewRequest) -> tuple[np.ndarray, np.ndarray] | None:
         """The deformed mesh for a request just rendered, in source pixels (None: the generator has no mesh)."""

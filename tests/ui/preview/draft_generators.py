@@ -14,10 +14,11 @@ DRAFT_GREY = 60
 
 
 class DraftingGenerator:
-    """Renders a uniform frame (FULL_GREY, DRAFT_GREY for drafts) after ``delay`` seconds."""
+    """Renders a uniform frame (FULL_GREY, DRAFT_GREY for drafts) after ``delay`` seconds; counts drafts."""
 
     name = "drafting"
     delay = 0.0
+    drafts_rendered = 0
 
     def __init__(self, device: str = "auto") -> None:
         self.device = device
@@ -37,6 +38,7 @@ class DraftingGenerator:
         return self._frame(state, FULL_GREY)
 
     def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
+        DraftingGenerator.drafts_rendered += 1
         return self._frame(state, DRAFT_GREY)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
+from studio.core.edits import ChangeKeypoint
 from studio.core.project import Project
 from studio.ui.canvas.keypoint_drag import KeypointDrag
 from studio.ui.canvas.radius_drag import RadiusDrag
@@ -52,6 +53,7 @@ def make_rig(qtbot, generator: str, project: Project | None = None) -> Rig:
 @pytest.fixture
 def rig(qtbot) -> Iterator[Rig]:
     DraftingGenerator.delay = 0.01
+    DraftingGenerator.drafts_rendered = 0
     rig = make_rig(qtbot, "drafting")
     yield rig
     rig.link.shutdown()
@@ -133,6 +135,17 @@ def test_resting_during_a_drag_shows_the_full_frame_until_the_mouse_moves_on(qtb
     qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq, timeout=30000)
     assert rig.view.shown_draft
     gesture.finish()
+
+
+def test_an_idle_worker_warms_the_draft_once_per_rest_pose(qtbot, rig) -> None:
+    qtbot.waitUntil(lambda: DraftingGenerator.drafts_rendered == 1, timeout=30000)
+    rig.session.set_frame(5)
+    qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq, timeout=30000)
+    qtbot.wait(50)
+    assert DraftingGenerator.drafts_rendered == 1  # same rest pose: nothing more to warm
+    keypoint = rig.session.project.keypoint("c")
+    rig.session.push(ChangeKeypoint(keypoint, keypoint.with_changes(x=keypoint.x + 2)))
+    qtbot.waitUntil(lambda: DraftingGenerator.drafts_rendered == 2, timeout=30000)
 
 
 def test_a_radius_drag_is_a_gesture(qtbot, rig) -> None:
