@@ -137,8 +137,8 @@ def fomm_playback(app: QApplication, window: object, seconds: float) -> dict[str
     controller.play()
     started = time.perf_counter()
     _wait(app, lambda: time.perf_counter() - started >= seconds, seconds + 30)
-    controller.pause()
     live_fps, note = painted[0] / seconds, preview.note
+    controller.pause()
     _wait(app, lambda: preview.shown_seq >= link.last_seq, 120.0)
     done: list[str] = []
     link.cacher.finished.connect(done.append)
