@@ -238,6 +238,7 @@ def drag_to_preview(app: QApplication, window: object, events: int, keypoint: in
             "device": "cpu", "latency_ms_p50": percentile(latencies, 50), "latency_ms_p95": percentile(latencies, 95),
             "latency_ms_max": round(max(latencies), 2), "render_ms_p50": percentile(render_ms, 50),
             "draft_frames": drafts[0], "frames_rendered": len(render_ms), "release_to_full_ms": round(release_ms, 1),
+            "full_frame_render_ms": round(render_ms[-1], 1),
             "process_cpu_ms_per_event": round(cpu_ms_per_event, 1), "load_average_1min_before": round(load_before, 2),
             "load_average_1min": round(os.getloadavg()[0], 2), "undo_steps": undo.index, "target_p95_ms": target_ms}
 
