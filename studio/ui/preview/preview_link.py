@@ -72,7 +72,7 @@ class PreviewLink(QObject):
         self._rendered_at: list[float] = []
         self.version = 0
         self.cache = FrameCache()
-        self.cacher = ShotCacher(self.cache, worker.registry_factory)
+        self.cacher = ShotCacher(self.cache, worker.registry_factory, self)
         self.cacher.finished.connect(self.error.emit)
         self.watchdog = QTimer(self)
         self.watchdog.setSingleShot(True)

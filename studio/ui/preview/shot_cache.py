@@ -27,8 +27,9 @@ class ShotCacher(QObject):
     progressed = Signal(int, int)
     finished = Signal(str)
 
-    def __init__(self, cache: FrameCache, registry_factory: Callable[[], Registry]) -> None:
-        super().__init__()
+    def __init__(self, cache: FrameCache, registry_factory: Callable[[], Registry],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.cache = cache
         self._registry_factory = registry_factory
         self._job: BackgroundJob | None = None
