@@ -151,12 +151,17 @@ class PreviewView(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the frame letterboxed, then the info line."""
+        """Draw the frame letterboxed, then the note (wrapped) and the info line under it."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#141518"))
+        wrap = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        note_height = 0
+        if self._note:
+            width = self.rect().adjusted(10, 0, -10, 0)
+            note_height = self.fontMetrics().boundingRect(width, wrap, self._note).height()
         if self._image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            area = self.rect().adjusted(8, 8, -8, -30)
+            area = self.rect().adjusted(8, 8, -8, -30 - note_height)
             scale = min(area.width() / self._image.width(), area.height() / self._image.height())
             w, h = self._image.width() * scale, self._image.height() * scale
             target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
@@ -168,8 +173,7 @@ class PreviewView(QWidget):
         painter.drawText(self.rect().adjusted(10, 0, -10, -8), bottom_left, self.status_text())
         if self._note:
             painter.setPen(QColor("#e0b050"))
-            painter.drawText(self.rect().adjusted(10, 0, -10, -8 - self.fontMetrics().height()), bottom_left,
-                             self._note)
+            painter.drawText(self.rect().adjusted(10, 0, -10, -8 - self.fontMetrics().height()), wrap, self._note)
         if self._message:
             painter.setPen(QColor("#ff8787"))
             painter.drawText(self.rect().adjusted(10, 10, -10, -10),
