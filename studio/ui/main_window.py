@@ -227,6 +227,7 @@ class MainWindow(QMainWindow):
         self.previous_frame_action = self._action("P&revious Frame", lambda: self.step(-1), "Left")
         self.first_frame_action = self._action("&First Frame", self.go_to_start, "Home")
         self.last_frame_action = self._action("&Last Frame", self.go_to_end, "End")
+        self.cache_shot_action = self._action("&Cache Shot for Playback", lambda: self.preview_link.cache_shot(self))
         self.canvas_tools = CanvasTools(self.canvas, self.add_tool_action, self, self.show_message,
                                         self._set_mesh_wanted)
         self._editing_actions = [*self.canvas_tools.actions,
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         playback_menu = bar.addMenu("&Playback")
         playback_menu.addActions([self.play_action, self.previous_frame_action, self.next_frame_action,
-                                  self.first_frame_action, self.last_frame_action])
+                                  self.first_frame_action, self.last_frame_action, self.cache_shot_action])
         self.audio_menu = bar.addMenu("&Audio")
         plugins_menu = bar.addMenu("P&lugins")
         self.plugin_action = plugins_menu.addAction("Plugin &Manager…", self.open_plugin_manager)
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
         self.worker.result_ready.connect(lambda r: self.canvas.mesh_overlay.set_mesh(
             r.mesh if self.canvas.mesh_overlay.isVisible() else None))
         self.preview_link.error.connect(self.show_message)
+        self.playback.playing_changed.connect(self.preview_link.set_playing)
         self.preview_link.device_changed.connect(self.device_label.setText)
         self.preview_link.device_changed.connect(lambda _text: self._sync_render_combos())
         self.worker.devices_checked.connect(lambda problems: mark_unavailable_devices(self.device_combo, problems))
@@ -378,6 +380,7 @@ class MainWindow(QMainWindow):
         self.preset_placer.shutdown()
         self.canvas_tools.shutdown()
         self.worker.shutdown()
+        self.preview_link.shutdown()
         if self._started:
             self.files.shutdown()
         self._started = False

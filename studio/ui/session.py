@@ -6,6 +6,9 @@ A QObject that bridges the plain-Python document signals into Qt signals, so vie
 The pose: with auto-key off, dragging an animated keypoint poses it at the current frame without
 writing a key (as in After Effects and Blender). Posed values override the sampled ones in every view
 and in the preview until the playhead moves (the pose is dropped, ``pose_dropped``) or K keys them.
+
+The gesture: a drag or a scrub in progress (``begin_gesture`` on press, ``end_gesture`` or ``finish_gesture`` on
+release); ``gesture_changed(bool)`` tells the preview, which shows drafts while it lasts.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ class Session(QObject):
     auto_key_changed = Signal(bool)
     pose_changed = Signal()
     pose_dropped = Signal(int)
+    gesture_changed = Signal(bool)
 
     def __init__(self, project: Project, path: Path | None = None) -> None:
         super().__init__()
@@ -45,6 +49,7 @@ class Session(QObject):
         self.selected_ids: list[str] = []
         self.auto_key = True
         self.posed: dict[str, Values] = {}
+        self._gesture = False
         self._attach()
 
     def _attach(self) -> None:
@@ -60,6 +65,7 @@ class Session(QObject):
         self.current_frame = project.timing.start
         self.selected_ids = []
         self.posed = {}
+        self.end_gesture()
         self._attach()
         self.project_replaced.emit()
         self.undo_changed.emit()
@@ -71,8 +77,26 @@ class Session(QObject):
         self.undo.push(edit)
 
     def finish_gesture(self) -> None:
-        """A drag ended: the next edit starts a new undo step."""
+        """A drag ended: the next edit starts a new undo step (and the gesture, if one began, ends)."""
         self.undo.close_merge()
+        self.end_gesture()
+
+    @property
+    def gesture_active(self) -> bool:
+        """True while a drag or a scrub is in progress (the preview shows drafts meanwhile)."""
+        return self._gesture
+
+    def begin_gesture(self) -> None:
+        """A drag or a scrub started (mouse pressed)."""
+        if not self._gesture:
+            self._gesture = True
+            self.gesture_changed.emit(True)
+
+    def end_gesture(self) -> None:
+        """The drag or scrub ended (mouse released); nothing happens when none was in progress."""
+        if self._gesture:
+            self._gesture = False
+            self.gesture_changed.emit(False)
 
     def set_frame(self, frame: int) -> None:
         """Move the playhead (clamped to the frame range)."""

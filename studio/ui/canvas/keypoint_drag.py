@@ -68,6 +68,7 @@ class KeypointDrag:
         self.frame = session.current_frame
         self.merge_key = f"drag-{next(_drag_numbers)}"
         self.moved = False
+        session.begin_gesture()
         self._verb = "Move" if mode == MOVE else "Rotate"
         edited = [kp_id for kp_id in self.ids if self.target[kp_id] != POSE]
         self._grouped = len(edited) > 1

@@ -25,6 +25,7 @@ class RadiusDrag:
         self.centre = centre
         self.merge_key = f"radius-{next(_drag_numbers)}"
         self.moved = False
+        session.begin_gesture()
 
     def update(self, point: tuple[float, float]) -> None:
         """Set the radius for the mouse at ``point`` (image pixels)."""

@@ -104,6 +104,8 @@ class CurveEditor(QWidget):
         self.view_box.clicked = self._on_clicked
         self.frame_axis = FrameAxis()
         self.frame_axis.scrubbed = lambda frame: self.session.set_frame(round(frame))
+        self.frame_axis.scrub_ended = self.session.end_gesture
+        self.frame_axis.scrub_started = self.session.begin_gesture
         self.plot = pg.PlotWidget(parent=self, viewBox=self.view_box, background=pal.BACKGROUND,
                                   axisItems={"bottom": self.frame_axis})
         self.plot.setObjectName("curvePlot")
@@ -448,6 +450,7 @@ class CurveEditor(QWidget):
             self._band_item.show()
             return True
         merge_key = f"curve-drag-{next(_gesture_ids)}"
+        self.session.begin_gesture()
         if hit.kind == "key":
             self._select(hit, "grab")
             self._drag = KeyDrag(self.session, hit, set(self.selected_keys), merge_key)
@@ -476,6 +479,7 @@ class CurveEditor(QWidget):
     def _on_drag_finished(self) -> None:
         if self._drag is not None and self._drag.moved:
             self.session.finish_gesture()
+        self.session.end_gesture()
         self._drag = None
         self._band_origin = None
         self._band_item.hide()

@@ -66,6 +66,8 @@ class FrameAxis(pg.AxisItem):
     def __init__(self) -> None:
         super().__init__(orientation="bottom")
         self.scrubbed: Callable[[float], None] | None = None
+        self.scrub_started: Callable[[], None] = lambda: None
+        self.scrub_ended: Callable[[], None] = lambda: None
 
     def _scrub(self, ev: object) -> None:
         view = self.linkedView()
@@ -82,6 +84,10 @@ class FrameAxis(pg.AxisItem):
         """Dragging along the axis scrubs; other buttons keep the axis pan/zoom."""
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
+            if ev.isStart():
+                self.scrub_started()
             self._scrub(ev)
+            if ev.isFinish():
+                self.scrub_ended()
             return
         super().mouseDragEvent(ev)

@@ -3,20 +3,37 @@
 A watchdog on the GUI side notices a generator that stops answering (a frame taking longer than
 ``STALL_MS``): the preview says so and offers to switch back to warp, which leaves the stuck render
 thread behind and carries on with a fresh one.
+
+While a drag or a scrub is in progress (``Session.gesture_active``) requests ask for drafts; when it ends the
+full frame is requested (only when the generator drafts: others rendered full frames all along), and so it is
+when the mouse rests for ``SETTLE_MS`` during the gesture (the playhead stopped). Sequence
+numbers keep the order: the full frame's request is the newest, so it is the last one shown.
+
+Frames of the shot's cache (``cache_shot``) are shown without rendering while the document is the version
+they were rendered for; while playing, the view notes when the generator is slower than the shot's rate.
 """
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from studio.core.edits import ChangeRenderSettings
+from studio.core.errors import UserError
+from studio.ui.preview.frame_cache import FrameCache, ShotJob
 from studio.ui.preview.preview_view import PreviewView
-from studio.ui.preview.preview_worker import PreviewResult, PreviewWorker
+from studio.ui.preview.preview_worker import PreviewResult, PreviewSetup, PreviewWorker
+from studio.ui.preview.shot_cache import ShotCacher, show_progress
 from studio.ui.session import Session
 
 PREVIEW_SIDE = 512
 STALL_MS = 5000
 FALLBACK_GENERATOR = "warp"
+SETTLE_MS = 300
+RATE_WINDOW = 8  # rendered frames the playback rate is measured over
+UNCHANGED_FRAMES = ("takes", "capture")  # document changes that leave every rendered frame as it was
 
 
 def preview_size(width: int, height: int, side: int = PREVIEW_SIDE) -> tuple[int, int]:
@@ -49,16 +66,30 @@ class PreviewLink(QObject):
         self._ready = False
         self._answered = 0
         self.stalled = False
+        self._drafts: bool | None = None
+        self._last_draft = False
+        self._playing = False
+        self._rendered_at: list[float] = []
+        self.version = 0
+        self.cache = FrameCache()
+        self.cacher = ShotCacher(self.cache, worker.registry_factory, self)
+        self.cacher.finished.connect(self.error.emit)
         self.watchdog = QTimer(self)
         self.watchdog.setSingleShot(True)
         self.watchdog.setInterval(STALL_MS)
         self.watchdog.timeout.connect(self._on_stalled)
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(SETTLE_MS)
+        self.settle.timeout.connect(self._on_settled)
         view.action_requested.connect(self.switch_to_fallback)
         session.frame_changed.connect(self._on_frame_changed)
         session.document_changed.connect(self._on_document_changed)
         session.pose_changed.connect(self.request)
         session.project_replaced.connect(self._on_project_replaced)
+        session.gesture_changed.connect(self._on_gesture_changed)
         worker.result_ready.connect(self._on_result)
+        worker.drafts_offered.connect(self._on_drafts_offered)
         worker.failed.connect(self._on_failed)
         worker.renderer_ready.connect(self._on_renderer_ready)
         worker.device_failed.connect(self._on_device_failed)
@@ -75,18 +106,76 @@ class PreviewLink(QObject):
         self._configure()
         self.request()
 
-    def request(self) -> int:
+    def request(self, full: bool = False) -> int:
         """Ask for the current frame with the current poses; return the request's sequence number.
 
-        While ``paused`` (live puppet mode owns the preview) nothing is requested.
+        While ``paused`` (live puppet mode owns the preview) nothing is requested. During a gesture the
+        request asks for a draft (unless the generator is known to have none, or ``full``); a cached frame is
+        shown at once.
         """
         if self._configured is None or self.paused:
             return self.last_seq
         project = self.session.project
         frame = self.session.current_frame
-        self.last_seq = self.worker.request(frame, project.rest_pose(), self.session.sample(frame))
+        if self._show_cached(frame):
+            return self.last_seq
+        self._last_draft = self.session.gesture_active and self._drafts is not False and not full
+        self.last_seq = self.worker.request(frame, project.rest_pose(), self.session.sample(frame), self._last_draft)
+        if self._last_draft:
+            self.settle.start()
         self._arm_watchdog()
         return self.last_seq
+
+    def _show_cached(self, frame: int) -> bool:
+        """Show the shot cache's frame (nothing posed, the document unchanged since caching); False if none."""
+        image = None if self.session.posed else self.cache.get(frame, self.version)
+        if image is None:
+            return False
+        self.last_seq = self._answered = self.worker.take_seq()
+        self._last_draft = False
+        self.watchdog.stop()
+        self.view.set_note("")
+        self.view.show_result(PreviewResult(self.last_seq, float(frame), image, 0.0, cached=True))
+        return True
+
+    def set_playing(self, playing: bool) -> None:
+        """Playback started or stopped: while playing, the view notes a rate below the shot's."""
+        self._playing = playing
+        self._rendered_at = []
+        if not playing:
+            self.view.set_note("")
+
+    def cache_shot(self, parent: QWidget | None = None) -> bool:
+        """Render every frame of the range once in the background (progress, Cancel) for full-rate playback.
+
+        Returns False (and says why on ``error``) when there is nothing to render with or it would not fit.
+        """
+        setup = self._setup()
+        project = self.session.project
+        frames = tuple(range(project.timing.start, project.timing.end + 1))
+        try:
+            if setup is None:
+                raise UserError("The preview has no renderer yet: wait for its first frame, then cache the shot.")
+            self.cache.check_fits(setup.size, len(frames))
+        except UserError as error:
+            self.error.emit(str(error))
+            return False
+        self.cacher.start(ShotJob(setup, project.rest_pose(), project.sample(list(frames)), frames, self.version))
+        show_progress(self.cacher, parent)
+        return True
+
+    def shutdown(self) -> None:
+        """Stop a caching job and wait for it (the window is closing)."""
+        self.cacher.wait()
+
+    def _setup(self) -> PreviewSetup | None:
+        """The preview's current setup, for a job that renders like it (None before the first one)."""
+        if self._configured is None:
+            return None
+        project = self.session.project
+        settings = project.render
+        return PreviewSetup(0, project.source_png, settings.generator, settings.device, dict(settings.options),
+                            preview_size(project.width, project.height), project.region_png, project.stiff_areas)
 
     def switch_to_fallback(self) -> None:
         """Leave a stuck generator behind and preview with warp (one undo step, like choosing it in the toolbar)."""
@@ -138,6 +227,7 @@ class PreviewLink(QObject):
             return
         self._configured = key
         self._ready = False
+        self._drafts = None
         self.watchdog.stop()
         if not self.stalled:
             self.view.set_message("")
@@ -148,11 +238,33 @@ class PreviewLink(QObject):
         self.request()
 
     def _on_document_changed(self, what: str) -> None:
+        if what not in UNCHANGED_FRAMES:
+            self._invalidate_cache()
         if what in ("settings", "region", "rig"):
             self._configure()
         self.request()
 
+    def _invalidate_cache(self) -> None:
+        """The document changed: cached frames no longer show it (a running caching job stops)."""
+        self.version += 1
+        self.cache.clear()
+        self.cacher.document_changed(self.version)
+
+    def _on_gesture_changed(self, active: bool) -> None:
+        """A gesture ended after drafts were asked for: ask for the full frame."""
+        if not active and self._last_draft and self._drafts is not False:
+            self.request()
+
+    def _on_settled(self) -> None:
+        """The gesture rests (the mouse holds still): show the full frame until it moves on."""
+        if self.session.gesture_active and self._last_draft:
+            self.request(full=True)
+
+    def _on_drafts_offered(self, offered: bool) -> None:
+        self._drafts = offered
+
     def _on_project_replaced(self) -> None:
+        self._invalidate_cache()
         self.view.clear()
         self._configure()
         self.request()
@@ -161,8 +273,23 @@ class PreviewLink(QObject):
         self._answered = max(self._answered, result.seq)
         self.stalled = False
         self.watchdog.stop()
-        self.view.show_result(result)
+        if self.view.show_result(result) and self._playing:
+            self._note_rate()
         self._arm_watchdog()
+
+    def _note_rate(self) -> None:
+        """While playing: say so when the preview shows fewer frames per second than the shot's rate."""
+        self._rendered_at = [*self._rendered_at[-RATE_WINDOW:], time.perf_counter()]
+        if len(self._rendered_at) < 3:
+            return
+        rate = (len(self._rendered_at) - 1) / max(self._rendered_at[-1] - self._rendered_at[0], 1e-6)
+        fps = self.session.project.timing.fps
+        if rate >= 0.9 * fps:
+            self.view.set_note("")
+            return
+        shown = f"{rate:.0f}" if rate >= 1.5 else f"{rate:.1f}"
+        self.view.set_note(f"playing at {shown} fps: the generator is slower than the shot's {fps:g} fps "
+                           "(Playback > Cache Shot for Playback plays it at full rate)")
 
     def _on_failed(self, message: str) -> None:
         self._answered = self.last_seq

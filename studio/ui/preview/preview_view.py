@@ -1,4 +1,5 @@
-"""The preview panel: shows the generated frame, with the device, render time and frame rate."""
+"""The preview panel: shows the generated frame, with the device, what the frame is (draft, cached), the render
+time and frame rate, and a note (e.g. playback slower than the shot's rate)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ class PreviewView(QWidget):
         self._render_ms = 0.0
         self._device = "starting renderer…"
         self._message = ""
+        self._note = ""
+        self._draft = False
+        self._cached = False
         self._shown_at: collections.deque[float] = collections.deque(maxlen=60)
         self.action_button = QPushButton(self)
         self.action_button.setObjectName("previewAction")
@@ -54,6 +58,16 @@ class PreviewView(QWidget):
     def shown_frame(self) -> float | None:
         """The frame number of the result on display."""
         return self._frame
+
+    @property
+    def shown_draft(self) -> bool:
+        """True when the frame on display is a draft (a drag or scrub is in progress)."""
+        return self._draft
+
+    @property
+    def shown_cached(self) -> bool:
+        """True when the frame on display came from the shot's frame cache."""
+        return self._cached
 
     @property
     def image(self) -> QImage | None:
@@ -76,6 +90,8 @@ class PreviewView(QWidget):
         self._seq = result.seq
         self._frame = result.frame
         self._render_ms = result.render_ms
+        self._draft = result.draft
+        self._cached = result.cached
         self._message = ""
         self.action_button.hide()
         self._shown_at.append(time.perf_counter())
@@ -98,6 +114,31 @@ class PreviewView(QWidget):
             self.action_button.move(10, 10 + 3 * self.fontMetrics().height())
         self.update()
 
+    def set_note(self, note: str) -> None:
+        """Show a one-line note above the status line (empty to clear), e.g. the playback rate."""
+        if note != self._note:
+            self._note = note
+            self.update()
+
+    @property
+    def note(self) -> str:
+        """The note above the status line ("" when none)."""
+        return self._note
+
+    def status_text(self) -> str:
+        """The status line: generator and device, what the frame is, render time, frames per second."""
+        parts = [self._device]
+        if self._image is not None and self._draft:
+            parts.append("draft")
+        if self._image is not None and self._cached:
+            parts.append("cached")
+        if self._image is not None and not self._cached:
+            parts.append(f"{self._render_ms:.0f} ms")
+        fps = self.fps()
+        if fps:
+            parts.append(f"{fps:.0f} fps")
+        return " · ".join(parts)
+
     @property
     def message(self) -> str:
         """The problem shown over the preview ("" when none)."""
@@ -110,21 +151,29 @@ class PreviewView(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """Draw the frame letterboxed, then the info line."""
+        """Draw the frame letterboxed, then the note (wrapped) and the info line under it."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#141518"))
+        wrap = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+        note_height = 0
+        if self._note:
+            width = self.rect().adjusted(10, 0, -10, 0)
+            note_height = self.fontMetrics().boundingRect(width, wrap, self._note).height()
         if self._image is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            area = self.rect().adjusted(8, 8, -8, -30)
+            area = self.rect().adjusted(8, 8, -8, -30 - note_height)
             scale = min(area.width() / self._image.width(), area.height() / self._image.height())
             w, h = self._image.width() * scale, self._image.height() * scale
             target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
             painter.drawImage(target, self._image)
+            if self._draft:
+                self._paint_badge(painter, target, "DRAFT")
         painter.setPen(QColor("#9aa0aa"))
-        fps = self.fps()
-        info = f"{self._device}   {self._render_ms:.0f} ms" + (f"   {fps:.0f} fps" if fps else "")
-        painter.drawText(self.rect().adjusted(10, 0, -10, -8),
-                         Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft, info)
+        bottom_left = Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft
+        painter.drawText(self.rect().adjusted(10, 0, -10, -8), bottom_left, self.status_text())
+        if self._note:
+            painter.setPen(QColor("#e0b050"))
+            painter.drawText(self.rect().adjusted(10, 0, -10, -8 - self.fontMetrics().height()), wrap, self._note)
         if self._message:
             painter.setPen(QColor("#ff8787"))
             painter.drawText(self.rect().adjusted(10, 10, -10, -10),
@@ -134,3 +183,12 @@ class PreviewView(QWidget):
         if self._seq != self._painted_seq:
             self._painted_seq = self._seq
             self.painted.emit(self._seq)
+
+    def _paint_badge(self, painter: QPainter, target: QRectF, text: str) -> None:
+        """A small label in the frame's top-right corner (the frame is a draft)."""
+        metrics = self.fontMetrics()
+        width, height = metrics.horizontalAdvance(text) + 12, metrics.height() + 4
+        badge = QRectF(target.right() - width - 6, target.top() + 6, width, height)
+        painter.fillRect(badge, QColor(20, 21, 24, 200))
+        painter.setPen(QColor("#e0b050"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)

@@ -2,9 +2,12 @@
 
 The GUI thread posts immutable requests (sequence number, frame, rest and driving Pose snapshots) into a
 one-slot mailbox guarded by a ``threading.Condition``: a newer request replaces a pending one (latest
-wins), so a drag never builds a queue. Results come back through queued Qt signals. A new setup (project
-source, generator, device, size) is posted the same way and swaps the renderer on the worker; torch,
-the generator and the source image decode never touch the GUI thread.
+wins), so a drag never builds a queue. A request may ask for a draft (``draft=True``, while a drag or a
+scrub is in progress): generators that offer one render it, the others render the full frame; when idle, the
+worker warms a drafting generator's draft for the current rest pose, so the first draft of a drag is quick. Results
+come back through queued Qt signals. A new setup (project source, generator, device, size) is posted the
+same way and swaps the renderer on the worker; torch, the generator and the source image decode never
+touch the GUI thread.
 """
 
 from __future__ import annotations
@@ -66,13 +69,15 @@ class PreviewSetup:
 
 @dataclass(frozen=True)
 class PreviewRequest:
-    """One frame to render: ``rest`` and ``driving`` are one-frame PoseArrays sampled on the GUI thread."""
+    """One frame to render: ``rest`` and ``driving`` are one-frame PoseArrays sampled on the GUI thread;
+    ``draft`` asks for the generator's quick draft when it has one."""
 
     seq: int
     generation: int
     frame: float
     rest: PoseArrays
     driving: PoseArrays
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,8 @@ class PreviewResult:
     """A rendered frame (HxWxC uint8) for request ``seq``, with the render time in milliseconds.
 
     ``mesh`` (when the mesh overlay is wanted and the generator has a mesh): (vertices float64 [N, 2] deformed,
-    in source-image pixels; triangles int64 [T, 3]).
+    in source-image pixels; triangles int64 [T, 3]). ``draft``: the frame is the generator's draft, not the full
+    frame. ``cached``: the frame came from the shot's frame cache, not from the renderer.
     """
 
     seq: int
@@ -88,6 +94,8 @@ class PreviewResult:
     image: np.ndarray
     render_ms: float
     mesh: tuple[np.ndarray, np.ndarray] | None = None
+    draft: bool = False
+    cached: bool = False
 
 
 class _WorkerThread(QThread):
@@ -108,7 +116,8 @@ class PreviewWorker(QObject):
     ``registry_factory`` is called on the worker thread the first time a renderer is built.
     Signals: ``result_ready(PreviewResult)``, ``failed(str)`` (one line), ``renderer_ready(str)``
     (a description of the device), ``devices_checked(dict)`` (device name -> why it cannot be used, once at
-    start), ``device_failed(str, str)`` (device, reason: a setup asked for a missing device and was not applied).
+    start), ``device_failed(str, str)`` (device, reason: a setup asked for a missing device and was not applied),
+    ``drafts_offered(bool)`` (after each setup: whether the generator renders drafts).
     """
 
     result_ready = Signal(object)
@@ -116,6 +125,7 @@ class PreviewWorker(QObject):
     renderer_ready = Signal(str)
     devices_checked = Signal(dict)
     device_failed = Signal(str, str)
+    drafts_offered = Signal(bool)
 
     def __init__(self, registry_factory: Callable[[], Registry]) -> None:
         super().__init__()
@@ -162,6 +172,11 @@ class PreviewWorker(QObject):
         return self._stopping
 
     @property
+    def registry_factory(self) -> Callable[[], Registry]:
+        """What the worker gets its plugin registry from (jobs that render like the preview use it too)."""
+        return self._registry_factory
+
+    @property
     def generation(self) -> int:
         """The id of the newest setup; requests must carry it."""
         return self._generation
@@ -182,12 +197,20 @@ class PreviewWorker(QObject):
         with self._condition:
             self._registry = registry
 
-    def request(self, frame: float, rest: PoseArrays, driving: PoseArrays) -> int:
+    def request(self, frame: float, rest: PoseArrays, driving: PoseArrays, draft: bool = False) -> int:
         """Post a frame request (replacing a pending one); return its sequence number."""
         with self._condition:
             self._seq += 1
-            self._request = PreviewRequest(self._seq, self._generation, frame, rest, driving)
+            self._request = PreviewRequest(self._seq, self._generation, frame, rest, driving, draft)
             self._condition.notify()
+            return self._seq
+
+    def take_seq(self) -> int:
+        """A sequence number for a frame shown without rendering (a cached frame), dropping a pending request:
+        results of earlier requests become stale."""
+        with self._condition:
+            self._seq += 1
+            self._request = None
             return self._seq
 
     def shutdown(self) -> None:
@@ -213,7 +236,7 @@ class PreviewWorker(QObject):
             return setup, request, registry
 
     def _run(self, abandoned: threading.Event) -> None:
-        state = _RenderState(self._registry_factory)
+        state = RenderState(self._registry_factory)
         self._check_devices()
         while True:
             taken = self._take(abandoned)
@@ -226,11 +249,19 @@ class PreviewWorker(QObject):
                 continue
             if request is not None and state.accepts(request) and not self._render(state, request, abandoned):
                 return
+            if self._idle():
+                state.warm_draft()
 
-    def _set_up(self, state: _RenderState, setup: PreviewSetup) -> bool:
+    def _idle(self) -> bool:
+        """True when no setup or request waits (warming a draft would delay nothing the user asked for)."""
+        with self._condition:
+            return self._setup is None and self._request is None and not self._stopping
+
+    def _set_up(self, state: RenderState, setup: PreviewSetup) -> bool:
         """Build the renderer for ``setup``; False when it failed and the request must wait for the next one."""
         try:
             self.renderer_ready.emit(state.set_up(setup))
+            self.drafts_offered.emit(state.drafts)
         except DeviceUnavailable as error:  # keep rendering with the previous setup, under the new id
             state.keep_previous(setup)
             self.device_failed.emit(error.device, error.reason)
@@ -240,11 +271,11 @@ class PreviewWorker(QObject):
             return False
         return True
 
-    def _render(self, state: _RenderState, request: PreviewRequest, abandoned: threading.Event) -> bool:
+    def _render(self, state: RenderState, request: PreviewRequest, abandoned: threading.Event) -> bool:
         """Render one request and send it; False when this thread was abandoned meanwhile and must end."""
         try:
             started = time.perf_counter()
-            image = state.render(request)
+            image, draft = state.render(request)
             elapsed = (time.perf_counter() - started) * 1000.0
         except Exception as error:  # a failed frame keeps the setup: the next request may render
             if abandoned.is_set():
@@ -254,7 +285,7 @@ class PreviewWorker(QObject):
         if abandoned.is_set():
             return False
         mesh = state.mesh(request) if self.mesh_wanted else None
-        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed, mesh))
+        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed, mesh, draft))
         return True
 
     def _check_devices(self) -> None:
@@ -277,7 +308,7 @@ class PreviewWorker(QObject):
             self.failed.emit(f"preview failed: {type(error).__name__}: {error}")
 
 
-class _RenderState:
+class RenderState:
     """The worker thread's private state: registry, decoded source, generator and renderer."""
 
     def __init__(self, registry_factory: Callable[[], Registry]) -> None:
@@ -291,6 +322,7 @@ class _RenderState:
         self._generator: Any = None
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
+        self._warm: PoseArrays | None = None
 
     def use_registry(self, registry: Registry) -> None:
         """Adopt a new registry; the next setup builds its generator from it."""
@@ -337,13 +369,19 @@ class _RenderState:
             self._renderer = None
         return f"{setup.generator} on {describe_device(resolve_device(setup.device))}"
 
+    @property
+    def drafts(self) -> bool:
+        """Whether the generator renders drafts (``capabilities.draft``)."""
+        return bool(getattr(getattr(self._generator, "capabilities", None), "draft", False))
+
     def accepts(self, request: PreviewRequest) -> bool:
         """Whether the request belongs to the current setup and a generator is ready."""
         return (self._setup is not None and request.generation == self._setup.generation
                 and self._generator is not None)
 
-    def render(self, request: PreviewRequest) -> np.ndarray:
-        """Render a request; a changed rest pose reuses the prepared source."""
+    def render(self, request: PreviewRequest) -> tuple[np.ndarray, bool]:
+        """Render a request (and say whether the frame is a draft); a changed rest pose reuses the prepared
+        source."""
         from studio.engine.renderer import Pose, Renderer
         from studio.jobs.render_job import check_generated_frame
 
@@ -352,13 +390,28 @@ class _RenderState:
             self._renderer = Renderer(self._generator, self._source, Pose.from_arrays(request.rest),
                                       self._setup.size, self._region, self._stiffness)
             self._rest = request.rest
+            self._warm = None
         elif not _same_pose(self._rest, request.rest):
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
-        image = self._renderer.render(Pose.from_arrays(request.driving))
+        draft = request.draft and self._renderer.drafts
+        image = self._renderer.render(Pose.from_arrays(request.driving), draft)
         check_generated_frame(image, self._setup.size if self._setup else None,
                               self._setup.generator if self._setup else "?")
-        return image
+        return image, draft
+
+    def warm_draft(self) -> None:
+        """Render a draft at the rest pose once per rest pose (drafting generators prepare their draft then)."""
+        from studio.engine.renderer import Pose
+
+        renderer = self._renderer
+        if renderer is None or not renderer.drafts or self._rest is None or _same_pose(self._warm, self._rest):
+            return
+        self._warm = self._rest
+        try:
+            renderer.render(Pose.from_arrays(self._rest), draft=True)
+        except Exception:  # the next requested frame reports a failing generator
+            _log.debug("warming the draft failed", exc_info=True)
 
     def mesh(self, request: PreviewRequest) -> tuple[np.ndarray, np.ndarray] | None:
         """The deformed mesh for a request just rendered, in source pixels (None: the generator has no mesh)."""

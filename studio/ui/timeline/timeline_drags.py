@@ -47,6 +47,7 @@ class ScrubDrag:
 
     def __init__(self, canvas: TimelineSurface, press: QPointF) -> None:
         self.canvas = canvas
+        canvas.session.begin_gesture()
         self.move_to(press)
 
     def move_to(self, pos: QPointF) -> None:
@@ -54,7 +55,8 @@ class ScrubDrag:
         self.canvas.session.set_frame(round(self.canvas.x_to_frame(max(pos.x(), HEADER_WIDTH))))
 
     def finish(self) -> None:
-        """Nothing to close: scrubbing is not an edit."""
+        """The scrub ends (scrubbing is not an edit): the preview renders the full frame."""
+        self.canvas.session.end_gesture()
 
 
 class PanDrag:

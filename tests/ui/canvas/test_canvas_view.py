@@ -102,9 +102,9 @@ def test_animated_keypoint_dragged_with_auto_key_off_is_posed_not_keyed(qtbot, w
     requests = []
     original = window.worker.request
 
-    def request(frame, rest, pose):
+    def request(frame, rest, pose, draft=False):
         requests.append(pose.positions[0].copy())
-        return original(frame, rest, pose)
+        return original(frame, rest, pose, draft)
 
     monkeypatch.setattr(window.worker, "request", request)
     before, sampled = _pose_a_at_frame_4(qtbot, window)

@@ -70,7 +70,7 @@ def test_preview_requests_world_poses(qtbot, window, monkeypatch) -> None:
     parent(window, "c", "a")
     session.set_frame(5)
     sent = []
-    monkeypatch.setattr(window.worker, "request", lambda frame, rest, driving: sent.append(driving) or 99)
+    monkeypatch.setattr(window.worker, "request", lambda frame, rest, driving, draft=False: sent.append(driving) or 99)
     window.preview_link.request()
     np.testing.assert_allclose(sent[-1].positions, session.project.sample([5]).positions)
     assert not np.allclose(sent[-1].positions[0, 2], session.project.sample_values([5])[0, 2, :2])

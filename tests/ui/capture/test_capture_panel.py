@@ -143,8 +143,8 @@ def test_live_puppet_sends_moving_poses_without_recording(qtbot, open_panel, shi
     sent: dict[int, np.ndarray] = {}
     original = worker.request
 
-    def spy(frame, rest, driving):
-        seq = original(frame, rest, driving)
+    def spy(frame, rest, driving, draft=False):
+        seq = original(frame, rest, driving, draft)
         sent[seq] = driving.positions.copy()
         return seq
 
@@ -178,8 +178,8 @@ def test_calibrate_makes_the_current_frame_neutral(qtbot, open_panel, shifted_vi
     worker = panel.window().preview_link.worker
     original = worker.request
 
-    def spy(frame, rest, driving):
-        seq = original(frame, rest, driving)
+    def spy(frame, rest, driving, draft=False):
+        seq = original(frame, rest, driving, draft)
         sent[seq] = driving.positions[0].mean(axis=0)
         return seq
 

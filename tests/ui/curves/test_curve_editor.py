@@ -230,7 +230,9 @@ def test_dragging_along_the_frame_axis_scrubs_the_playhead(editor, qtbot):
     session = editor.session
     axis = editor.frame_axis
     seen: list[int] = []
+    gestures: list[bool] = []
     session.frame_changed.connect(seen.append)
+    session.gesture_changed.connect(gestures.append)
     y = round(editor.plot.mapFromScene(axis.sceneBoundingRect().center()).y())
     start = QPoint(editor.view_to_widget(12, 0.0).x(), y)
     end = QPoint(editor.view_to_widget(40, 0.0).x(), y)
@@ -240,6 +242,7 @@ def test_dragging_along_the_frame_axis_scrubs_the_playhead(editor, qtbot):
     assert session.current_frame == 40
     assert seen == sorted(seen)
     assert editor.view_box.viewRange() == before
+    assert gestures == [True, False]  # the scrub is a gesture: the preview drafts while it lasts
 
 
 def test_right_click_on_a_key_offers_its_interpolation(editor, qtbot):
