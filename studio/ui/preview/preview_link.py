@@ -270,6 +270,8 @@ class PreviewLink(QObject):
         self.request()
 
     def _on_result(self, result: PreviewResult) -> None:
+        if self.worker.stopped:  # a frame still queued when the window shut down: its view may be gone
+            return
         self._answered = max(self._answered, result.seq)
         self.stalled = False
         self.watchdog.stop()
