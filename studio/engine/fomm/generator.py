@@ -131,14 +131,15 @@ class FommGenerator:
 
     def render_draft(self, state: SourceState, kp_source: Motion, kp_driving: Motion) -> np.ndarray:
         """A quick draft of ``render``'s frame: the model's own frame at the rest pose, moved by the local-affine
-        warp of the keypoints (the warp generator); the networks do not run while the rest pose stays.
+        warp of the keypoints (the warp generator); the networks do not run after the first draft of a source.
 
-        The rest frame is rendered in full on the first draft after the rest pose changes. docs/fomm.md
-        compares this with running the networks at half size (slower and further from the full frame).
+        The model's frame at the rest pose does not depend on where the rest keypoints are (every sparse motion
+        is the identity when the driving keypoints equal the source's), so it is rendered once per source and
+        kept while the animator edits the rest pose. docs/fomm.md compares this with running the networks at
+        half size (slower and further from the full frame).
         """
-        key = (kp_source.positions.tobytes(), kp_source.jacobians.tobytes())
         rest = state.data.get("draft")
-        if rest is None or rest[0] != key:
-            rest = (key, self.warp.prepare(self.render(state, kp_source, kp_source)))
+        if rest is None:
+            rest = self.warp.prepare(self.render(state, kp_source, kp_source))
             state.data["draft"] = rest
-        return self.warp.render(rest[1], kp_source, kp_driving)
+        return self.warp.render(rest, kp_source, kp_driving)

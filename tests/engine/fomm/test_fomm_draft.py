@@ -35,8 +35,8 @@ def generator(tiny_files: tuple[Path, Path]) -> FommGenerator:
     return FommGenerator(device="cpu", config=str(config), checkpoint=str(checkpoint))
 
 
-def test_drafts_run_the_networks_only_when_the_rest_pose_changes(generator: FommGenerator, make_image: Callable,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_drafts_run_the_networks_once_per_source(generator: FommGenerator, make_image: Callable,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(generator, DraftGenerator) and generator.capabilities.draft
     calls = []
     render = FastFomm.render
@@ -48,7 +48,19 @@ def test_drafts_run_the_networks_only_when_the_rest_pose_changes(generator: Fomm
     assert len(calls) == 2  # the full frame, then the rest frame once for all drafts
     assert drafts[2].shape == full.shape == (48, 80, 4) and drafts[2].dtype == np.uint8
     generator.render_draft(state, moved(kp, 1), moved(kp, 3))
-    assert len(calls) == 3  # another rest pose: its rest frame
+    assert len(calls) == 2  # another rest pose (the animator drags it): the same rest frame, no network
+
+
+def test_the_rest_frame_does_not_depend_on_where_the_rest_keypoints_are(generator: FommGenerator,
+                                                                       make_image: Callable) -> None:
+    state = generator.prepare(make_image(48, 80, channels=4))
+    kp = generator.detect_keypoints(state)
+    spread = Motion(positions=kp.positions * np.float32(0.7) + np.float32(5), jacobians=kp.jacobians * 1.3,
+                    radii=kp.radii)
+    rest, elsewhere = generator.render(state, kp, kp), generator.render(state, spread, spread)
+    assert np.abs(rest.astype(int) - elsewhere).max() <= 1
+    assert np.array_equal(generator.render_draft(state, spread, moved(spread, 2)),
+                          generator.warp.render(generator.warp.prepare(elsewhere), spread, moved(spread, 2)))
 
 
 def test_a_draft_at_rest_is_the_full_frame_and_moves_stay_close(generator: FommGenerator,

@@ -54,6 +54,7 @@ def make_rig(qtbot, generator: str, project: Project | None = None) -> Rig:
 def rig(qtbot) -> Iterator[Rig]:
     DraftingGenerator.delay = 0.01
     DraftingGenerator.drafts_rendered = 0
+    DraftingGenerator.threads = {"full": set(), "draft": set()}
     rig = make_rig(qtbot, "drafting")
     yield rig
     rig.link.shutdown()
@@ -173,3 +174,16 @@ def test_without_drafts_nothing_changes(qtbot) -> None:
     finally:
         rig.link.shutdown()
         rig.worker.shutdown()
+
+
+def test_full_frames_of_a_drafting_generator_take_every_core_and_drafts_leave_one_for_the_gui(qtbot, rig) -> None:
+    from studio.engine.device import physical_core_count
+    from studio.ui.preview.preview_worker import preview_thread_count
+
+    gesture = drag(qtbot, rig)
+    qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and rig.view.shown_draft, timeout=30000)
+    gesture.finish()
+    qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and not rig.view.shown_draft, timeout=30000)
+    cores = physical_core_count()
+    assert DraftingGenerator.threads == {"full": {preview_thread_count(cores, full_learned_frame=True)},
+                                         "draft": {preview_thread_count(cores)}}

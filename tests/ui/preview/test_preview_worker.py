@@ -96,6 +96,12 @@ def test_preview_leaves_a_core_for_the_gui() -> None:
     assert [preview_thread_count(n) for n in (1, 2, 4, 32)] == [1, 1, 3, 8]
 
 
+def test_a_learned_models_full_frame_takes_every_core() -> None:
+    from studio.ui.preview.preview_worker import preview_thread_count
+
+    assert [preview_thread_count(n, full_learned_frame=True) for n in (1, 2, 4, 32)] == [1, 2, 4, 8]
+
+
 def test_a_failed_frame_keeps_the_setup_so_the_next_request_renders(qtbot, worker) -> None:
     project = make_project()
     rest = project.rest_pose()
