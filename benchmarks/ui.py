@@ -14,6 +14,8 @@ Cases:
   the preview shows drafts, and release -> the full frame painted (target <= 500 ms); process CPU ms per event.
   The drag starts after 3 s idle (the preview warms the draft for the rest pose while idle, as it does while a
   user reaches for a handle).
+- fomm_drag_rest_pose (``--fomm``): the same drag of another keypoint (without keys) on the first frame, which
+  moves the rest pose: every event changes the rest pose, and drafts must stay as quick.
 - fomm_playback: playback rate the preview reaches under fomm (and the note it shows), then Cache Shot for
   Playback: seconds to cache the shot and the frames painted per second playing from the cache.
 """
@@ -304,6 +306,10 @@ def main() -> int:
             window = _open_fomm(app, Path(folder))
             try:
                 print(json.dumps(drag_to_preview(app, window, args.events, 0, "fomm_drag_to_preview", 150)),
+                      flush=True)
+                window.session.set_frame(window.session.project.timing.start)  # type: ignore[attr-defined]
+                _wait(app, lambda: window.preview.shown_seq >= window.preview_link.last_seq, 300.0)  # type: ignore[attr-defined]
+                print(json.dumps(drag_to_preview(app, window, args.events, 1, "fomm_drag_rest_pose", 150)),
                       flush=True)
                 print(json.dumps(fomm_playback(app, window, args.play_seconds)), flush=True)
             finally:
