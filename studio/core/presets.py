@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from studio.core.edits import AddKeypoint, Macro
 from studio.core.keypoints import PALETTE, Keypoint, new_keypoint_id
+from studio.core.project import Project
 
 
 def grid_keypoints(width: int, height: int, rows: int = 3, columns: int = 3) -> list[Keypoint]:
@@ -30,3 +32,16 @@ def named_keypoints(points: Sequence[tuple[str, float, float]],
         radius = max(4.0, 0.12 * diagonal)
     return [Keypoint(new_keypoint_id(), name, PALETTE[i % len(PALETTE)], float(x), float(y), radius=radius)
             for i, (name, x, y) in enumerate(points)]
+
+
+def add_keypoints_edit(project: Project, keypoints: Sequence[Keypoint], label: str) -> Macro:
+    """One undo step adding placed keypoints; a name already taken gets a number ("chin 2"), so nothing is replaced."""
+    taken = {kp.name for kp in project.keypoints}
+    edits = []
+    for keypoint in keypoints:
+        name, number = keypoint.name, 2
+        while name in taken:
+            name, number = f"{keypoint.name} {number}", number + 1
+        taken.add(name)
+        edits.append(AddKeypoint(keypoint.with_changes(name=name)))
+    return Macro(list(edits), label)

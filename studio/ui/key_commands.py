@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -41,12 +41,14 @@ def _matches(event: QKeyEvent, trigger: Trigger) -> bool:
     return modifiers == Qt.KeyboardModifier.NoModifier and event.key() == trigger
 
 
-class KeyCommands:
-    """The commands an editor handles while it has focus; call ``claims`` from ``event`` and ``run`` from
-    ``keyPressEvent``."""
+class KeyCommands(QObject):
+    """The commands a key editor handles while it has focus, as an event filter on the editor: it claims their
+    keys' ShortcutOverride (so window-wide shortcuts do not take them) and runs them on the key press."""
 
-    def __init__(self, commands: Sequence[KeyCommand]) -> None:
+    def __init__(self, editor: QWidget, commands: Sequence[KeyCommand]) -> None:
+        super().__init__(editor)
         self.commands = tuple(commands)
+        editor.installEventFilter(self)
 
     def find(self, event: QKeyEvent) -> KeyCommand | None:
         """The command this key event runs now, if any."""
@@ -55,19 +57,18 @@ class KeyCommands:
                 return command
         return None
 
-    def claims(self, event: QEvent) -> bool:
-        """Accept a ShortcutOverride for one of our keys, so window-wide shortcuts do not take it."""
-        if event.type() == QEvent.Type.ShortcutOverride and self.find(event) is not None:
-            event.accept()
-            return True
-        return False
-
-    def run(self, event: QKeyEvent) -> bool:
-        """Run the command of a key press; False when the key is not ours."""
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Claim our keys' ShortcutOverride and run our key presses; let everything else through."""
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
         command = self.find(event)
         if command is None:
             return False
-        command.run()
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()
+        else:
+            command.run()
         return True
 
 

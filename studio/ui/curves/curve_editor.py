@@ -11,8 +11,8 @@ import itertools
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSignalBlocker, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QCursor, QKeyEvent, QShowEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QCursor, QShowEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
@@ -183,7 +183,7 @@ class CurveEditor(QWidget):
         return menu
 
     def _build_commands(self) -> KeyCommands:
-        return KeyCommands([
+        return KeyCommands(self, [
             KeyCommand((Qt.Key.Key_F,), self.frame_all),
             KeyCommand((Qt.Key.Key_Delete, Qt.Key.Key_Backspace), self.delete_selected_keys, self._has_keys),
             KeyCommand((EASY_EASE_KEY,), self.easy_ease, self._has_keys),
@@ -483,18 +483,6 @@ class CurveEditor(QWidget):
         self._drag = None
         self._band_origin = None
         self._band_item.hide()
-
-    # ----- keyboard --------------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        """Claim F, Del and F9 while the curve editor has focus (before window-wide shortcuts)."""
-        if self._commands.claims(event):
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """F frames all curves; Del deletes the selected keys; F9 eases them."""
-        if not self._commands.run(event):
-            super().keyPressEvent(event)
 
     # ----- session handlers -----------------------------------------------------------------------
     def _on_project_replaced(self) -> None:

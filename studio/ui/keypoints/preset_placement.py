@@ -9,11 +9,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from studio.core.edits import AddKeypoint, Macro
 from studio.core.keypoints import Keypoint
-from studio.core.project import Project
+from studio.ui.keypoints.placement_job import start_placement
 from studio.ui.session import Session
-from studio.ui.threads import BackgroundJob, start_job
+from studio.ui.threads import BackgroundJob
 
 PRESET_LABELS = {"body": ("Auto-Place &Body Keypoints", "Detect the body and add the 33 pose keypoints"),
                  "hands": ("Auto-Place &Hand Keypoints", "Detect the hands and add 21 keypoints on each")}
@@ -25,19 +24,6 @@ def detect_preset_keypoints(preset: str, source_png: bytes) -> list[Keypoint]:
     from studio.media.image_io import decode_image
 
     return preset_keypoints(preset, decode_image(source_png, "the source image"))
-
-
-def add_preset_edit(project: Project, preset: str, keypoints: list[Keypoint]) -> Macro:
-    """One undo step adding the keypoints; a name already taken gets a number (it then binds by hand only)."""
-    taken = {kp.name for kp in project.keypoints}
-    edits = []
-    for keypoint in keypoints:
-        name, number = keypoint.name, 2
-        while name in taken:
-            name, number = f"{keypoint.name} {number}", number + 1
-        taken.add(name)
-        edits.append(AddKeypoint(keypoint.with_changes(name=name)))
-    return Macro(list(edits), f"Auto-place {preset} keypoints")
 
 
 class PresetPlacer(QObject):
@@ -58,20 +44,12 @@ class PresetPlacer(QObject):
         """Detect ``preset`` (body or hands) on a worker and add its keypoints as one undo step."""
         if self._job is not None:
             return
-        project = self.session.project
         self._show(f"Looking for {'a body' if preset == 'body' else 'hands'}…")
         for action in self.actions:
             action.setEnabled(False)
-
-        def done(keypoints: list[Keypoint]) -> None:
-            if self.session.project is not project:
-                return
-            self.session.push(add_preset_edit(project, preset, keypoints))
-            self.session.finish_gesture()
-            self.session.set_selection([kp.id for kp in keypoints])
-            self._show(f"Placed {len(keypoints)} {preset} keypoints")
-
-        self._job = start_job(lambda: detect_preset_keypoints(preset, project.source_png), done, self._show, self)
+        self._job = start_placement(self.session, lambda png: detect_preset_keypoints(preset, png),
+                                    f"Auto-place {preset} keypoints",
+                                    lambda count: self._show(f"Placed {count} {preset} keypoints"), self._show, self)
         self._job.finished.connect(self._finished)
 
     def _finished(self) -> None:

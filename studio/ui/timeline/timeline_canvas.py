@@ -6,10 +6,9 @@ set, delete, copy, paste and ease keys (key_commands, shared with the curve edit
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QFont,
-    QKeyEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -287,7 +286,7 @@ class TimelineCanvas(QWidget):
 
     def _build_commands(self) -> KeyCommands:
         std = QKeySequence.StandardKey
-        return KeyCommands([
+        return KeyCommands(self, [
             KeyCommand((std.Copy,), self.copy_keys, self._has_keys),
             KeyCommand((std.Paste,), self.paste_keys, self._has_clipboard),
             KeyCommand((std.SelectAll,), self.select_all_keys),
@@ -404,18 +403,6 @@ class TimelineCanvas(QWidget):
         else:
             self.zoom(1.2 ** steps, max(pos.x(), HEADER_WIDTH))
         event.accept()
-
-    # ----- keyboard ------------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        """Claim our keys before window-wide shortcuts (Del deletes keys here, not keypoints)."""
-        if self._commands.claims(event):
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """K set key, Del delete keys, Ctrl+C/Ctrl+V copy/paste at the playhead, Ctrl+A all keys, F fit, F9 ease."""
-        if not self._commands.run(event):
-            super().keyPressEvent(event)
 
     # ----- session handlers ------------------------------------------------------------------
     def _on_project_replaced(self) -> None:
