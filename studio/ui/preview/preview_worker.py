@@ -13,6 +13,7 @@ touch the GUI thread.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -395,7 +396,9 @@ class RenderState:
             self._renderer = self._renderer.with_rest(Pose.from_arrays(request.rest))
             self._rest = request.rest
         draft = request.draft and self._renderer.drafts
-        self._use_threads(preview_thread_count(self._cores, full_learned_frame=self._renderer.drafts and not draft))
+        full_learned_frame = self._renderer.drafts and not draft
+        self._use_threads(preview_thread_count(self._cores, full_learned_frame,
+                                               load_average() if full_learned_frame else 0.0))
         image = self._renderer.render(Pose.from_arrays(request.driving), draft)
         check_generated_frame(image, self._setup.size if self._setup else None,
                               self._setup.generator if self._setup else "?")
@@ -453,13 +456,24 @@ class RenderState:
         self._renderer = None
 
 
-def preview_thread_count(cores: int, full_learned_frame: bool = False) -> int:
+def preview_thread_count(cores: int, full_learned_frame: bool = False, load: float = 0.0) -> int:
     """CPU threads for preview rendering: all cores but one (at most 8), which stays free for the GUI thread.
 
-    The full frame of a drafting generator (a learned model, hundreds of ms a frame on a CPU) takes every core:
-    it is asked for when a drag or scrub ends, so the GUI thread is idle, and it comes twice as fast on 2 cores.
+    The full frame of a drafting generator (a learned model, hundreds of ms a frame on a CPU) takes every core
+    when the machine has them to spare (1-minute load average ``load`` below the core count): it is asked for
+    when a drag or scrub ends, so the GUI thread is idle, and it comes about 1.4x sooner on 2 cores. On a busy
+    machine an op split over every core waits for its slowest, descheduled thread, so it stays on the rest.
     """
-    return max(1, min(cores if full_learned_frame else cores - 1, 8))
+    spare = full_learned_frame and load < cores
+    return max(1, min(cores if spare else cores - 1, 8))
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average (0 where the system does not report one)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
 
 
 def _same_pose(a: PoseArrays | None, b: PoseArrays) -> bool:

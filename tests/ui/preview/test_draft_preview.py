@@ -176,10 +176,14 @@ def test_without_drafts_nothing_changes(qtbot) -> None:
         rig.worker.shutdown()
 
 
-def test_full_frames_of_a_drafting_generator_take_every_core_and_drafts_leave_one_for_the_gui(qtbot, rig) -> None:
+def test_full_frames_of_a_drafting_generator_take_every_core_and_drafts_leave_one_for_the_gui(qtbot, rig,
+                                                                                            monkeypatch) -> None:
     from studio.engine.device import physical_core_count
+    from studio.ui.preview import preview_worker
     from studio.ui.preview.preview_worker import preview_thread_count
 
+    monkeypatch.setattr(preview_worker, "load_average", lambda: 0.5)  # an idle machine
+    DraftingGenerator.threads = {"full": set(), "draft": set()}  # the rig's first frame came before the patch
     gesture = drag(qtbot, rig)
     qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and rig.view.shown_draft, timeout=30000)
     gesture.finish()

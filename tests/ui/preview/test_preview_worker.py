@@ -96,10 +96,11 @@ def test_preview_leaves_a_core_for_the_gui() -> None:
     assert [preview_thread_count(n) for n in (1, 2, 4, 32)] == [1, 1, 3, 8]
 
 
-def test_a_learned_models_full_frame_takes_every_core() -> None:
+def test_a_learned_models_full_frame_takes_every_core_the_machine_has_to_spare() -> None:
     from studio.ui.preview.preview_worker import preview_thread_count
 
-    assert [preview_thread_count(n, full_learned_frame=True) for n in (1, 2, 4, 32)] == [1, 2, 4, 8]
+    assert [preview_thread_count(n, full_learned_frame=True, load=0.9) for n in (1, 2, 4, 32)] == [1, 2, 4, 8]
+    assert [preview_thread_count(n, full_learned_frame=True, load=n + 0.5) for n in (1, 2, 4)] == [1, 1, 3]
 
 
 def test_a_failed_frame_keeps_the_setup_so_the_next_request_renders(qtbot, worker) -> None:
