@@ -113,3 +113,35 @@ def test_microphone_bytes_become_mono_samples_in_range() -> None:
     assert mono == pytest.approx([0.0, 1.0, -0.5], abs=1e-4)
     unsigned = capture_mic.pcm_to_mono(bytes([128, 255, 0]), QAudioFormat.SampleFormat.UInt8, 1)
     assert unsigned == pytest.approx([0.0, 127 / 128, -1.0])
+
+
+def test_with_the_face_tracker_the_sound_moves_only_the_mouth(qtbot, open_panel, tmp_path) -> None:
+    from studio.capture.trackers.base import TrackedFrame
+    from studio.ui.capture.capture_runner import LiveSample
+
+    panel = open_panel()
+    project = panel.session.project
+    names = [kp.name for kp in project.keypoints]
+    chin, nose = names.index("chin"), names.index("nose_tip")
+    worker = panel.feed._preview.worker
+    driven = []
+    request = worker.request
+    worker.request = lambda frame, rest, driving, *args: driven.append(driving) or request(frame, rest, driving, *args)
+    panel.set_sound(SoundChoice(path=write_burst(tmp_path / "tone.wav", 0.0, 3.0, 3.0)))
+    panel.set_live(True)
+    qtbot.waitUntil(lambda: panel._shape in ("C", "D"), timeout=10000)
+    face = project.rest_pose()
+    face.positions[0] += (12.0, 5.0)  # the tracked head moved
+    tracked = TrackedFrame(np.zeros((1, 2), np.float32), np.ones(1, bool))
+    panel._on_sample(LiveSample(0.5, np.zeros((8, 8, 3), np.uint8), 1.0, tracked, face))
+    def over_the_face() -> list[np.ndarray]:
+        return [d.positions[0] for d in driven if d.positions[0, nose, 0] > face.positions[0, nose, 0] - 1e-3]
+
+    qtbot.waitUntil(lambda: bool(over_the_face()), timeout=5000)
+    pose = over_the_face()[0]
+    rest = project.rest_pose().positions[0]
+    assert pose[nose] == pytest.approx(face.positions[0, nose])
+    assert pose[chin, 0] == pytest.approx(rest[chin, 0] + 12.0, abs=2.0)
+    assert pose[chin, 1] > rest[chin, 1] + 5.0 + 3  # moved with the head, and opened by the sound
+    panel.set_live(False)
+    assert not panel.sound_runner.running
