@@ -62,9 +62,10 @@ class MicrophoneSource(QObject):
         self._chunks: list[np.ndarray] = []
         self._ready = threading.Condition()
         self._closed = False
+        self._audio_stopped = False
         self._io = self._audio.start()
         if self._io is None or self._audio.error() != QtAudio.Error.NoError:
-            self._audio.stop()
+            self.close()
             raise UserError(f"{device.description()} cannot be opened: check it is not used by another app")
         self._io.readyRead.connect(self._pull)
 
@@ -93,4 +94,7 @@ class MicrophoneSource(QObject):
         with self._ready:
             self._closed = True
             self._ready.notify_all()
-        self._audio.stop()
+        if not self._audio_stopped:
+            self._audio_stopped = True
+            self._audio.stop()
+            self.deleteLater()
