@@ -324,7 +324,7 @@ class CapturePanel(SoundActions):
             if not self.runner.recording:
                 self.runner.stop()
             if not self.sound_runner.recording:
-                self.sound_runner.stop()
+                self._stop_sound()
 
     def _puppet_settings(self) -> PuppetSettings:
         project = self.session.project
@@ -405,7 +405,7 @@ class CapturePanel(SoundActions):
             self._finish_recording()
         if not self.live_action.isChecked():
             self.runner.stop()
-            self.sound_runner.stop()
+            self._stop_sound()
 
     # ----- document ---------------------------------------------------------------------------------
     def _on_document_changed(self, what: str) -> None:

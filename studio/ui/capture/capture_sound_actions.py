@@ -78,8 +78,8 @@ class SoundActions(TakeActions):
             self.set_status("Stop recording before changing the sound")
             self._show_sound()
             return
-        self._sound, self._shape = choice, None
-        self.sound_runner.stop()
+        self._sound = choice
+        self._stop_sound()
         self._show_sound()
         if choice is not None and self.live_action.isChecked():
             self._start_sound(record=False)
@@ -118,6 +118,13 @@ class SoundActions(TakeActions):
         self.set_status(f"{'Recording' if record else 'Listening to'} {self._sound.label()}")
         return True
 
+    def _stop_sound(self) -> None:
+        """Stop listening (a recording is kept for take_recording) and clear the view's mouth line."""
+        self.sound_runner.stop()
+        self._shape = None
+        if not self.runner.running:
+            self.source_view.set_message("No source running")
+
     def _mouth_over(self, pose: PoseArrays | None) -> PoseArrays | None:
         """The camera's live pose with the sound's mouth on it (unchanged while no sound is heard)."""
         self._camera_pose = pose
@@ -126,7 +133,9 @@ class SoundActions(TakeActions):
         return self._mouth_driver().pose(self._shape, pose)
 
     def _on_shape(self, seconds: float, shape: str) -> None:
-        self._shape = shape
+        changed, self._shape = shape != self._shape, shape
+        if changed and not self.runner.running and self._sound is not None:
+            self.source_view.set_message(f"{self._sound.label()}\nmouth shape {shape}")
         if self.feed.active:
             base = self._camera_pose if self.runner.running else None
             self.feed.offer(self._mouth_driver().pose(shape, base), seconds)
@@ -138,6 +147,7 @@ class SoundActions(TakeActions):
         else:
             self.set_status(message[:1].upper() + message[1:])
         if not self.runner.running:
+            self.source_view.set_message("No source running")
             self._turn_live_off()
 
     def _finish_sound_recording(self, cause: str = "") -> None:

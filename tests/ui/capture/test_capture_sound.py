@@ -145,3 +145,14 @@ def test_with_the_face_tracker_the_sound_moves_only_the_mouth(qtbot, open_panel,
     assert pose[chin, 1] > rest[chin, 1] + 5.0 + 3  # moved with the head, and opened by the sound
     panel.set_live(False)
     assert not panel.sound_runner.running
+
+
+def test_the_source_view_names_the_sound_and_its_shape_while_it_drives_the_mouth_alone(qtbot, open_panel,
+                                                                                     tmp_path) -> None:
+    panel = open_panel()
+    panel.set_sound(SoundChoice(path=write_burst(tmp_path / "tone.wav", 0.0, 2.0, 2.0)))
+    panel.set_live(True)
+    qtbot.waitUntil(lambda: "mouth shape" in panel.source_view.message, timeout=10000)
+    assert panel.source_view.message.startswith("Sound file: tone.wav")
+    panel.set_live(False)
+    assert panel.source_view.message == "No source running"
