@@ -1,7 +1,8 @@
 """Capture speed: trackers on 640x480 frames, One Euro smoothing and retargeting. One JSON line per case.
 
 Run: ``.venv/bin/python benchmarks/capture.py [--frames 150]``. The face cases need resources/sample.png.
-Targets: the face and pose trackers at >= 30 fps on 640x480 with 2 cores; body retarget < 1 ms per frame.
+Targets: the face and pose trackers at >= 30 fps on 640x480 with 2 cores; body retarget < 1 ms per frame; sound to
+mouth pose <= 200 ms (``--sound-only`` runs just that case).
 Every line carries the 1-minute load average (the machine may be shared).
 """
 
@@ -66,7 +67,11 @@ def main() -> None:
     """Run every case."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--frames", type=int, default=150)
+    parser.add_argument("--sound-only", action="store_true", help="only the sound -> mouth latency case")
     args = parser.parse_args()
+    if args.sound_only:
+        sound_latency()
+        return
     print(json.dumps({"case": "machine", "cpus": os.cpu_count(), "opencv_threads": cv2.getNumThreads()}))
     if SAMPLE.is_file():
         portrait = cv2.cvtColor(cv2.imread(str(SAMPLE)), cv2.COLOR_BGR2RGB)
@@ -106,6 +111,102 @@ def main() -> None:
                       "ms": round(1000 * (time.perf_counter() - start), 2)}))
     body_retarget(args.frames)
     head_turn_retarget(args.frames)
+    sound_latency()
+
+
+def write_tones(path: Path, starts: tuple[float, ...], length: float, seconds: float) -> Path:
+    """Silence with a loud 300 Hz tone of ``length`` s at each start, 16 kHz mono 16-bit WAV."""
+    import wave
+
+    rate = 16_000
+    t = np.arange(round(seconds * rate)) / rate
+    on = np.zeros(len(t), bool)
+    for start in starts:
+        on |= (t >= start) & (t < start + length)
+    samples = np.where(on, 0.5 * np.sin(2 * np.pi * 300 * t), 0.0)
+    with wave.open(str(path), "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        file.writeframes((samples * 32767).astype("<i2").tobytes())
+    return path
+
+
+def sound_latency() -> None:
+    """Sound -> mouth pose latency through the dock's path: a sound file paced to real time in MIC_BUFFER chunks (as
+    a microphone's buffer hands them over) -> the capture-sound thread -> a queued signal to the GUI thread -> the
+    mouth pose -> the live preview feed -> the pose sink (a stand-in for the preview worker's request). Per tone:
+    from the moment its first sample was heard to the first open mouth reaching the sink. Target <= 200 ms.
+    """
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from studio.capture.live_sound import MIC_BUFFER, PacedSoundSource
+    from studio.capture.sound_puppet import MouthDriver
+    from studio.core.project_file import load_project
+    from studio.lipsync.live_mouth import FileSoundSource
+    from studio.ui.capture.capture_preview import LivePreviewFeed
+    from studio.ui.capture.capture_sound import SoundRunner
+    from studio.ui.capture.capture_source import SoundChoice
+    from studio.ui.session import Session
+
+    app = QCoreApplication.instance() or QCoreApplication([])
+    project = load_project(SAMPLE.with_suffix(".marionette"))
+    driver = MouthDriver(project)
+    chin = [kp.name for kp in project.keypoints].index("chin")
+    rest_chin = float(project.rest_pose().positions[0, chin, 1])
+    arrivals: list[tuple[float, bool]] = []
+
+    class Sink:
+        """The preview worker's request, timed."""
+
+        def request(self, frame: int, rest: object, driving: object) -> int:
+            arrivals.append((time.monotonic(), float(driving.positions[0, chin, 1]) > rest_chin + 0.5))
+            return len(arrivals)
+
+    class Target:
+        paused = False
+        worker = Sink()
+
+        def request(self) -> int:
+            return 0
+
+    session = Session(project)
+    feed = LivePreviewFeed(session, Target())
+    feed.start()
+    paced: list[PacedSoundSource] = []
+
+    def opener(choice: SoundChoice) -> PacedSoundSource:
+        paced.append(PacedSoundSource(FileSoundSource(choice.path), MIC_BUFFER))
+        return paced[-1]
+
+    starts = (0.5, 1.5, 2.5, 3.5, 4.5)
+    with tempfile.TemporaryDirectory() as folder:
+        runner = SoundRunner(file_opener=opener)
+        runner.shape_ready.connect(lambda seconds, shape: feed.offer(driver.pose(shape), seconds))
+        loop = QEventLoop()
+        runner.ended.connect(loop.quit)
+        runner.failed.connect(loop.quit)
+        QTimer.singleShot(20_000, loop.quit)
+        runner.start(SoundChoice(path=write_tones(Path(folder) / "tones.wav", starts, 0.4, 5.2)))
+        loop.exec()
+        runner.stop()
+    feed.stop()
+    origin = paced[0].origin
+    latencies = []
+    for start in starts:
+        heard = origin + start
+        opened = next((t for t, is_open in arrivals if is_open and t >= heard), None)
+        if opened is not None:
+            latencies.append(1000 * (opened - heard))
+    print(json.dumps({"case": "sound -> mouth pose latency (paced file, dock path)", "buffer_ms": 1000 * MIC_BUFFER,
+                      "tones": len(starts), "opened": len(latencies),
+                      "median_ms": round(float(np.median(latencies)), 1) if latencies else None,
+                      "max_ms": round(max(latencies), 1) if latencies else None, "target_ms": 200,
+                      "load": round(os.getloadavg()[0], 2)}))
+    del app
 
 
 def per_frame(label: str, count: int, step: Callable[[int], object], **extra: object) -> None:

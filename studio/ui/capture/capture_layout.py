@@ -41,6 +41,9 @@ RESOLUTIONS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     ("Camera default", None), ("640 × 480", (640, 480)), ("1280 × 720", (1280, 720)), ("1920 × 1080", (1920, 1080)),
 )
 PANEL_HEIGHT = 340
+SOUND_TIP = ("Sound drives only the mouth keypoints (the face preset's mouth, lips, jaw and chin), from its loudness; "
+             "with a camera or video running too, it replaces their motion live. Record records the mouth from "
+             "the sound")
 
 
 def _row(*widgets: QWidget, stretch: QWidget | None = None) -> QHBoxLayout:
@@ -110,19 +113,24 @@ class CapturePanelLayout(QWidget):
 
     def _build_source(self) -> QGroupBox:
         self.camera_combo = QComboBox(objectName="captureCameraCombo")
-        self.refresh_button = QToolButton(text="↻", toolTip="Look for cameras again")
+        self.refresh_button = QToolButton(text="↻", toolTip="Look for cameras and microphones again")
         self.resolution_combo = QComboBox(objectName="captureResolution")
         for text, size in RESOLUTIONS:
             self.resolution_combo.addItem(text, size)
         self.mirror_check = QCheckBox("Mirror", toolTip="Flip the camera left-right, like a mirror")
         self.video_button = QPushButton("Video file…")
         self.folder_button = QPushButton("Frame folder…")
+        self.sound_combo = QComboBox(objectName="captureSoundCombo", toolTip=SOUND_TIP)
+        self.sound_combo.addItem("Mouth from sound: off", None)
+        self.sound_file_button = QPushButton("Sound file…", objectName="captureSoundFile",
+                                             toolTip="Drive the mouth from a recorded line, as a microphone would")
         self.source_label = QLabel("No source chosen", objectName="captureSourceLabel")
         self.source_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout()
         layout.addLayout(_row(self.camera_combo, self.refresh_button, stretch=self.camera_combo))
         layout.addLayout(_row(self.resolution_combo, self.mirror_check, stretch=self.resolution_combo))
         layout.addLayout(_row(self.video_button, self.folder_button))
+        layout.addLayout(_row(self.sound_combo, self.sound_file_button, stretch=self.sound_combo))
         layout.addWidget(self.source_label)
         return _box("Source", layout)
 

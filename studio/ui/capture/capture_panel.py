@@ -25,8 +25,8 @@ from studio.ui.capture.capture_countdown import CountdownOverlay
 from studio.ui.capture.capture_layout import PANEL_HEIGHT
 from studio.ui.capture.capture_preview import LivePreviewFeed, PreviewTarget
 from studio.ui.capture.capture_runner import VIDEO_ENDED, CaptureRunner, LiveSample, shrink_for_view
+from studio.ui.capture.capture_sound_actions import SoundActions
 from studio.ui.capture.capture_source import SourceChoice
-from studio.ui.capture.capture_take_actions import TakeActions
 from studio.ui.session import Session
 
 RegistrySource = Callable[[], Registry | None]
@@ -51,7 +51,7 @@ def tracker_names(registry: Registry | None) -> list[str]:
     return list(BUILTIN_TRACKERS) + [n for n in names if n not in BUILTIN_TRACKERS]
 
 
-class CapturePanel(TakeActions):
+class CapturePanel(SoundActions):
     """The panel inside the Capture dock, given what it needs: the session, the preview it drives live (the pose
     sink), the plugin registry (for trackers) and the widget the countdown is drawn over.
 
@@ -73,6 +73,7 @@ class CapturePanel(TakeActions):
         self.countdown_timer = QTimer(self, interval=1000)
         self._choice: SourceChoice | None = None
         self._init_takes()
+        self._init_sound()
         self._neutral = None
         self._last_sample: LiveSample | None = None
         self._reference_size = None
@@ -130,6 +131,8 @@ class CapturePanel(TakeActions):
         self.runner.puppet = None
         self.runner.stop()
         self.runner.take_recording()
+        self.sound_runner.stop()
+        self.sound_runner.take_recording()
         self.wait_for_jobs()
         self.feed.stop()
         self.live_action.blockSignals(True)
@@ -138,15 +141,16 @@ class CapturePanel(TakeActions):
         self._set_recording_ui(False)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """List the cameras the first time the panel is shown."""
+        """List the cameras and microphones the first time the panel is shown."""
         super().showEvent(event)
         if not self._cameras_listed:
             self.refresh_cameras()
 
     # ----- source -----------------------------------------------------------------------------------
     def refresh_cameras(self) -> None:
-        """Probe the cameras on a worker thread and fill the camera list."""
+        """Probe the cameras on a worker thread and fill the camera list; list the microphones."""
         self._cameras_listed = True
+        self.refresh_microphones()
         self.camera_combo.clear()
         self.camera_combo.addItem("Looking for cameras…")
         self.camera_combo.setEnabled(False)
@@ -292,8 +296,9 @@ class CapturePanel(TakeActions):
                 self.set_status(NOT_SEEN.get(self.tracker_name, "Nothing tracked in view"))
             elif self.status in NOT_SEEN.values() or self.status.startswith(("Running", "Opening")):
                 self.set_status("Recording…" if self.runner.recording else "Tracking")
-        if sample.pose is not None:
-            self.feed.offer(sample.pose, sample.timestamp)
+        pose = self._mouth_over(sample.pose)
+        if pose is not None:
+            self.feed.offer(pose, sample.timestamp)
 
     # ----- live puppet ------------------------------------------------------------------------------
     def set_live(self, on: bool) -> None:
@@ -304,17 +309,22 @@ class CapturePanel(TakeActions):
         if on:
             self.runner.puppet = LivePuppet(self._puppet_settings())
             self.feed.start()
-            if not self.runner.running and not self._start_capture(record=False):
+            if self._choice is None and self._sound is None:
+                self.set_status("Choose a camera, a video file, a microphone or a sound file first")
+                self._turn_live_off()
+                return
+            started = self._choice is None or self.runner.running or self._start_capture(record=False)
+            heard = self._sound is None or self.sound_runner.running or self._start_sound(record=False)
+            if not (started and heard):
                 self._turn_live_off()
             return
         self.runner.puppet = None
         self.feed.stop()
-        if not self.runner.recording and self._countdown == 0:
-            self.runner.stop()
-
-    def _turn_live_off(self) -> None:
-        if self.live_action.isChecked():
-            self.live_action.setChecked(False)
+        if self._countdown == 0:
+            if not self.runner.recording:
+                self.runner.stop()
+            if not self.sound_runner.recording:
+                self._stop_sound()
 
     def _puppet_settings(self) -> PuppetSettings:
         project = self.session.project
@@ -341,12 +351,12 @@ class CapturePanel(TakeActions):
     # ----- recording --------------------------------------------------------------------------------
     def record(self) -> None:
         """Count down, then record a take from the source."""
-        if self._countdown or self.runner.recording:
+        if self._countdown or self.runner.recording or self.sound_runner.recording:
             return
-        if self._choice is None:
-            self.set_status("Choose a camera, a video file or a frame folder first")
+        if self._choice is None and self._sound is None:
+            self.set_status("Choose a camera, a video file, a frame folder, a microphone or a sound file first")
             return
-        if not self.bindings.bindings():
+        if self._sound is None and not self.bindings.bindings():
             self.set_status("Bind keypoints to landmarks first (Auto, or pick them in the table)")
             return
         self._set_recording_ui(True)
@@ -368,6 +378,12 @@ class CapturePanel(TakeActions):
     def _begin_recording(self) -> None:
         self._countdown = 0
         self.countdown.show_recording()
+        if self._sound is not None:
+            if self.sound_runner.start_recording():
+                self.set_status("Recording the mouth from sound…")
+            elif not self._start_sound(record=True):
+                self._set_recording_ui(False)
+            return
         choice = self._choice
         if choice is not None and choice.is_camera and self.runner.start_recording():
             self.set_status("Recording…")
@@ -383,9 +399,13 @@ class CapturePanel(TakeActions):
             self._set_recording_ui(False)
             self.set_status("Recording cancelled")
             return
-        self._finish_recording()
+        if self.sound_runner.recording:
+            self._finish_sound_recording()
+        else:
+            self._finish_recording()
         if not self.live_action.isChecked():
             self.runner.stop()
+            self._stop_sound()
 
     # ----- document ---------------------------------------------------------------------------------
     def _on_document_changed(self, what: str) -> None:
@@ -395,6 +415,7 @@ class CapturePanel(TakeActions):
             self._refresh_takes()
         elif what == "capture":
             self._load_bindings()
+        self._mouth = None
         self.feed.reassert()
 
     def _on_keypoints_changed(self) -> None:
@@ -405,6 +426,7 @@ class CapturePanel(TakeActions):
         self.shutdown()
         self._pending_take = None
         self._neutral = None
+        self._mouth = None
         self._on_keypoints_changed()
         self._load_bindings()
         self._refresh_takes()

@@ -27,3 +27,25 @@ class SourceChoice:
     def label(self) -> str:
         """A short name for status messages."""
         return f"camera {self.camera}" if self.camera is not None else str(self.path)
+
+
+@dataclass(frozen=True)
+class SoundChoice:
+    """What drives the mouth: a microphone (``device`` id bytes, its ``name``) or a sound file ``path``."""
+
+    device: bytes | None = None
+    name: str = ""
+    path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if (self.device is None) == (self.path is None):
+            raise ValueError("a sound source is either a microphone or a file")
+
+    @property
+    def is_microphone(self) -> bool:
+        """True for a live microphone, False for a sound file (replayed from its start)."""
+        return self.device is not None
+
+    def label(self) -> str:
+        """A short name for the list and status messages."""
+        return f"Microphone: {self.name}" if self.path is None else f"Sound file: {self.path.name}"

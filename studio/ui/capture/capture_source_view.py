@@ -41,6 +41,11 @@ class CaptureSourceView(QWidget):
         """The points on display [N, 2] in frame pixels (NaN = not seen)."""
         return self._points
 
+    @property
+    def message(self) -> str:
+        """The line shown when there is no frame."""
+        return self._message
+
     def show_frame(self, view: np.ndarray, view_scale: float, points: np.ndarray | None = None) -> None:
         """Show a display-sized RGB frame and, optionally, points [N, 2] in full-frame pixels."""
         self._image = image_from_array(view)

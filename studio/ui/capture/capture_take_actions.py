@@ -65,6 +65,12 @@ class TakeActions(BindingActions):
         def build() -> Take:
             return build_take(recorder.motion(), keypoints, bindings, mode, strength, name, neutral, head)
 
+        self._build_recorded_take(build, lead)
+
+    def _build_recorded_take(self, build: Callable[[], Take], lead: str) -> None:
+        """Build a recording's take off the GUI thread and list it as the unsaved take (``lead``: why it stopped)."""
+        project = self.session.project
+
         def built(take: Take) -> None:
             if self.session.project is not project:
                 return
