@@ -21,6 +21,7 @@ FOLDERS_NAME = "last_folders.json"
 _DEFAULT_LOCATIONS = {
     "image": QStandardPaths.StandardLocation.PicturesLocation,
     "video": QStandardPaths.StandardLocation.MoviesLocation,
+    "audio": QStandardPaths.StandardLocation.MusicLocation,
 }
 
 
@@ -37,7 +38,7 @@ def _remembered() -> dict[str, str]:
 
 
 def default_folder(purpose: str) -> Path:
-    """The folder a purpose starts in before the user picked any: Pictures for images, else home."""
+    """The folder a purpose starts in before the user picked any: Pictures, Videos or Music, else home."""
     location = _DEFAULT_LOCATIONS.get(purpose)
     if location is not None:
         folder = Path(QStandardPaths.writableLocation(location) or Path.home())

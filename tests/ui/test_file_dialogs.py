@@ -84,3 +84,12 @@ def test_plugin_manager_install_starts_in_the_last_plugin_folder(qtbot, home: Pa
     file_dialogs.remember_folder("plugin", tmp_path)
     dialog._on_install_zip_clicked()
     assert Path(fake.starts[-1]) == tmp_path
+
+
+def test_capture_dialogs_start_in_the_users_video_and_music_folders(qtbot, home: Path, fake: FakeDialog, window):
+    (home / "Videos").mkdir()
+    (home / "Music").mkdir()
+    window.capture_panel._choose_video()
+    window.capture_panel._choose_folder()
+    window.capture_panel._choose_sound_file()
+    assert [Path(start) for start in fake.starts] == [home / "Videos", home / "Videos", home / "Music"]

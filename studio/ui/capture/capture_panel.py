@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from studio.capture.neutral import neutral_of_frame
 from studio.capture.puppet import LivePuppet, PuppetSettings
@@ -27,6 +27,7 @@ from studio.ui.capture.capture_preview import LivePreviewFeed, PreviewTarget
 from studio.ui.capture.capture_runner import VIDEO_ENDED, CaptureRunner, LiveSample, shrink_for_view
 from studio.ui.capture.capture_sound_actions import SoundActions
 from studio.ui.capture.capture_source import SourceChoice
+from studio.ui.file_dialogs import existing_folder, open_file
 from studio.ui.session import Session
 
 RegistrySource = Callable[[], Registry | None]
@@ -175,13 +176,13 @@ class CapturePanel(SoundActions):
                                      mirror=self.mirror_check.isChecked()))
 
     def _choose_video(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Driving video", "",
-                                              "Videos (*.mp4 *.mov *.webm *.mkv *.avi *.m4v);;All files (*)")
+        path = open_file(self, "Driving video", "video",
+                         "Videos (*.mp4 *.mov *.webm *.mkv *.avi *.m4v);;All files (*)")
         if path:
             self.set_source(SourceChoice(path=Path(path)))
 
     def _choose_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder of frames")
+        path = existing_folder(self, "Folder of frames", "video")
         if path:
             self.set_source(SourceChoice(path=Path(path)))
 

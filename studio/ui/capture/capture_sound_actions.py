@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 
 from studio.capture.sound_puppet import MouthDriver, sound_take
 from studio.capture.takes import next_take_name
@@ -19,6 +18,7 @@ from studio.ui.capture.capture_preview import LivePreviewFeed
 from studio.ui.capture.capture_sound import SOUND_ENDED, SoundRunner
 from studio.ui.capture.capture_source import SoundChoice
 from studio.ui.capture.capture_take_actions import TakeActions
+from studio.ui.file_dialogs import open_file
 
 SOUND_FILES = "Sound (*.wav *.mp3 *.m4a *.aac *.flac *.ogg *.opus *.mp4 *.mov *.webm *.mkv);;All files (*)"
 
@@ -68,7 +68,7 @@ class SoundActions(TakeActions):
         self.set_sound(self.sound_combo.itemData(index))
 
     def _choose_sound_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Sound that drives the mouth", "", SOUND_FILES)
+        path = open_file(self, "Sound that drives the mouth", "audio", SOUND_FILES)
         if path:
             self.set_sound(SoundChoice(path=Path(path)))
 
