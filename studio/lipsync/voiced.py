@@ -1,9 +1,10 @@
 """Silences the phone recogniser hears in loud sound, given back to the phones next to them.
 
-Phone recognition often starts a phrase late after a pause (a soft onset like W or DH is heard as silence) and
-hears the closure of a stop as silence. Where the sound there is clearly loud, someone is speaking: the
-neighbouring phone's mouth shape is a far better guess than rest. Quiet stretches stay silent, so in noise
-(where loudness cannot tell weak speech from noise) the recogniser's silences are kept.
+Phone recognition often starts a phrase late after a pause (a soft onset like W or DH is heard as silence) or
+ends it early. Where the sound in such a silence is clearly loud, someone is speaking: the neighbouring phone's
+mouth shape is a far better guess than rest. Only long silences are looked at (the animation holds or relaxes the
+mouth through short ones anyway, and a short loud one is often a stop's burst); quiet stretches stay silent, so in
+noise (where loudness cannot tell weak speech from noise) the recogniser's silences are kept.
 """
 
 from __future__ import annotations
