@@ -45,9 +45,10 @@ class Span:
         return self.end - self.start
 
 
-def animate(phones: Sequence[Phone], duration: int, target: str = ALL_SHAPES) -> list[Span]:
-    """Shape spans covering 0..``duration`` centiseconds for timed ``phones``, using only shapes in ``target``."""
-    rules = _fill_gaps(sorted((rule for phone in phones for rule in rules_for(phone)), key=lambda r: r.start),
+def animate(phones: Sequence[Phone], duration: int, target: str = ALL_SHAPES, heard: bool = False) -> list[Span]:
+    """Shape spans covering 0..``duration`` centiseconds for timed ``phones``, using only shapes in ``target``;
+    ``heard`` phones come from phone recognition (see ``phones.HEARD``)."""
+    rules = _fill_gaps(sorted((rule for phone in phones for rule in rules_for(phone, heard)), key=lambda r: r.start),
                        duration)
     working = target + ("X" if "X" not in target else "")
     rules = [ShapeRule(r.start, r.end, restrict(r.allowed, working), r.vowel) for r in rules]

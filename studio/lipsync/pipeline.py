@@ -20,6 +20,7 @@ from studio.lipsync.phones import SILENCE, Phone
 from studio.lipsync.shapes import ALL_SHAPES
 from studio.lipsync.transcript import dictionary_words, words_of
 from studio.lipsync.vad import FRAME, chunk_bounds, frame_levels, pauses, speech_frames
+from studio.lipsync.voiced import loud_frames, voice_silences
 from studio.media.audio_decode import SPEECH_RATE, to_pcm16
 
 WORKERS = 2
@@ -140,9 +141,10 @@ def lip_sync(samples: np.ndarray, recognizer: Recognizer, transcript: str | None
     methods = [r.method if timed is not None or not words else "phones-fallback" for r in results]
     phones = [phone for result in results for phone in result.phones]
     if timed is None:
-        phones = silence_pauses(phones, pauses(frame_levels(samples) > SILENT_DB))
+        phones = voice_silences(silence_pauses(phones, pauses(frame_levels(samples) > SILENT_DB)),
+                                loud_frames(samples))
     duration_cs = int(np.ceil(len(samples) / (SPEECH_RATE / 100)))
-    spans = animate(phones, duration_cs, shapes)
+    spans = animate(phones, duration_cs, shapes, heard=timed is None)
     cues = [MouthCue(span.start / 100, span.end / 100, span.shape) for span in spans]
     return LipSync(cues, phones, len(samples) / SPEECH_RATE, methods, unknown)
 

@@ -1,9 +1,10 @@
 """Accuracy on the committed espeak-ng fixtures (true phone timings known): the figures of issue 15.
 
 Targets: no transcript >= 0.60 (0.78 within ±40 ms), transcript >= 0.82 (0.95 within ±40 ms), pauses of 250 ms
-or more at rest >= 0.80, loudness alone about 0.40. Reached (benchmarks/lipsync.py): every transcript target on
-every case; without a transcript the mean reaches 0.60 but not 0.78 within ±40 ms (0.76), and the fast and noisy
-cases stay below 0.60 on their own. The asserts below hold what is reached, not less.
+or more at rest >= 0.80, loudness alone about 0.40. Reached (benchmarks/lipsync.py): every target, on the mean
+and on every case (without a transcript: 0.69 per frame, 0.84 within ±40 ms; the weakest case, fast speech,
+0.61 and 0.82). Phone recognition's results move by a point or two with the order the pool's workers take the
+pieces in (its noise estimate carries over), so the per-case asserts leave that much room.
 """
 
 from __future__ import annotations
@@ -61,10 +62,15 @@ def test_long_pauses_are_at_rest(figures, name):
     assert figures[name]["t_pauses"] >= 0.80
 
 
-def test_without_a_transcript_the_mean_meets_060_but_not_yet_078_within_40ms(figures):
+def test_without_a_transcript_the_mean_meets_the_targets(figures):
     assert mean(figures, "n_strict") >= 0.60
-    assert mean(figures, "n_40ms") >= 0.75  # target 0.78: not reached (0.76), see the module docstring
-    assert all(row["n_strict"] >= 0.55 for row in figures.values())
+    assert mean(figures, "n_40ms") >= 0.78
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_without_a_transcript_every_case_comes_near_the_targets(figures, name):
+    assert figures[name]["n_strict"] >= 0.58
+    assert figures[name]["n_40ms"] >= 0.78
 
 
 def test_the_recogniser_beats_loudness_alone_by_a_wide_margin(figures):

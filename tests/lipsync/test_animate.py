@@ -72,3 +72,14 @@ def test_phone_names_are_normalised_and_diphthongs_split():
 def test_a_rest_too_short_to_see_at_the_start_takes_the_first_shape():
     spans = animate(phones(("UW", 1, 30), ("SIL", 30, 100)), 100)
     assert spans[0].start == 0 and spans[0].shape == "F"
+
+
+def test_heard_phones_allow_the_shapes_of_the_phones_they_are_mistaken_for():
+    # Phone recognition hears S, T, SH and noise as F or V, and the other open vowels as AA.
+    speech = phones(("SIL", 0, 30), ("EH", 30, 50), ("F", 50, 60), ("AA", 60, 72), ("SIL", 72, 150))
+    true = animate(speech, 150)
+    heard = animate(speech, 150, heard=True)
+    assert shape_at(true, 55) == "G" and shape_at(heard, 55) == "B"
+    assert shape_at(true, 66) == "D" and shape_at(heard, 66) == "C"
+    after_rest = animate(phones(("SIL", 0, 30), ("V", 30, 40), ("AA", 40, 60), ("SIL", 60, 150)), 150, heard=True)
+    assert shape_at(after_rest, 35) == "G"  # from rest the lower lip is already near the teeth
