@@ -49,11 +49,17 @@ class PacedSoundSource:
 
 
 class SoundRecorder:
-    """Collects (seconds, shape) as they arrive; safe to read from one thread while another appends."""
+    """Collects (seconds, shape) as they arrive; safe to read from one thread while another appends.
 
-    def __init__(self) -> None:
+    ``origin`` is the stream's time zero on ``clock`` (time.monotonic): the earliest arrival minus stream time, so
+    a face take and a sound take recorded together can share one clock (studio.capture.face_and_sound).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._shapes: list[tuple[float, str]] = []
         self._lock = threading.Lock()
+        self._clock = clock
+        self.origin: float | None = None
 
     def __len__(self) -> int:
         with self._lock:
@@ -61,8 +67,10 @@ class SoundRecorder:
 
     def add(self, seconds: float, shape: str) -> None:
         """Append one shape stamped with its source time."""
+        arrived = self._clock() - seconds
         with self._lock:
             self._shapes.append((seconds, shape))
+            self.origin = arrived if self.origin is None else min(self.origin, arrived)
 
     def shapes(self) -> list[tuple[float, str]]:
         """The shapes recorded so far, in order."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -13,10 +15,13 @@ from studio.capture.trackers.base import TrackedFrame, Tracker
 class MotionRecorder:
     """Appends (timestamp, TrackedFrame) samples; ``motion()`` returns the take so far.
 
-    Safe to read from one thread (the UI) while another (the tracking thread) appends.
+    Safe to read from one thread (the UI) while another (the tracking thread) appends. ``origin`` is the source's
+    time zero on ``clock`` (time.monotonic): the earliest arrival minus timestamp, i.e. late by at most the
+    tracker's fastest frame, so a face take and a sound take recorded together can share one clock.
     """
 
-    def __init__(self, tracker: Tracker, fps: float, frame_size: tuple[int, int]) -> None:
+    def __init__(self, tracker: Tracker, fps: float, frame_size: tuple[int, int],
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.tracker_name = tracker.name
         self.landmark_count = tracker.landmark_count
         self.has_head = tracker.has_head
@@ -29,6 +34,8 @@ class MotionRecorder:
         self._poses: list[np.ndarray] = []
         self._depths: list[np.ndarray] = []
         self._lock = threading.Lock()
+        self._clock = clock
+        self.origin: float | None = None
 
     def __len__(self) -> int:
         with self._lock:
@@ -44,9 +51,11 @@ class MotionRecorder:
         depth = frame.extra.get("depth")
         depth = (np.full(self.landmark_count, np.nan, np.float32) if depth is None
                  else np.where(frame.visible, depth, np.nan).astype(np.float32))
+        arrived = self._clock() - timestamp
         with self._lock:
             if self._times and timestamp <= self._times[-1]:
                 return False
+            self.origin = arrived if self.origin is None else min(self.origin, arrived)
             self._times.append(float(timestamp))
             self._landmarks.append(landmarks)
             self._visible.append(frame.visible.astype(bool))

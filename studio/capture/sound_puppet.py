@@ -45,19 +45,27 @@ class MouthDriver:
         """The mouth keypoints' channel values [M, 4] (in ``keypoint_ids`` order) for ``shape``."""
         return self._values[shape]
 
+    def over(self, shapes: Sequence[str], base: np.ndarray) -> np.ndarray:
+        """Positions [T, K, 2]: ``base`` (every keypoint's position per frame, the face tracker's pose) with the mouth
+        keypoints at each frame's shape, moved along with the rest of the face (the mean shift of the others from
+        rest). The live pose and a recorded face-and-sound take both come through here."""
+        mouth = np.stack([self._values[shape][:, :2] for shape in shapes])
+        shift = np.zeros((len(shapes), 2))
+        if self._others:
+            shift = np.mean(base[:, self._others] - self.rest[self._others, :2], axis=1)
+        moved = np.array(base, dtype=np.float64)
+        moved[:, self._columns] = mouth + shift[:, None]
+        return moved
+
     def pose(self, shape: str, base: PoseArrays | None = None) -> PoseArrays:
         """A one-frame driving pose: ``base`` (the face tracker's live pose; the rest pose when None) with the mouth
-        keypoints replaced by ``shape``, moved along with the rest of the face (the mean shift of the others)."""
+        keypoints replaced by ``shape`` (``over``)."""
         channels = self.rest[None].copy()
         channels[0, self._columns] = self._values[shape]
         positions, jacobians = frames_from_channels(channels)
         if base is None or base.positions.shape != positions.shape:
             return PoseArrays(positions, jacobians, self.radii)
-        shift = np.zeros(2)
-        if self._others:
-            shift = np.mean(base.positions[0, self._others] - self.rest[self._others, :2], axis=0)
-        moved = base.positions.copy()
-        moved[0, self._columns] = positions[0, self._columns] + shift
+        moved = self.over([shape], base.positions).astype(base.positions.dtype)
         return PoseArrays(moved, base.jacobians, base.radii)
 
 

@@ -21,11 +21,11 @@ from studio.capture.retarget import rest_depths
 from studio.capture.trackers.base import Tracker
 from studio.core.errors import UserError
 from studio.plugins.api import Registry
+from studio.ui.capture.capture_combo_actions import FaceAndSoundActions
 from studio.ui.capture.capture_countdown import CountdownOverlay
 from studio.ui.capture.capture_layout import PANEL_HEIGHT
 from studio.ui.capture.capture_preview import LivePreviewFeed, PreviewTarget
 from studio.ui.capture.capture_runner import VIDEO_ENDED, CaptureRunner, LiveSample, shrink_for_view
-from studio.ui.capture.capture_sound_actions import SoundActions
 from studio.ui.capture.capture_source import SourceChoice
 from studio.ui.file_dialogs import existing_folder, open_file
 from studio.ui.session import Session
@@ -52,7 +52,7 @@ def tracker_names(registry: Registry | None) -> list[str]:
     return list(BUILTIN_TRACKERS) + [n for n in names if n not in BUILTIN_TRACKERS]
 
 
-class CapturePanel(SoundActions):
+class CapturePanel(FaceAndSoundActions):
     """The panel inside the Capture dock, given what it needs: the session, the preview it drives live (the pose
     sink), the plugin registry (for trackers) and the widget the countdown is drawn over.
 
@@ -130,6 +130,7 @@ class CapturePanel(SoundActions):
         self._countdown = 0
         self.countdown.clear()
         self.runner.puppet = None
+        self._record_start = None
         self.runner.stop()
         self.runner.take_recording()
         self.sound_runner.stop()
@@ -271,7 +272,7 @@ class CapturePanel(SoundActions):
         self.countdown_timer.stop()
         self._countdown = 0
         self._turn_live_off()
-        if self.runner.recording:
+        if self.runner.recording or self.recording_both:
             self._finish_recording(message)
             return
         self.countdown.clear()
@@ -281,7 +282,7 @@ class CapturePanel(SoundActions):
     def _on_capture_ended(self, reason: str) -> None:
         """The source ended by itself: the video's end, or a camera that stopped giving frames."""
         self._turn_live_off()
-        if self.runner.recording:
+        if self.runner.recording or self.recording_both:
             self._finish_recording("" if reason == VIDEO_ENDED else reason)
             return
         self.set_status(reason[:1].upper() + reason[1:])
@@ -379,6 +380,9 @@ class CapturePanel(SoundActions):
     def _begin_recording(self) -> None:
         self._countdown = 0
         self.countdown.show_recording()
+        if self._records_both():
+            self._begin_both()
+            return
         if self._sound is not None:
             if self.sound_runner.start_recording():
                 self.set_status("Recording the mouth from sound…")

@@ -141,10 +141,11 @@ class SoundActions(TakeActions):
             self.feed.offer(self._mouth_driver().pose(shape, base), seconds)
 
     def _sound_stopped(self, message: str) -> None:
-        """The sound ended or failed: keep a recording under way, give the preview back when nothing else runs."""
+        """The sound ended or failed (``message``; empty: already reported): keep a recording under way, give the
+        preview back when nothing else runs."""
         if self.sound_runner.recording:
             self._finish_sound_recording("" if message == SOUND_ENDED else message)
-        else:
+        elif message:
             self.set_status(message[:1].upper() + message[1:])
         if not self.runner.running:
             self.source_view.set_message("No source running")
