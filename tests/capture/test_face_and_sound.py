@@ -136,3 +136,20 @@ def test_a_recorder_finds_its_streams_time_zero_from_the_fastest_arrival() -> No
     for seconds in (0.04, 0.06, 0.10):
         recorder.add(seconds, "X")
     assert recorder.origin == pytest.approx(10.02)
+
+
+def test_a_motion_recorder_finds_its_sources_time_zero_too() -> None:
+    from studio.capture.recorder import MotionRecorder
+    from studio.capture.trackers.base import TrackedFrame, Tracker
+
+    class _One(Tracker):
+        name, landmark_count = "one", 1
+
+        def track(self, frame, timestamp):
+            raise NotImplementedError
+
+    arrivals = iter([5.05, 5.07, 5.12])  # tracked 50, 37 and 53 ms after the frame was read
+    recorder = MotionRecorder(_One(), 30.0, (8, 8), clock=lambda: next(arrivals))
+    for timestamp in (0.0, 1 / 30, 2 / 30):
+        recorder.add(timestamp, TrackedFrame(np.zeros((1, 2), np.float32), np.ones(1, bool)))
+    assert recorder.origin == pytest.approx(5.07 - 1 / 30)
