@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -41,6 +41,18 @@ RESOLUTIONS: tuple[tuple[str, tuple[int, int] | None], ...] = (
     ("Camera default", None), ("640 × 480", (640, 480)), ("1280 × 720", (1280, 720)), ("1920 × 1080", (1920, 1080)),
 )
 PANEL_HEIGHT = 340
+class SoundCombo(QComboBox):
+    """The "Mouth from sound" list; says when it is about to open, so the microphones are listed only then (audio
+    devices are probed on demand, never merely because the panel was shown)."""
+
+    about_to_open = Signal()
+
+    def showPopup(self) -> None:
+        """Let the panel refresh the microphones, then open the list."""
+        self.about_to_open.emit()
+        super().showPopup()
+
+
 SOUND_TIP = ("Sound drives only the mouth keypoints (the face preset's mouth, lips, jaw and chin), from its loudness; "
              "with a camera or video running too, it replaces their motion live. Record records the mouth from "
              "the sound")
@@ -113,14 +125,14 @@ class CapturePanelLayout(QWidget):
 
     def _build_source(self) -> QGroupBox:
         self.camera_combo = QComboBox(objectName="captureCameraCombo")
-        self.refresh_button = QToolButton(text="↻", toolTip="Look for cameras and microphones again")
+        self.refresh_button = QToolButton(text="↻", toolTip="Look for cameras again")
         self.resolution_combo = QComboBox(objectName="captureResolution")
         for text, size in RESOLUTIONS:
             self.resolution_combo.addItem(text, size)
         self.mirror_check = QCheckBox("Mirror", toolTip="Flip the camera left-right, like a mirror")
         self.video_button = QPushButton("Video file…")
         self.folder_button = QPushButton("Frame folder…")
-        self.sound_combo = QComboBox(objectName="captureSoundCombo", toolTip=SOUND_TIP)
+        self.sound_combo = SoundCombo(objectName="captureSoundCombo", toolTip=SOUND_TIP)
         self.sound_combo.addItem("Mouth from sound: off", None)
         self.sound_file_button = QPushButton("Sound file…", objectName="captureSoundFile",
                                              toolTip="Drive the mouth from a recorded line, as a microphone would")

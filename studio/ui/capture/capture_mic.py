@@ -15,7 +15,8 @@ from studio.core.errors import UserError
 from studio.media.audio_decode import SPEECH_RATE
 
 READ_WAIT = 0.05  # seconds the sound thread waits for samples before checking whether to stop
-NO_MICROPHONE = "No audio input device found: plug in a microphone, then press ↻ (a sound file works meanwhile)"
+NO_MICROPHONE = ("No audio input device found: plug in a microphone and open this list again "
+                 "(a sound file works meanwhile)")
 _SCALES = {QAudioFormat.SampleFormat.UInt8: (np.uint8, 128.0, 128.0),
            QAudioFormat.SampleFormat.Int16: (np.int16, 0.0, 32768.0),
            QAudioFormat.SampleFormat.Int32: (np.int32, 0.0, 2147483648.0),

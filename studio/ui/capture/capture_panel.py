@@ -143,16 +143,15 @@ class CapturePanel(FaceAndSoundActions):
         self._set_recording_ui(False)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """List the cameras and microphones the first time the panel is shown."""
+        """List the cameras the first time the panel is shown (microphones: when the sound list opens)."""
         super().showEvent(event)
         if not self._cameras_listed:
             self.refresh_cameras()
 
     # ----- source -----------------------------------------------------------------------------------
     def refresh_cameras(self) -> None:
-        """Probe the cameras on a worker thread and fill the camera list; list the microphones."""
+        """Probe the cameras on a worker thread and fill the camera list."""
         self._cameras_listed = True
-        self.refresh_microphones()
         self.camera_combo.clear()
         self.camera_combo.addItem("Looking for cameras…")
         self.camera_combo.setEnabled(False)

@@ -35,6 +35,7 @@ class SoundActions(TakeActions):
         self._mouth: MouthDriver | None = None
         self._camera_pose: PoseArrays | None = None
         self.sound_combo.activated.connect(self._on_sound_chosen)
+        self.sound_combo.about_to_open.connect(self.refresh_microphones)
         self.sound_file_button.clicked.connect(self._choose_sound_file)
         self.sound_runner.shape_ready.connect(self._on_shape)
         self.sound_runner.failed.connect(self._sound_stopped)
@@ -46,7 +47,8 @@ class SoundActions(TakeActions):
         return self._sound
 
     def refresh_microphones(self) -> None:
-        """List the audio inputs; with none, the Microphone choice is greyed out and says why."""
+        """List the audio inputs (each time the sound list opens); with none, the Microphone choice is greyed out
+        and says why."""
         from studio.ui.capture.capture_mic import NO_MICROPHONE, list_microphones
 
         combo = self.sound_combo

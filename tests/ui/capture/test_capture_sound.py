@@ -40,6 +40,17 @@ def test_no_microphone_greys_the_choice_out_with_the_reason(qtbot, open_panel, m
     assert combo.itemData(index) == SoundChoice(device=b"usb-1", name="USB Mic")
 
 
+def test_sound_devices_are_probed_only_when_the_sound_list_opens(qtbot, open_panel, monkeypatch) -> None:
+    probes: list[int] = []
+    monkeypatch.setattr(capture_mic, "list_microphones", lambda: probes.append(1) or [])
+    panel = open_panel()
+    qtbot.wait(50)
+    assert probes == []  # showing the panel (every window test does) never touches the audio stack
+    panel.sound_combo.showPopup()
+    panel.sound_combo.hidePopup()
+    assert probes == [1] and panel.sound_combo.findText("Microphone (none found)") > 0
+
+
 def test_a_sound_file_drives_the_mouth_live_within_the_latency_budget(qtbot, open_panel, tmp_path) -> None:
     panel = open_panel()
     project = panel.session.project
