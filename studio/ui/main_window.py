@@ -156,13 +156,16 @@ class MainWindow(QMainWindow):
         self.docks = [timeline_dock, curves_dock, self.undo_dock, keypoints_dock]
 
     def _attach_audio(self) -> None:
-        """Sound: the player follows playback (and leads it while the sound plays), the ruler scrubs it."""
+        """Sound: the player follows playback (and leads it while the sound plays), the ruler scrubs it, and a sound
+        file driving the mouth in the Capture dock is heard."""
         self.audio = AudioFeature(self, self.session)
         self.audio.message.connect(self.show_message)
         self.timeline.audio_row.message.connect(self.show_message)
         self.playback.playing_changed.connect(self.audio.player.set_playing)
         self.playback.set_clock(self.audio.player.frame_now)
         self.timeline.canvas.scrubbed.connect(self.audio.player.scrub)
+        self.capture_panel.sound_runner.file_started.connect(self.audio.monitor.play_file)
+        self.capture_panel.sound_runner.silenced.connect(self.audio.monitor.stop)
         keypoints_dock = self.findChild(QDockWidget, "keypointsDock")
         self.tabifyDockWidget(keypoints_dock, self.audio.shapes_dock)
         keypoints_dock.raise_()

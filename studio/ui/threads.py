@@ -62,11 +62,18 @@ class BackgroundJob(QThread):
 
 
 def start_job(function: Callable[[], Any], on_success: Callable[[Any], None],
-              on_failure: Callable[[str], None], parent: Any = None) -> BackgroundJob:
-    """Start ``function`` on a BackgroundJob and connect its outcome; the job deletes itself when done."""
+              on_failure: Callable[[str], None], parent: Any = None,
+              on_finished: Callable[[], None] | None = None) -> BackgroundJob:
+    """Start ``function`` on a BackgroundJob and connect its outcome; the job deletes itself when done.
+
+    ``on_finished`` runs when the thread has ended, before the job is deleted: everything is connected before the
+    thread starts, so a job that ends at once still reports (a connection made after this returns could miss it).
+    """
     job = BackgroundJob(function, parent)
     job.succeeded.connect(on_success)
     job.failed.connect(on_failure)
+    if on_finished is not None:
+        job.finished.connect(on_finished)
     job.finished.connect(job.deleteLater)
     job.start()
     return job

@@ -16,6 +16,7 @@ from studio.ui.audio.lip_sync_dialog import LipSyncDialog, open_lip_sync
 from studio.ui.audio.mouth_shapes_panel import MouthShapesPanel
 from studio.ui.audio.qt_sink import QtSink
 from studio.ui.audio.sound_import import AUDIO_FILTER, import_sound
+from studio.ui.audio.sound_monitor import SoundMonitor
 from studio.ui.audio.sound_player import SoundPlayer
 from studio.ui.file_dialogs import open_file
 from studio.ui.session import Session
@@ -33,6 +34,8 @@ class AudioFeature(QObject):
         self.window, self.session = window, session
         self.player = SoundPlayer(session, sink_factory, self)
         self.player.message.connect(self.message)
+        self.monitor = SoundMonitor(sink_factory, self)
+        self.monitor.message.connect(self.message)
         self._jobs: list[BackgroundJob] = []
         self.lip_sync_dialog: LipSyncDialog | None = None
         self.import_action = self._action("Import &Audio…", lambda: self.choose_and_import(),
@@ -65,9 +68,8 @@ class AudioFeature(QObject):
             if not chosen:
                 return None
             path = Path(chosen)
-        job = import_sound(self.session, path, self.message.emit, self)
+        job = import_sound(self.session, path, self.message.emit, self, lambda: self._jobs.remove(job))
         self._jobs.append(job)
-        job.finished.connect(lambda: self._jobs.remove(job))
         return job
 
     def open_lip_sync(self) -> LipSyncDialog | None:
@@ -88,8 +90,9 @@ class AudioFeature(QObject):
             self.session.finish_gesture()
 
     def shutdown(self) -> None:
-        """Stop the sound, a running lip sync and imports."""
+        """Stop the sound, the capture line being heard, a running lip sync and imports."""
         self.player.shutdown()
+        self.monitor.shutdown()
         if self.lip_sync_dialog is not None:
             self.lip_sync_dialog.close()
         for job in list(self._jobs):

@@ -22,9 +22,10 @@ def is_sound_file(path: Path) -> bool:
 
 
 def import_sound(session: Session, path: Path, message: Callable[[str], None],
-                 parent: QObject | None = None) -> BackgroundJob:
+                 parent: QObject | None = None, on_finished: Callable[[], None] | None = None) -> BackgroundJob:
     """Read ``path`` on a worker, then import it as the project's sound (replacing one keeps its place and
-    volume; the old cues go with the old sound). ``message`` gets the outcome in one line."""
+    volume; the old cues go with the old sound). ``message`` gets the outcome in one line; ``on_finished`` runs
+    when the worker has ended."""
 
     def store(read: SoundFile) -> None:
         before = session.project.sound
@@ -36,4 +37,4 @@ def import_sound(session: Session, path: Path, message: Callable[[str], None],
         how = " (the video's sound, stored as FLAC)" if read.reencoded else ""
         message(f"Imported the sound {read.name}{how} at frame {after.offset}")
 
-    return start_job(lambda: read_sound_file(path), store, message, parent)
+    return start_job(lambda: read_sound_file(path), store, message, parent, on_finished)

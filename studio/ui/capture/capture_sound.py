@@ -40,6 +40,8 @@ class SoundRunner(QObject):
     shape_ready = Signal(float, str)
     failed = Signal(str)
     ended = Signal(str)
+    file_started = Signal(str)  # a sound file (path) began to drive the mouth: the window plays it aloud
+    silenced = Signal()  # the sound stopped
     _shaped = Signal(int, float, str)
     _crashed = Signal(int, str)
     _finished = Signal(int)
@@ -82,17 +84,18 @@ class SoundRunner(QObject):
                 self._on_open_failed(generation, str(error))
             return
         job = BackgroundJob(lambda: self.file_opener(choice), self)
-        job.succeeded.connect(lambda source: self._on_opened(generation, source))
+        job.succeeded.connect(lambda source: self._on_opened(generation, source, str(choice.path)))
         job.failed.connect(lambda message: self._on_open_failed(generation, message))
         job.finished.connect(job.deleteLater)
         self._opening = job
         job.start()
 
-    def _on_opened(self, generation: int, source: SoundSource) -> None:
+    def _on_opened(self, generation: int, source: SoundSource, path: str) -> None:
         if generation != self._generation:
             return
         self._opening = None
         self._listen(generation, source)
+        self.file_started.emit(path)
 
     def _on_open_failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -126,12 +129,15 @@ class SoundRunner(QObject):
     def stop(self) -> None:
         """Stop the sound and join its thread (a recording, if any, is kept for ``take_recording``)."""
         self._generation += 1
+        was_running = self.running
         if self._opening is not None:
             self._opening.wait()
             self._opening = None
         live, self._live = self._live, None
         if live is not None:
             live.stop()
+        if was_running:
+            self.silenced.emit()
 
     def _relay_shape(self, generation: int, seconds: float, shape: str) -> None:
         if generation == self._generation:

@@ -59,6 +59,7 @@ def _no_capture_thread_left() -> Iterator[None]:
 def open_panel(qtbot, tmp_path: Path) -> Iterator[Callable[[bool], CapturePanel]]:
     """Open the sample project in a window with the capture panel attached (started = preview worker runs)."""
     from studio.ui.main_window import MainWindow
+    from tests.ui.audio.fake_sink import FakeSink, FakeTime
 
     opened: list[tuple[MainWindow, CapturePanel]] = []
 
@@ -68,6 +69,7 @@ def open_panel(qtbot, tmp_path: Path) -> Iterator[Callable[[bool], CapturePanel]
         window = MainWindow(project, tmp_path / "sample.marionette", registry_factory=builtin_registry)
         panel = window.capture_panel
         panel.countdown_seconds = 0
+        window.audio.monitor.sink_factory = lambda: FakeSink(FakeTime())  # sound files are "heard" without a device
         window.show()
         qtbot.waitExposed(window)
         if started:
