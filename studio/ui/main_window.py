@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, QTimer
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -452,10 +452,7 @@ class MainWindow(QMainWindow):
         def failed(reason: str) -> None:
             self.show_message(reason)
 
-        self._face_job = start_face_placement(self.session, done, failed, self)
-        self._face_job.finished.connect(finished)
-        if self._face_job.isFinished():  # a quick failure can finish before the connection above
-            QTimer.singleShot(0, finished)  # after its queued outcome, as the finished signal would be
+        self._face_job = start_face_placement(self.session, done, failed, self, finished)
 
     def open_export_dialog(self) -> None:
         """Show the export dialog (one per window); exports run in the background."""

@@ -152,8 +152,8 @@ class CanvasTools:
             for action in self.region_commands:
                 action.setEnabled(True)
 
-        self._job = start_job(function, done, lambda reason: self.message(f"Region not changed: {reason}"))
-        self._job.finished.connect(finished)
+        self._job = start_job(function, done, lambda reason: self.message(f"Region not changed: {reason}"),
+                              on_finished=finished)
 
     def suggest_person(self) -> None:
         """Find the person on a worker (mediapipe selfie segmentation) and make it the region."""

@@ -20,8 +20,8 @@ def detect_face_keypoints(source_png: bytes) -> list[Keypoint]:
     return with_head_parent(named_keypoints(place_face_keypoints(decode_image(source_png, "the source image"))))
 
 
-def start_face_placement(session: Session, on_done: Callable[[int], None],
-                         on_failure: Callable[[str], None], parent: object = None) -> BackgroundJob:
+def start_face_placement(session: Session, on_done: Callable[[int], None], on_failure: Callable[[str], None],
+                         parent: object = None, on_finished: Callable[[], None] | None = None) -> BackgroundJob:
     """Detect the face on a worker; on success add the keypoints as one undo step and report how many."""
     return start_placement(session, lambda png: detect_face_keypoints(png), "Auto-place face keypoints", on_done,
-                           on_failure, parent)
+                           on_failure, parent, on_finished)

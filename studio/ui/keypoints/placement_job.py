@@ -12,9 +12,10 @@ from studio.ui.threads import BackgroundJob, start_job
 
 def start_placement(session: Session, detect: Callable[[bytes], list[Keypoint]], label: str,
                     on_done: Callable[[int], None], on_failure: Callable[[str], None],
-                    parent: object = None) -> BackgroundJob:
+                    parent: object = None, on_finished: Callable[[], None] | None = None) -> BackgroundJob:
     """Run ``detect`` on the project's source image off the GUI thread; add what it finds as one undo step
-    (``label``), select it and report how many. A result for a project replaced meanwhile is dropped."""
+    (``label``), select it and report how many. A result for a project replaced meanwhile is dropped;
+    ``on_finished`` runs when the worker has ended, whatever the outcome."""
     project = session.project
 
     def done(keypoints: list[Keypoint]) -> None:
@@ -25,4 +26,4 @@ def start_placement(session: Session, detect: Callable[[bytes], list[Keypoint]],
         session.set_selection([kp.id for kp in keypoints])
         on_done(len(keypoints))
 
-    return start_job(lambda: detect(project.source_png), done, on_failure, parent)
+    return start_job(lambda: detect(project.source_png), done, on_failure, parent, on_finished)

@@ -49,8 +49,8 @@ class PresetPlacer(QObject):
             action.setEnabled(False)
         self._job = start_placement(self.session, lambda png: detect_preset_keypoints(preset, png),
                                     f"Auto-place {preset} keypoints",
-                                    lambda count: self._show(f"Placed {count} {preset} keypoints"), self._show, self)
-        self._job.finished.connect(self._finished)
+                                    lambda count: self._show(f"Placed {count} {preset} keypoints"), self._show, self,
+                                    self._finished)
 
     def _finished(self) -> None:
         self._job = None
