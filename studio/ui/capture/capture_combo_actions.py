@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 from studio.capture.face_and_sound import shared_offsets, sound_over_take
-from studio.capture.takes import build_take, next_take_name
 from studio.core.takes import Take
 from studio.ui.capture.capture_sound import SOUND_ENDED
 from studio.ui.capture.capture_sound_actions import SoundActions
@@ -81,16 +80,12 @@ class FaceAndSoundActions(SoundActions):
             self.set_status(cause[:1].upper() + cause[1:] if cause else "Nothing was recorded")
             return
         project = self.session.project
-        keypoints, bindings = list(project.keypoints), self.bindings.bindings()
-        mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
-        neutral, head = self._neutral, self.head_limits()
-        name = next_take_name(project)
-        lead = f"{cause[:1].upper()}{cause[1:]} — recording stopped; " if cause else ""
-        self.set_status(f"{lead}building {name}…" if lead else f"Building {name}…")
+        name, lead = self._announce_take(cause)
+        face_builder = self._face_take_builder(name)
 
         def build() -> Take:
             motion, shapes = face.motion(), sound.shapes()
-            face_take = build_take(motion, keypoints, bindings, mode, strength, name, neutral, head)
+            face_take = face_builder(motion)
             face_offset, sound_offset = shared_offsets(start, face.origin, sound.origin, both_files)
             return sound_over_take(project, face_take, float(motion.times[0]) + face_offset, shapes, sound_offset,
                                    name)

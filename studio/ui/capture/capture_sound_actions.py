@@ -10,10 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from studio.capture.sound_puppet import MouthDriver, sound_take
-from studio.capture.takes import next_take_name
 from studio.core.errors import UserError
 from studio.core.project import PoseArrays
-from studio.core.takes import Take
 from studio.ui.capture.capture_preview import LivePreviewFeed
 from studio.ui.capture.capture_sound import SOUND_ENDED, SoundRunner
 from studio.ui.capture.capture_source import SoundChoice
@@ -160,15 +158,9 @@ class SoundActions(TakeActions):
         if recorder is None:
             return
         project = self.session.project
-        name = next_take_name(project)
-        lead = f"{cause[:1].upper()}{cause[1:]} — recording stopped; " if cause else ""
-        self.set_status(f"{lead}building {name}…" if lead else f"Building {name}…")
+        name, lead = self._announce_take(cause)
         shapes = recorder.shapes()
-
-        def build() -> Take:
-            return sound_take(project, shapes, name)
-
-        self._build_recorded_take(build, lead)
+        self._build_recorded_take(lambda: sound_take(project, shapes, name), lead)
 
     def _turn_live_off(self) -> None:
         if self.live_action.isChecked():

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidgetItem
 
+from studio.capture.motion import TrackedMotion
 from studio.capture.neutral import Neutral
 from studio.capture.takes import bake_edit, build_take, next_take_name, take_frame_count
 from studio.core.errors import UserError
@@ -54,18 +55,25 @@ class TakeActions(BindingActions):
         self._set_recording_ui(False)
         if recorder is None:
             return
-        project = self.session.project
-        keypoints, bindings = list(project.keypoints), self.bindings.bindings()
-        mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
-        neutral, head = self._neutral, self.head_limits()
-        name = next_take_name(project)
+        name, lead = self._announce_take(cause)
+        face_take = self._face_take_builder(name)
+        self._build_recorded_take(lambda: face_take(recorder.motion()), lead)
+
+    def _announce_take(self, cause: str) -> tuple[str, str]:
+        """The next take's name and the status lead saying why recording stopped (``cause``; empty: Stop was
+        pressed); the status line says the take is being built."""
+        name = next_take_name(self.session.project)
         lead = f"{cause[:1].upper()}{cause[1:]} — recording stopped; " if cause else ""
         self.set_status(f"{lead}building {name}…" if lead else f"Building {name}…")
+        return name, lead
 
-        def build() -> Take:
-            return build_take(recorder.motion(), keypoints, bindings, mode, strength, name, neutral, head)
-
-        self._build_recorded_take(build, lead)
+    def _face_take_builder(self, name: str) -> Callable[[TrackedMotion], Take]:
+        """Turns recorded tracker motion into take ``name`` with the bindings and settings the panel has now (read
+        here on the GUI thread; the returned function runs on a worker)."""
+        keypoints, bindings = list(self.session.project.keypoints), self.bindings.bindings()
+        mode, strength = self.mode_combo.currentText(), self.smoothing_slider.value() / 100.0
+        neutral, head = self._neutral, self.head_limits()
+        return lambda motion: build_take(motion, keypoints, bindings, mode, strength, name, neutral, head)
 
     def _build_recorded_take(self, build: Callable[[], Take], lead: str) -> None:
         """Build a recording's take off the GUI thread and list it as the unsaved take (``lead``: why it stopped)."""
