@@ -11,7 +11,7 @@ BUNDLE_SOURCES := $(shell git ls-files studio plugins resources packaging main.p
 
 .PHONY: run test demo lint bench sample clean dist test-dist
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py studio/engine/fomm/_winograd_native.c
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --only-binary=av -e '.[dev]'

@@ -21,14 +21,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# isort: off
+import studio  # noqa: F401 - before torch: studio sets how torch's OpenMP threads wait (studio/__init__.py)
+
+# isort: on
 import cv2
 import numpy as np
 import torch
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from studio.engine.contract import Motion, SourceState
+from studio.engine.fomm import winograd
 from studio.engine.fomm.checkpoint import build_models
 from studio.engine.fomm.config import parse_config
 from studio.engine.fomm.generator import FommGenerator, to_model
@@ -181,7 +186,8 @@ def main() -> None:
     results = measure(generator, state, image, args.frames)
     common = {"config": "given" if args.config else "vox-256 random", "size": generator.runtime.frame_size[0],
               "device": args.device, "precision": str(generator.runtime.policy.compute).removeprefix("torch."),
-              "threads": args.threads, "frames": args.frames}
+              "threads": args.threads, "frames": args.frames, "native_transforms": winograd.native is not None,
+              "gomp_spincount": os.environ.get("GOMP_SPINCOUNT")}
     print(json.dumps({"case": "fomm_prepare_once", **common, "ms": round(prepare_ms, 1)}))
     lines = [summary(f"fomm_{name}", results[name], common) for name in ("exact", "draft", "original")]
     for line in lines:

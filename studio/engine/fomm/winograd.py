@@ -5,12 +5,20 @@ output channel instead of 144: the tiles and the kernels are moved to the Winogr
 maps), multiplied there as 36 matrix products over the channels (one batched GEMM), and moved back. The
 result equals the direct convolution up to float32 rounding (about 1e-5 of the activations' size). The
 decoder's residual blocks, most of a frame's arithmetic, run this way (docs/fomm.md, "Speed").
+
+The two transforms run in the native module ``_winograd_native`` (one pass over memory each, with their sparse
+formulas) when the install could build it; otherwise as torch operations, which give the same numbers slower.
 """
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+
+try:
+    from . import _winograd_native as native
+except ImportError:  # installed without a C compiler: the torch forms below do the same work
+    native = None
 
 # Lavin & Gray (2016), F(4x4, 3x3) with interpolation points 0, +-1, +-2 and infinity.
 _BT = ((4, 0, -5, 0, 1, 0), (0, -4, -4, 1, 1, 0), (0, 4, -4, -1, 1, 0),
@@ -64,7 +72,13 @@ class Winograd3x3:
         return out.permute(2, 3, 0, 4, 1)
 
     def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
-        """conv(x) + bias, then ``+ residual`` or ReLU, written once into a contiguous 1 x Cout x H x W tensor."""
+        """conv(x) + bias, then ``+ residual``, then ReLU when asked: a contiguous 1 x Cout x H x W tensor."""
+        if native is not None:
+            return self.native(x, relu, residual)
+        return self.in_torch(x, relu, residual)
+
+    def in_torch(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
+        """``__call__`` with the transforms as torch operations (dense products over the whole map)."""
         blocks = self.blocks(x)
         h, w = x.shape[2:]
         out = x.new_empty(1, blocks.shape[0], h, w)
@@ -77,4 +91,23 @@ class Winograd3x3:
             torch.clamp_min(blocks, 0, out=target)
         else:
             target.copy_(blocks)
+        return out
+
+    def native(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
+        """``__call__`` with the transforms in the native module, on torch's thread count."""
+        if native is None:
+            raise RuntimeError("the native Winograd transforms were not built with this install")
+        x = x.contiguous()
+        c, h, w = x.shape[1:]
+        out_c, tiles = self.kernels.shape[1], (h // 4) * (w // 4)
+        if residual is not None and residual.shape != (1, out_c, h, w):
+            raise ValueError(f"residual of shape {tuple(residual.shape)} does not fit the output {(1, out_c, h, w)}")
+        threads = torch.get_num_threads()
+        spread = x.new_empty(36, c, tiles)
+        native.input_transform(x.data_ptr(), spread.data_ptr(), c, h, w, threads)
+        products = torch.bmm(self.kernels, spread)
+        out = x.new_empty(1, out_c, h, w)
+        residual = None if residual is None else residual.to(x.dtype).contiguous()
+        native.output_transform(products.data_ptr(), out.data_ptr(), self.bias.data_ptr(),
+                                0 if residual is None else residual.data_ptr(), relu, out_c, h, w, threads)
         return out

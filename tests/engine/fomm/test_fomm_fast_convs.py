@@ -3,6 +3,8 @@ cached render using them stays exact."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,21 +19,59 @@ from studio.engine.fomm.inference import _Conv
 from studio.engine.fomm.runtime import FommRuntime
 from studio.engine.fomm.winograd import Winograd3x3
 
+NATIVE = pytest.mark.skipif(winograd.native is None, reason="the native transforms were not built")
+FORMS = [pytest.param("native", marks=NATIVE), "in_torch"]
 
-def test_winograd_equals_the_direct_convolution() -> None:
+
+@pytest.mark.parametrize("form", FORMS)
+def test_winograd_equals_the_direct_convolution(form: str) -> None:
     torch.manual_seed(0)
     x = torch.randn(1, 128, 32, 48)
     weight = torch.randn(160, 128, 3, 3) * 0.03
     bias = torch.randn(160)
     residual = torch.randn(1, 160, 32, 48)
     conv = Winograd3x3(weight, bias)
+    run = getattr(conv, form)
     assert conv.applies(x)
     direct = F.conv2d(x, weight, bias, padding=1)
     scale = direct.abs().max()
-    assert (conv(x) - direct).abs().max() < 1e-5 * scale
-    assert (conv(x, relu=True) - direct.relu()).abs().max() < 1e-5 * scale
-    assert (conv(x, residual=residual) - (direct + residual)).abs().max() < 1e-5 * scale
-    assert conv(x).is_contiguous()
+    assert (run(x) - direct).abs().max() < 1e-5 * scale
+    assert (run(x, relu=True) - direct.relu()).abs().max() < 1e-5 * scale
+    assert (run(x, residual=residual) - (direct + residual)).abs().max() < 1e-5 * scale
+    assert (run(x, relu=True, residual=residual) - (direct + residual).relu()).abs().max() < 1e-5 * scale
+    assert run(x).is_contiguous()
+    strided = x[:, :, :, :32]  # a view whose rows are not contiguous
+    assert (run(strided) - F.conv2d(strided, weight, bias, padding=1)).abs().max() < 1e-5 * scale
+
+
+def test_the_native_transforms_are_built_where_a_c_compiler_is() -> None:
+    if os.name != "posix" or not (shutil.which("cc") or shutil.which("gcc")):
+        pytest.skip("no C compiler here: the install falls back to the torch forms")
+    assert winograd.native is not None, "setup.py's native extension was not built: run `make` again"
+
+
+@NATIVE
+def test_native_transforms_give_the_same_numbers_on_any_thread_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch.manual_seed(1)
+    x = torch.randn(1, 130, 16, 24)
+    conv = Winograd3x3(torch.randn(140, 130, 3, 3) * 0.03, torch.randn(140))
+    results = []
+    for threads in (1, 2, 3, 200):
+        monkeypatch.setattr(torch, "get_num_threads", lambda threads=threads: threads)
+        results.append(conv.native(x, relu=True))
+    assert all(torch.equal(results[0], other) for other in results[1:])
+
+
+@NATIVE
+def test_native_transforms_refuse_shapes_they_cannot_tile() -> None:
+    conv = Winograd3x3(torch.zeros(128, 128, 3, 3), torch.zeros(128))
+    with pytest.raises(ValueError, match="does not fit the output"):
+        conv.native(torch.zeros(1, 128, 32, 32), residual=torch.zeros(1, 128, 16, 32))
+    tiles = torch.empty(36, 128, 64)
+    with pytest.raises(ValueError, match="multiples of 4"):
+        winograd.native.input_transform(0, tiles.data_ptr(), 128, 30, 32, 1)
+    with pytest.raises(ValueError, match="C >= 1"):
+        winograd.native.output_transform(tiles.data_ptr(), 0, 0, 0, False, 0, 32, 32, 1)
 
 
 def test_only_wide_3x3_same_convolutions_on_cpu_float32_take_the_winograd_path() -> None:
