@@ -5,7 +5,8 @@
    channel once and writes it once, with the sparse formulas, split over threads by channel. The Python side
    falls back to the torch forms when this module was not built (no C compiler at install time).
 
-   input_transform:  x (C x H x W, float32) -> v (36 x C x T), T = (H/4)(W/4) tiles, padding 1 around x.
+   input_transform:  x (C x H x W, float32) -> v (36 x C x T), T = (H/4)(W/4) tiles, padding 1 around x;
+                     optionally of max(x * scale + shift, 0) per channel (a batch norm and ReLU before the conv).
    output_transform: m (36 x C x T) -> y (C x H x W): y = A^T m A + bias, then + residual, then ReLU if asked.
 */
 #define PY_SSIZE_T_CLEAN
@@ -30,6 +31,7 @@ typedef struct {
     float *dst;
     const float *bias;
     const float *residual;
+    const float *scale, *shift; /* input_transform: the input is max(x * scale + shift, 0) per channel */
     int relu;
     Py_ssize_t channels, height, width, first, last;
     Py_ssize_t plane, channel; /* strides of the 36 x C x T tiles: C x T and T */
@@ -66,6 +68,7 @@ typedef struct {
     float *block;  /* 36 x tw: the tiles of the row in the Winograd domain, or read back from it */
     float *half;   /* 24 x tw: A^T applied to the block's rows */
     float *zero;   /* w zeros: the padding rows */
+    float *act;    /* 6 x w: the tile row's input rows after scale, shift and ReLU */
 } Scratch;
 
 static void free_scratch(Scratch *s) {
@@ -74,6 +77,7 @@ static void free_scratch(Scratch *s) {
     free(s->block);
     free(s->half);
     free(s->zero);
+    free(s->act);
 }
 
 static int alloc_scratch(Scratch *s, Py_ssize_t w) {
@@ -83,7 +87,8 @@ static int alloc_scratch(Scratch *s, Py_ssize_t w) {
     s->block = malloc(sizeof(float) * 36 * tw);
     s->half = malloc(sizeof(float) * 24 * tw);
     s->zero = calloc((size_t)w, sizeof(float));
-    if (s->rows && s->phase && s->block && s->half && s->zero) return 1;
+    s->act = malloc(sizeof(float) * 6 * (size_t)w);
+    if (s->rows && s->phase && s->block && s->half && s->zero && s->act) return 1;
     free_scratch(s);
     return 0;
 }
@@ -121,6 +126,15 @@ ROW_LOOP bt_rows(const float *const in[6], float *restrict out, Py_ssize_t strid
     }
 }
 
+/* out = max(in * scale + shift, 0) over one row. */
+ROW_LOOP activate(const float *restrict in, float *restrict out, float scale, float shift, Py_ssize_t w) {
+    NO_OVERLAP
+    for (Py_ssize_t k = 0; k < w; k++) {
+        const float v = in[k] * scale + shift;
+        out[k] = v > 0.0f ? v : 0.0f;
+    }
+}
+
 static void input_channels(Job *job) {
     const Py_ssize_t h = job->height, w = job->width, th = h / 4, tw = w / 4, stride = w + 4;
     Scratch s;
@@ -134,7 +148,14 @@ static void input_channels(Job *job) {
             const float *in[6];
             for (int a = 0; a < 6; a++) {
                 Py_ssize_t y = 4 * i - 1 + a;
-                in[a] = (y >= 0 && y < h) ? x + y * w : s.zero;
+                if (y < 0 || y >= h) {
+                    in[a] = s.zero;
+                } else if (job->scale) {
+                    activate(x + y * w, s.act + a * w, job->scale[c], job->shift[c], w);
+                    in[a] = s.act + a * w;
+                } else {
+                    in[a] = x + y * w;
+                }
             }
             bt_rows(in, s.rows + 1, stride, w);
             for (int p = 0; p < 6; p++) tile_columns(s.rows + p * stride, s.phase, s.block + 6 * p * tw, tw);
@@ -275,14 +296,21 @@ static PyObject *finish(int ok) {
 }
 
 static PyObject *input_transform(PyObject *Py_UNUSED(self), PyObject *args) {
-    unsigned long long src, dst;
+    unsigned long long src, dst, scale, shift;
     Py_ssize_t channels, height, width;
     int threads, ok;
     Job job;
-    if (!PyArg_ParseTuple(args, "KKnnni", &src, &dst, &channels, &height, &width, &threads)) return NULL;
+    if (!PyArg_ParseTuple(args, "KKKKnnni", &src, &dst, &scale, &shift, &channels, &height, &width, &threads))
+        return NULL;
     if (!make_job(&job, channels, height, width)) return NULL;
     job.src = (const float *)(uintptr_t)src;
     job.dst = (float *)(uintptr_t)dst;
+    job.scale = (const float *)(uintptr_t)scale;
+    job.shift = (const float *)(uintptr_t)shift;
+    if ((job.scale == NULL) != (job.shift == NULL)) {
+        PyErr_SetString(PyExc_ValueError, "give both scale and shift, or neither");
+        return NULL;
+    }
     Py_BEGIN_ALLOW_THREADS ok = run_split(input_channels, job, threads);
     Py_END_ALLOW_THREADS return finish(ok);
 }
@@ -307,7 +335,8 @@ static PyObject *output_transform(PyObject *Py_UNUSED(self), PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"input_transform", input_transform, METH_VARARGS,
-     "input_transform(x, v, channels, height, width, threads): C x H x W -> 36 x C x T tiles (data pointers)."},
+     "input_transform(x, v, scale_or_0, shift_or_0, channels, height, width, threads): C x H x W -> 36 x C x T"
+     " tiles of max(x * scale + shift, 0), or of x (data pointers)."},
     {"output_transform", output_transform, METH_VARARGS,
      "output_transform(m, y, bias, residual_or_0, relu, channels, height, width, threads): 36 x C x T -> C x H x W"
      " (data pointers)."},

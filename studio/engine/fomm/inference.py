@@ -67,10 +67,14 @@ class _Conv:
         w = x.shape[3] + 2 * self.padding[1] - self.kernel_size[1] + 1
         return torch.addmm(self.bias.view(-1, 1), self.matrix, columns).view(1, -1, h, w)
 
-    def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
-        """conv(x) + bias, then ``+ residual``, then ReLU when asked."""
+    def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None,
+                 pre: winograd.Affine | None = None) -> torch.Tensor:
+        """conv(x) + bias, then ``+ residual``, then ReLU when asked; with ``pre`` = (scale, shift) (1 x C x 1 x 1),
+        of max(x * scale + shift, 0) instead of x."""
         if self.winograd is not None and self.winograd.applies(x):
-            return self.winograd(x, relu=relu, residual=residual)
+            return self.winograd(x, relu=relu, residual=residual, pre=pre)
+        if pre is not None:
+            x = torch.addcmul(pre[1], x, pre[0]).relu_()
         if (self.matrix is not None and x.shape[0] == 1 and x.shape[2] * x.shape[3] <= MATRIX_MAX_PIXELS
                 and x.device.type == "cpu" and x.dtype == self.matrix.dtype):
             out = self._as_matrix_product(x)
@@ -119,7 +123,9 @@ class _PhaseFinal:
     """The last up block and the final conv together, on the up block's four phase maps.
 
     A k x k conv (padding k//2) of the interleaved 2x map equals, per output phase, a conv of the stacked
-    phase maps with a small kernel, so the 2x map with all its channels is never built.
+    phase maps, so the 2x map with all its channels is never built. Output phase a reads phase-map rows
+    i + r for r in a window of k//2 + 1 rows whose start depends on a: one conv with that window as its
+    kernel, cropped per phase, computes all four (as the up block's phases are computed).
     """
 
     def __init__(self, block: UpBlock2d, final: nn.Conv2d):
@@ -127,23 +133,31 @@ class _PhaseFinal:
         weight = final.weight.detach()
         out_c, in_c, k = weight.shape[0], weight.shape[1], weight.shape[2]
         pad = k // 2
-        reach = (pad + 1) // 2
-        size = 2 * reach + 1
+        size = pad + 1
+        self.starts = (-((pad + 1) // 2), -(pad // 2))  # first row offset read by output phase 0 and phase 1
         phase_weight = weight.new_zeros(4 * out_c, 4 * in_c, size, size)
         for ao, bo, ai, bi in itertools.product((0, 1), repeat=4):
-            for r, t in itertools.product(range(-reach, reach + 1), repeat=2):
-                dy, dx = 2 * r + ai - ao, 2 * t + bi - bo
+            for t, u in itertools.product(range(size), repeat=2):
+                dy = 2 * (self.starts[ao] + t) + ai - ao
+                dx = 2 * (self.starts[bo] + u) + bi - bo
                 if abs(dy) <= pad and abs(dx) <= pad:
                     rows = slice((2 * ao + bo) * out_c, (2 * ao + bo + 1) * out_c)
                     cols = slice((2 * ai + bi) * in_c, (2 * ai + bi + 1) * in_c)
-                    phase_weight[rows, cols, r + reach, t + reach] = weight[:, :, dy + pad, dx + pad]
+                    phase_weight[rows, cols, t, u] = weight[:, :, dy + pad, dx + pad]
         self.weight = phase_weight.contiguous()
         self.bias = final.bias.detach().repeat(4).contiguous()
-        self.padding = reach
+        self.padding = max(max(-start, start + size - 1) for start in self.starts)
+        self.out_channels = out_c
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         """Input of the last up block -> output of the final conv (before the sigmoid) at 2x."""
-        return _interleave(F.conv2d(self.up.phases(x), self.weight, self.bias, padding=self.padding))
+        h, w = x.shape[2:]
+        o = self.out_channels
+        out = F.conv2d(self.up.phases(x), self.weight, self.bias, padding=self.padding)
+        first = [self.padding + start for start in self.starts]
+        crops = [out[:, (2 * a + b) * o:(2 * a + b + 1) * o, first[a]:first[a] + h, first[b]:first[b] + w]
+                 for a in (0, 1) for b in (0, 1)]
+        return _interleave(torch.cat(crops, dim=1))
 
 
 def _final_fits(final: nn.Conv2d) -> bool:
@@ -200,8 +214,7 @@ class _ResBlock:
         self.conv2 = _Conv(block.conv2)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        out = torch.addcmul(self.shift, x, self.scale).relu_()
-        return self.conv2(self.conv1(out, relu=True), residual=x)
+        return self.conv2(self.conv1(x, relu=True, pre=(self.scale, self.shift)), residual=x)
 
 
 class _Hourglass:

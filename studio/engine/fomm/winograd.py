@@ -29,6 +29,9 @@ _AT = ((1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0), (0, 1, -1, 
 # Row 7 of the 6x6 domain (entry (1, 1)) maps to a constant over the 4x4 block: where the bias goes.
 _BIAS_ROW = 7
 
+# A per-channel affine map (scale, shift) followed by ReLU, applied before a conv: an inference batch norm.
+Affine = tuple[torch.Tensor, torch.Tensor]
+
 # Below these sizes the transforms cost more than the multiplications they save.
 MIN_CHANNELS = 128
 MIN_PIXELS = 32 * 32
@@ -71,14 +74,21 @@ class Winograd3x3:
         out = (self.tile_out @ products.view(36, -1)).view(4, 4, out_c, h // 4, w // 4)
         return out.permute(2, 3, 0, 4, 1)
 
-    def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
-        """conv(x) + bias, then ``+ residual``, then ReLU when asked: a contiguous 1 x Cout x H x W tensor."""
-        if native is not None:
-            return self.native(x, relu, residual)
-        return self.in_torch(x, relu, residual)
+    def __call__(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None,
+                 pre: Affine | None = None) -> torch.Tensor:
+        """conv(x) + bias, then ``+ residual``, then ReLU when asked: a contiguous 1 x Cout x H x W tensor.
 
-    def in_torch(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
+        ``pre`` = (scale, shift), one value per input channel, convolves max(x * scale + shift, 0) instead of x.
+        """
+        if native is not None:
+            return self.native(x, relu, residual, pre)
+        return self.in_torch(x, relu, residual, pre)
+
+    def in_torch(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None,
+                 pre: Affine | None = None) -> torch.Tensor:
         """``__call__`` with the transforms as torch operations (dense products over the whole map)."""
+        if pre is not None:
+            x = torch.addcmul(pre[1].view(1, -1, 1, 1), x, pre[0].view(1, -1, 1, 1)).relu_()
         blocks = self.blocks(x)
         h, w = x.shape[2:]
         out = x.new_empty(1, blocks.shape[0], h, w)
@@ -93,7 +103,8 @@ class Winograd3x3:
             target.copy_(blocks)
         return out
 
-    def native(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None) -> torch.Tensor:
+    def native(self, x: torch.Tensor, relu: bool = False, residual: torch.Tensor | None = None,
+               pre: Affine | None = None) -> torch.Tensor:
         """``__call__`` with the transforms in the native module, on torch's thread count."""
         if native is None:
             raise RuntimeError("the native Winograd transforms were not built with this install")
@@ -103,8 +114,12 @@ class Winograd3x3:
         if residual is not None and residual.shape != (1, out_c, h, w):
             raise ValueError(f"residual of shape {tuple(residual.shape)} does not fit the output {(1, out_c, h, w)}")
         threads = torch.get_num_threads()
+        scale, shift = (None, None) if pre is None else (t.reshape(-1).to(x.dtype).contiguous() for t in pre)
+        if scale is not None and not (scale.numel() == shift.numel() == c):
+            raise ValueError(f"pre-activation of {scale.numel()} channels does not fit an input of {c}")
         spread = x.new_empty(36, c, tiles)
-        native.input_transform(x.data_ptr(), spread.data_ptr(), c, h, w, threads)
+        native.input_transform(x.data_ptr(), spread.data_ptr(), 0 if scale is None else scale.data_ptr(),
+                               0 if shift is None else shift.data_ptr(), c, h, w, threads)
         products = torch.bmm(self.kernels, spread)
         out = x.new_empty(1, out_c, h, w)
         residual = None if residual is None else residual.to(x.dtype).contiguous()

@@ -39,6 +39,10 @@ def test_winograd_equals_the_direct_convolution(form: str) -> None:
     assert (run(x, relu=True) - direct.relu()).abs().max() < 1e-5 * scale
     assert (run(x, residual=residual) - (direct + residual)).abs().max() < 1e-5 * scale
     assert (run(x, relu=True, residual=residual) - (direct + residual).relu()).abs().max() < 1e-5 * scale
+    norm_scale, norm_shift = torch.rand(128) + 0.5, torch.randn(128)
+    activated = (x * norm_scale.view(1, -1, 1, 1) + norm_shift.view(1, -1, 1, 1)).relu()
+    after_norm = F.conv2d(activated, weight, bias, padding=1)
+    assert (run(x, pre=(norm_scale, norm_shift)) - after_norm).abs().max() < 1e-5 * after_norm.abs().max()
     assert run(x).is_contiguous()
     strided = x[:, :, :, :32]  # a view whose rows are not contiguous
     assert (run(strided) - F.conv2d(strided, weight, bias, padding=1)).abs().max() < 1e-5 * scale
@@ -69,7 +73,11 @@ def test_native_transforms_refuse_shapes_they_cannot_tile() -> None:
         conv.native(torch.zeros(1, 128, 32, 32), residual=torch.zeros(1, 128, 16, 32))
     tiles = torch.empty(36, 128, 64)
     with pytest.raises(ValueError, match="multiples of 4"):
-        winograd.native.input_transform(0, tiles.data_ptr(), 128, 30, 32, 1)
+        winograd.native.input_transform(0, tiles.data_ptr(), 0, 0, 128, 30, 32, 1)
+    with pytest.raises(ValueError, match="scale and shift"):
+        winograd.native.input_transform(0, tiles.data_ptr(), tiles.data_ptr(), 0, 128, 32, 32, 1)
+    with pytest.raises(ValueError, match="pre-activation of 3 channels"):
+        conv.native(torch.zeros(1, 128, 32, 32), pre=(torch.ones(3), torch.zeros(3)))
     with pytest.raises(ValueError, match="C >= 1"):
         winograd.native.output_transform(tiles.data_ptr(), 0, 0, 0, False, 0, 32, 32, 1)
 
