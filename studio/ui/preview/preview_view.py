@@ -4,6 +4,7 @@ time and frame rate, and a note (e.g. playback slower than the shot's rate)."""
 from __future__ import annotations
 
 import collections
+import re
 import time
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -12,6 +13,19 @@ from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from studio.ui.images import image_from_array
 from studio.ui.preview.preview_worker import PreviewResult
+
+_THREADS = re.compile(r"\(\d+ threads?\)")
+
+
+def with_thread_count(device: str, threads: int) -> str:
+    """The device description with the thread count a frame really used, e.g. "fomm on CPU (2 threads)".
+
+    The description is made when the preview is set up; a learned model's full frame may then use more threads
+    than its drafts (preview_thread_count). Unchanged when ``threads`` is 0 or the device names no threads.
+    """
+    if threads <= 0:
+        return device
+    return _THREADS.sub(f"({threads} thread{'s' if threads != 1 else ''})", device, count=1)
 
 
 class PreviewView(QWidget):
@@ -38,6 +52,7 @@ class PreviewView(QWidget):
         self._frame: float | None = None
         self._painted_seq = 0
         self._render_ms = 0.0
+        self._threads = 0
         self._device = "starting renderer…"
         self._message = ""
         self._note = ""
@@ -92,6 +107,7 @@ class PreviewView(QWidget):
         self._render_ms = result.render_ms
         self._draft = result.draft
         self._cached = result.cached
+        self._threads = result.threads
         self._message = ""
         self.action_button.hide()
         self._shown_at.append(time.perf_counter())
@@ -127,7 +143,7 @@ class PreviewView(QWidget):
 
     def status_text(self) -> str:
         """The status line: generator and device, what the frame is, render time, frames per second."""
-        parts = [self._device]
+        parts = [self._device if self._image is None else with_thread_count(self._device, self._threads)]
         if self._image is not None and self._draft:
             parts.append("draft")
         if self._image is not None and self._cached:

@@ -87,7 +87,8 @@ class PreviewResult:
 
     ``mesh`` (when the mesh overlay is wanted and the generator has a mesh): (vertices float64 [N, 2] deformed,
     in source-image pixels; triangles int64 [T, 3]). ``draft``: the frame is the generator's draft, not the full
-    frame. ``cached``: the frame came from the shot's frame cache, not from the renderer.
+    frame. ``cached``: the frame came from the shot's frame cache, not from the renderer. ``threads``: the CPU
+    threads torch rendered it on (0: not known, or not rendered here).
     """
 
     seq: int
@@ -97,6 +98,7 @@ class PreviewResult:
     mesh: tuple[np.ndarray, np.ndarray] | None = None
     draft: bool = False
     cached: bool = False
+    threads: int = 0
 
 
 class _WorkerThread(QThread):
@@ -286,7 +288,8 @@ class PreviewWorker(QObject):
         if abandoned.is_set():
             return False
         mesh = state.mesh(request) if self.mesh_wanted else None
-        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed, mesh, draft))
+        self.result_ready.emit(PreviewResult(request.seq, request.frame, image, elapsed, mesh, draft,
+                                             threads=state.threads))
         return True
 
     def _check_devices(self) -> None:
@@ -324,6 +327,7 @@ class RenderState:
         self._renderer: Any = None
         self._rest: PoseArrays | None = None
         self._warm: PoseArrays | None = None
+        self.threads = 0  # torch's CPU threads for the last frame rendered
 
     def use_registry(self, registry: Registry) -> None:
         """Adopt a new registry; the next setup builds its generator from it."""
@@ -404,13 +408,13 @@ class RenderState:
                               self._setup.generator if self._setup else "?")
         return image, draft
 
-    @staticmethod
-    def _use_threads(count: int) -> None:
+    def _use_threads(self, count: int) -> None:
         """Give torch ``count`` intra-op threads when it has another number (a cheap call, made per frame)."""
         import torch
 
         if count != torch.get_num_threads():
             torch.set_num_threads(count)
+        self.threads = count
 
     def warm_draft(self) -> None:
         """Render a draft at the rest pose once per rest pose (drafting generators prepare their draft then)."""

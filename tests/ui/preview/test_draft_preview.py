@@ -184,10 +184,12 @@ def test_full_frames_of_a_drafting_generator_take_every_core_and_drafts_leave_on
 
     monkeypatch.setattr(preview_worker, "load_average", lambda: 0.5)  # an idle machine
     DraftingGenerator.threads = {"full": set(), "draft": set()}  # the rig's first frame came before the patch
+    cores = physical_core_count()
+    full, draft = preview_thread_count(cores, full_learned_frame=True), preview_thread_count(cores)
     gesture = drag(qtbot, rig)
     qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and rig.view.shown_draft, timeout=30000)
+    assert f"CPU ({draft} thread{'s' if draft != 1 else ''})" in rig.view.status_text()
     gesture.finish()
     qtbot.waitUntil(lambda: rig.view.shown_seq == rig.link.last_seq and not rig.view.shown_draft, timeout=30000)
-    cores = physical_core_count()
-    assert DraftingGenerator.threads == {"full": {preview_thread_count(cores, full_learned_frame=True)},
-                                         "draft": {preview_thread_count(cores)}}
+    assert DraftingGenerator.threads == {"full": {full}, "draft": {draft}}
+    assert f"CPU ({full} thread{'s' if full != 1 else ''})" in rig.view.status_text()  # the frame's own count

@@ -114,3 +114,12 @@ def test_a_failed_frame_keeps_the_setup_so_the_next_request_renders(qtbot, worke
     with qtbot.waitSignal(worker.result_ready, timeout=30000) as blocker:
         seq = worker.request(3, rest, project.sample([3]))
     assert blocker.args[0].seq == seq
+
+
+def test_the_status_names_the_threads_the_frame_shown_used() -> None:
+    from studio.ui.preview.preview_view import with_thread_count
+
+    assert with_thread_count("fomm on CPU (1 thread)", 2) == "fomm on CPU (2 threads)"
+    assert with_thread_count("fomm on CPU (2 threads)", 1) == "fomm on CPU (1 thread)"
+    assert with_thread_count("fomm on CPU (2 threads)", 0) == "fomm on CPU (2 threads)"
+    assert with_thread_count("fomm on CUDA: GeForce", 2) == "fomm on CUDA: GeForce"
