@@ -47,7 +47,7 @@ from studio.ui.keypoints.preset_placement import PresetPlacer
 from studio.ui.models.model_setup import ModelSetup
 from studio.ui.preview.device_choice import mark_unavailable_devices
 from studio.ui.preview.preview_link import PreviewLink
-from studio.ui.preview.preview_view import PreviewView
+from studio.ui.preview.preview_view import PreviewView, with_thread_count
 from studio.ui.preview.preview_worker import PreviewWorker
 from studio.ui.session import Session
 from studio.ui.threads import BackgroundJob
@@ -347,6 +347,8 @@ class MainWindow(QMainWindow):
         self.worker.devices_checked.connect(lambda problems: mark_unavailable_devices(self.device_combo, problems))
         self.preview.image_shown.connect(self.canvas.set_preview_image)
         self.worker.result_ready.connect(lambda r: self.render_label.setText(f"{r.render_ms:.0f} ms"))
+        self.worker.result_ready.connect(
+            lambda r: self.device_label.setText(with_thread_count(self.device_label.text(), r.threads)))
         self.start_page.new_requested.connect(lambda: self.files.new_from_image())
         self.start_page.open_requested.connect(lambda: self.files.open())
         self._update_undo_actions()

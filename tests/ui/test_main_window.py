@@ -37,6 +37,17 @@ def test_scrubbing_shows_the_frame_equal_to_a_direct_render(qtbot, window) -> No
     assert window.render_label.text().endswith("ms")
 
 
+def test_the_status_bar_names_the_threads_of_the_last_frame(qtbot, window) -> None:
+    from studio.ui.preview.preview_worker import PreviewResult
+
+    qtbot.waitUntil(lambda: window.device_label.text().startswith("warp on CPU ("), timeout=30000)
+    frame = np.zeros((8, 8, 3), np.uint8)
+    window.worker.result_ready.emit(PreviewResult(window.preview_link.last_seq + 50, 0, frame, 5.0, threads=3))
+    assert window.device_label.text() == "warp on CPU (3 threads)"
+    window.worker.result_ready.emit(PreviewResult(window.preview_link.last_seq + 51, 0, frame, 5.0, threads=1))
+    assert window.device_label.text() == "warp on CPU (1 thread)"
+
+
 def test_editing_rerenders_the_preview(qtbot, window) -> None:
     window.session.set_frame(3)
     wait_for_frame(qtbot, window, 3)
