@@ -384,6 +384,8 @@ class MainWindow(QMainWindow):
             self._face_job = None
         self.preset_placer.shutdown()
         self.canvas_tools.shutdown()
+        self.canvas.source.shutdown()
+        self.canvas.region_item.shutdown()
         self.worker.shutdown()
         self.preview_link.shutdown()
         if self._started:

@@ -23,13 +23,11 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPixmap,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QColorDialog,
-    QGraphicsPixmapItem,
     QGraphicsScene,
     QGraphicsView,
     QInputDialog,
@@ -51,6 +49,7 @@ from studio.ui.canvas.preview_overlay_item import PreviewOverlayItem
 from studio.ui.canvas.radius_drag import RadiusDrag
 from studio.ui.canvas.region_item import RegionItem
 from studio.ui.canvas.rig_overlay_item import RigOverlayItem
+from studio.ui.canvas.source_image import SourceImage
 from studio.ui.session import Session
 
 ZOOM_STEP = 1.25
@@ -99,11 +98,9 @@ class CanvasView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.viewport().setMouseTracking(True)
-        self._image_item = QGraphicsPixmapItem()
-        self._image_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
-        self._image_item.setZValue(0)
-        self._image_item.setCacheMode(QGraphicsPixmapItem.CacheMode.DeviceCoordinateCache)
-        self.scene().addItem(self._image_item)
+        self.source = SourceImage(self)
+        self.source.failed.connect(self.message)
+        self.scene().addItem(self.source.item)
         self._onion = OnionSkinItem()
         self._onion.setVisible(False)
         self.scene().addItem(self._onion)
@@ -152,7 +149,7 @@ class CanvasView(QGraphicsView):
 
     def fit(self) -> None:
         """Frame the whole image in the view (and keep it framed on resizes until the user zooms)."""
-        rect = self._image_item.boundingRect()
+        rect = QRectF(0, 0, self.session.project.width, self.session.project.height)
         self._auto_fit = True
         if rect.isEmpty():
             return
@@ -212,8 +209,7 @@ class CanvasView(QGraphicsView):
     def _on_project_replaced(self) -> None:
         self.name_editor.cancel()
         project = self.session.project
-        image = QImage.fromData(project.source_png, "PNG")
-        self._image_item.setPixmap(QPixmap.fromImage(image))
+        self.source.show_png(project.source_png)
         self.preview_overlay.set_image(None)
         self.preview_overlay.set_source_size(project.width, project.height)
         self.region_item.show_region(project.region_png)

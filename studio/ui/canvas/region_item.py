@@ -8,7 +8,9 @@ import numpy as np
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
+from studio.core.errors import UserError
 from studio.ui.images import image_from_array
+from studio.ui.threads import BackgroundJob, start_job
 
 REGION_Z = 2
 TINT = QColor(80, 200, 255)
@@ -18,7 +20,10 @@ _CACHED = 8
 
 def decode_matte(png: bytes) -> np.ndarray:
     """A region PNG as an HxW uint8 matte (Qt's decoder; region PNGs are small grayscale images)."""
-    image = QImage.fromData(png, "PNG").convertToFormat(QImage.Format.Format_Grayscale8)
+    image = QImage.fromData(png, "PNG")
+    if image.isNull():
+        raise UserError("the project's region could not be decoded: draw it again or clear it")
+    image = image.convertToFormat(QImage.Format.Format_Grayscale8)
     rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     return rows[:, : image.width()].copy()
 
@@ -26,7 +31,8 @@ def decode_matte(png: bytes) -> np.ndarray:
 class RegionItem(QGraphicsPixmapItem):
     """Tints the region's pixels; keeps the mattes of the last few region PNGs so undo never re-decodes.
 
-    ``matte`` is the matte shown now (None: the project has no region).
+    A PNG not seen before is decoded on a job, off the GUI thread. ``matte`` is the matte shown now (None: the
+    project has no region, or its decode has not arrived: ``current_matte()`` waits for none).
     """
 
     def __init__(self) -> None:
@@ -34,6 +40,8 @@ class RegionItem(QGraphicsPixmapItem):
         self.setZValue(REGION_Z)
         self.matte: np.ndarray | None = None
         self._known: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._pending: bytes | None = None
+        self._jobs: list[BackgroundJob] = []
 
     def remember(self, png: bytes, matte: np.ndarray) -> None:
         """Record the matte a PNG holds (a stroke or a job made both), so showing it needs no decode."""
@@ -43,15 +51,43 @@ class RegionItem(QGraphicsPixmapItem):
             self._known.popitem(last=False)
 
     def show_region(self, png: bytes | None) -> None:
-        """Show the region stored as ``png`` (None: no region)."""
-        if not png:
-            self.show_matte(None)
+        """Show the region stored as ``png`` (None: no region); a new PNG shows when its decode arrives."""
+        self._pending = None
+        matte = self._known.get(png) if png else None
+        if not png or matte is not None:
+            self.show_matte(matte)
             return
-        matte = self._known.get(png)
-        if matte is None:
-            matte = decode_matte(png)
-            self.remember(png, matte)
-        self.show_matte(matte)
+        self._pending = png
+        self.show_matte(None)
+        job = start_job(lambda: decode_matte(png), lambda decoded: self._decoded(png, decoded),
+                        lambda _reason: self._undecodable(png),
+                        on_finished=lambda: self._jobs.remove(job) if job in self._jobs else None)
+        self._jobs.append(job)
+
+    def current_matte(self) -> np.ndarray | None:
+        """The matte of the region shown, decoded here if its job has not delivered it yet (a stroke needs it)."""
+        png = self._pending
+        if png is not None:
+            try:
+                self._decoded(png, decode_matte(png))
+            except UserError:
+                self._undecodable(png)
+        return self.matte
+
+    def shutdown(self) -> None:
+        """Wait for the decodes still running (the window is closing)."""
+        for job in list(self._jobs):
+            job.wait()
+
+    def _undecodable(self, png: bytes) -> None:
+        if png is self._pending:  # shown as no region; a stroke then starts from an empty one
+            self._pending = None
+
+    def _decoded(self, png: bytes, matte: np.ndarray) -> None:
+        self.remember(png, matte)
+        if png is self._pending:
+            self._pending = None
+            self.show_matte(matte)
 
     def show_matte(self, matte: np.ndarray | None) -> None:
         """Tint this matte (a stroke in progress shows its working matte)."""

@@ -66,8 +66,9 @@ class RegionEditor(QObject):
         """The region now (pending strokes included); without one, empty to add to or full to subtract from."""
         if self._queue:
             return self._queue[-1][0]  # type: ignore[return-value]
-        if self.item.matte is not None:
-            return self.item.matte
+        matte = self.item.current_matte()
+        if matte is not None:
+            return matte
         project = self.session.project
         return np.full((project.height, project.width), 255 if subtract else 0, np.uint8)
 
