@@ -1,7 +1,8 @@
 """Live capture: a reader thread and a tracking thread joined by a one-slot buffer that drops stale frames.
 
 The tracker always works on the newest frame, so a slow tracker lowers the sample rate instead of
-building up latency.
+building up latency. The reader waits for the tracker's first frame before it reads on: a tracker's first frame
+can take a second while it loads its models, and a file playing on meanwhile would lose its start.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class LiveCapture:
         self._on_error = on_error
         self._slot: LatestSlot[tuple[float, np.ndarray]] = LatestSlot()
         self._stop = threading.Event()
+        self._first_tracked = threading.Event()
         self._threads = [
             threading.Thread(target=self._guard, args=(self._read,), name="capture-read", daemon=True),
             threading.Thread(target=self._guard, args=(self._track,), name="capture-track", daemon=True),
@@ -124,6 +126,8 @@ class LiveCapture:
                 if self._stop.is_set():
                     break
                 self._slot.put((timestamp, frame))
+                while not (self._first_tracked.is_set() or self._stop.is_set()):
+                    self._first_tracked.wait(0.05)
         finally:
             self._slot.close()
 
@@ -134,3 +138,4 @@ class LiveCapture:
                 return
             timestamp, frame = item
             self._on_sample(timestamp, frame, self.tracker.track(frame, timestamp))
+            self._first_tracked.set()

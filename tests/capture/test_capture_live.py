@@ -88,6 +88,31 @@ def test_live_capture_drops_stale_frames_and_records_in_order() -> None:
     assert source.closed and tracker.closed
 
 
+def test_a_slow_first_frame_does_not_cost_the_frames_after_it() -> None:
+    """A tracker loading its models takes long over its first frame; the reader waits for it instead of letting
+    the next frames pile up and be dropped (a file's start would be lost)."""
+
+    class _SlowStart(_SlowTracker):
+        def track(self, frame_rgb: np.ndarray, timestamp: float) -> TrackedFrame:
+            if timestamp == 0:
+                time.sleep(0.3)  # about 18 frames of the 60 fps source
+            return super().track(frame_rgb, timestamp)
+
+    class _PacedSource(_FastSource):
+        def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
+            for i in range(12):
+                time.sleep(0.02)  # slower than the tracker's later frames: nothing needs dropping
+                yield i / 60, np.full((8, 8, 3), i, dtype=np.uint8)
+
+    tracked: list[float] = []
+    capture = LiveCapture(_PacedSource(), _SlowStart(), lambda timestamp, *_: tracked.append(timestamp))
+    capture.start()
+    assert capture.wait(timeout=10)
+    capture.stop()
+    assert capture.dropped == 0
+    assert tracked == [i / 60 for i in range(12)]
+
+
 def test_live_capture_reports_a_tracker_failure() -> None:
     class _Broken(_SlowTracker):
         def track(self, frame_rgb: np.ndarray, timestamp: float) -> TrackedFrame:

@@ -16,7 +16,11 @@ from studio.ui.capture.capture_source import SourceChoice
 
 
 class PacedSource(FrameSource):
-    """Delivers a file's frames at their own timestamps, as a camera would, instead of as fast as they decode."""
+    """Delivers a file's frames at their own timestamps, as a camera would, instead of as fast as they decode.
+
+    The clock starts at the second frame: a reader that waits for its tracker's first frame (LiveCapture does,
+    while the tracker loads its models) then loses none of the frames after it.
+    """
 
     def __init__(self, inner: FrameSource) -> None:
         self.inner = inner
@@ -24,11 +28,11 @@ class PacedSource(FrameSource):
 
     def __iter__(self) -> Iterator[tuple[float, np.ndarray]]:
         origin: float | None = None
-        for timestamp, frame in self.inner:
+        for index, (timestamp, frame) in enumerate(self.inner):
             now = time.monotonic()
-            if origin is None:
+            if origin is None and index > 0:
                 origin = now - timestamp
-            delay = origin + timestamp - now
+            delay = 0.0 if origin is None else origin + timestamp - now
             if delay > 0:
                 time.sleep(delay)
             yield timestamp, frame
