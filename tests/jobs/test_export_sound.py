@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import wave
-
 import av
 import numpy as np
 import pytest
@@ -18,6 +15,7 @@ from studio.jobs.render_plan import RenderOptions, plan_render
 from studio.media.image_io import encode_png
 from studio.media.output_spec import OutputSpec
 from studio.plugins.api import builtin_registry
+from tests.sound_files import wav_bytes
 
 RATE = 48_000
 FPS = 30.0
@@ -28,13 +26,7 @@ def click_wav(click_at: float, seconds: float = 2.0, level: float = 0.8) -> byte
     samples = np.zeros(round(seconds * RATE), np.float32)
     start = round(click_at * RATE)
     samples[start: start + RATE // 500] = level
-    out = io.BytesIO()
-    with wave.open(out, "wb") as file:
-        file.setnchannels(1)
-        file.setsampwidth(2)
-        file.setframerate(RATE)
-        file.writeframes((samples * 32767).astype("<i2").tobytes())
-    return out.getvalue()
+    return wav_bytes(samples, RATE)
 
 
 def sound_project(offset: int, click_at: float = 0.5, **changes) -> Project:

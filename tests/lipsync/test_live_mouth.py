@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ import pytest
 from studio.core.project_file import load_project
 from studio.lipsync.live_mouth import FileSoundSource, LoudnessMouth, live_shapes, mouth_values
 from studio.lipsync.mouth_keys import MOUTH_KEYPOINTS
+from tests.sound_files import wav_bytes
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample.marionette"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lipsync"
@@ -22,13 +21,7 @@ def burst_wav(start: float, end: float, seconds: float = 2.0) -> bytes:
     """Silence with a loud 300 Hz tone from ``start`` to ``end`` seconds."""
     t = np.arange(round(seconds * RATE)) / RATE
     samples = np.where((t >= start) & (t < end), 0.5 * np.sin(2 * np.pi * 300 * t), 0.0)
-    out = io.BytesIO()
-    with wave.open(out, "wb") as file:
-        file.setnchannels(1)
-        file.setsampwidth(2)
-        file.setframerate(RATE)
-        file.writeframes((samples * 32767).astype("<i2").tobytes())
-    return out.getvalue()
+    return wav_bytes(samples, RATE)
 
 
 def test_the_mouth_opens_within_200_ms_of_the_sound_and_rests_after_it():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from studio.media.image_io import encode_png
 from studio.plugins.api import builtin_registry
 from studio.ui.export.export_dialog import ExportDialog, open_export_dialog, progress_text
 from studio.ui.session import Session
+from tests.sound_files import wav_bytes
 
 WIDTH, HEIGHT, FRAMES = 96, 64, 12
 DONE_MS = 60000
@@ -364,12 +364,7 @@ def test_edits_during_an_export_do_not_reach_it(qtbot, tmp_path: Path) -> None:
 def test_mp4_with_an_audio_file(qtbot, dialog: ExportDialog, tmp_path: Path) -> None:
     sound = tmp_path / "sound.wav"
     rate = 16000
-    samples = (np.sin(np.arange(2 * rate) * 2 * np.pi * 440 / rate) * 8000).astype("<i2")
-    with wave.open(str(sound), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(rate)
-        handle.writeframes(samples.tobytes())
+    sound.write_bytes(wav_bytes(np.sin(np.arange(2 * rate) * 2 * np.pi * 440 / rate) * 8000 / 32767, rate))
     dialog.form.audio_edit.setText(str(sound))
     dialog.form.start_spin.setValue(6)
     _export(qtbot, dialog)
