@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# isort: off
-import studio  # noqa: F401 - before torch: studio sets how torch's OpenMP threads wait (studio/__init__.py)
+from studio.openmp import SHORT_SPIN
 
-# isort: on
+os.environ["GOMP_SPINCOUNT"] = os.environ.get("GOMP_SPINCOUNT", SHORT_SPIN)  # before torch loads (studio.openmp)
+
 import cv2
 import numpy as np
 import torch

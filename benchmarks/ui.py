@@ -38,6 +38,10 @@ from PySide6.QtWidgets import QApplication
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from studio.openmp import choose_spin  # noqa: E402 - plain Python; the window's entry point makes the same call
+
+choose_spin()  # before torch loads, as `python main.py` does
+
 SAMPLE = ROOT / "resources" / "sample.marionette"
 
 _SHOWN_SCRIPT = """

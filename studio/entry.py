@@ -17,6 +17,9 @@ def opens_window(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str]) -> int:
     """Open the window for no arguments or a project path; otherwise run a headless command."""
     argv = list(argv)
+    from studio.openmp import choose_spin
+
+    choose_spin(argv[0] if argv and not opens_window(argv) else None)
     if argv in (["--version"], ["-V"]):
         from studio.version import APP_TITLE, app_version
 

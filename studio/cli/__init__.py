@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from studio.core.errors import CancelledError, UserError
+from studio.openmp import choose_spin
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one headless command and return its exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    choose_spin(argv[0] if argv else None)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
