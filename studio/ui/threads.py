@@ -77,3 +77,27 @@ def start_job(function: Callable[[], Any], on_success: Callable[[Any], None],
     job.finished.connect(job.deleteLater)
     job.start()
     return job
+
+
+class JobGroup:
+    """The jobs one owner starts (``start``), forgotten as they end; ``wait`` joins those still running."""
+
+    def __init__(self) -> None:
+        self._jobs: list[BackgroundJob] = []
+
+    def start(self, function: Callable[[], Any], on_success: Callable[[Any], None],
+              on_failure: Callable[[str], None]) -> None:
+        """Start ``function`` on a job (see ``start_job``) and keep it until it ends."""
+        job = start_job(function, on_success, on_failure,
+                        on_finished=lambda: self._jobs.remove(job) if job in self._jobs else None)
+        self._jobs.append(job)
+
+    @property
+    def running(self) -> bool:
+        """True while one of the jobs has not been seen to end."""
+        return bool(self._jobs)
+
+    def wait(self) -> None:
+        """Wait for the jobs still running (the owner is shutting down)."""
+        for job in list(self._jobs):
+            job.wait()

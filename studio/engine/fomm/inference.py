@@ -74,7 +74,7 @@ class _Conv:
         if self.winograd is not None and self.winograd.applies(x):
             return self.winograd(x, relu=relu, residual=residual, pre=pre)
         if pre is not None:
-            x = torch.addcmul(pre[1], x, pre[0]).relu_()
+            x = winograd.activated(x, pre)
         if (self.matrix is not None and x.shape[0] == 1 and x.shape[2] * x.shape[3] <= MATRIX_MAX_PIXELS
                 and x.device.type == "cpu" and x.dtype == self.matrix.dtype):
             out = self._as_matrix_product(x)

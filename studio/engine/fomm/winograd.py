@@ -32,6 +32,13 @@ _BIAS_ROW = 7
 # A per-channel affine map (scale, shift) followed by ReLU, applied before a conv: an inference batch norm.
 Affine = tuple[torch.Tensor, torch.Tensor]
 
+
+
+def activated(x: torch.Tensor, pre: Affine) -> torch.Tensor:
+    """max(x * scale + shift, 0), per channel of a 1 x C x H x W map (scale and shift: C values in any shape)."""
+    return torch.addcmul(pre[1].view(1, -1, 1, 1), x, pre[0].view(1, -1, 1, 1)).relu_()
+
+
 # Below these sizes the transforms cost more than the multiplications they save.
 MIN_CHANNELS = 128
 MIN_PIXELS = 32 * 32
@@ -88,7 +95,7 @@ class Winograd3x3:
                  pre: Affine | None = None) -> torch.Tensor:
         """``__call__`` with the transforms as torch operations (dense products over the whole map)."""
         if pre is not None:
-            x = torch.addcmul(pre[1].view(1, -1, 1, 1), x, pre[0].view(1, -1, 1, 1)).relu_()
+            x = activated(x, pre)
         blocks = self.blocks(x)
         h, w = x.shape[2:]
         out = x.new_empty(1, blocks.shape[0], h, w)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from studio.core.errors import UserError
 from studio.ui.images import image_from_array
-from studio.ui.threads import BackgroundJob, start_job
+from studio.ui.threads import JobGroup
 
 REGION_Z = 2
 TINT = QColor(80, 200, 255)
@@ -41,7 +41,7 @@ class RegionItem(QGraphicsPixmapItem):
         self.matte: np.ndarray | None = None
         self._known: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._pending: bytes | None = None
-        self._jobs: list[BackgroundJob] = []
+        self._jobs = JobGroup()
 
     def remember(self, png: bytes, matte: np.ndarray) -> None:
         """Record the matte a PNG holds (a stroke or a job made both), so showing it needs no decode."""
@@ -59,10 +59,8 @@ class RegionItem(QGraphicsPixmapItem):
             return
         self._pending = png
         self.show_matte(None)
-        job = start_job(lambda: decode_matte(png), lambda decoded: self._decoded(png, decoded),
-                        lambda _reason: self._undecodable(png),
-                        on_finished=lambda: self._jobs.remove(job) if job in self._jobs else None)
-        self._jobs.append(job)
+        self._jobs.start(lambda: decode_matte(png), lambda decoded: self._decoded(png, decoded),
+                         lambda _reason: self._undecodable(png))
 
     def current_matte(self) -> np.ndarray | None:
         """The matte of the region shown, decoded here if its job has not delivered it yet (a stroke needs it)."""
@@ -76,8 +74,7 @@ class RegionItem(QGraphicsPixmapItem):
 
     def shutdown(self) -> None:
         """Wait for the decodes still running (the window is closing)."""
-        for job in list(self._jobs):
-            job.wait()
+        self._jobs.wait()
 
     def _undecodable(self, png: bytes) -> None:
         if png is self._pending:  # shown as no region; a stroke then starts from an empty one

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QGraphicsPixmapItem
 
 from studio.core.errors import UserError
-from studio.ui.threads import BackgroundJob, start_job
+from studio.ui.threads import JobGroup
 
 
 def decode_source(png: bytes) -> QImage:
@@ -39,7 +39,7 @@ class SourceImage(QObject):
         self.item.setZValue(0)
         self.item.setCacheMode(QGraphicsPixmapItem.CacheMode.DeviceCoordinateCache)
         self._png: bytes | None = None
-        self._jobs: list[BackgroundJob] = []
+        self._jobs = JobGroup()
 
     def show_png(self, png: bytes) -> None:
         """Show this PNG as soon as it is decoded (nothing to do when it is the one shown or being decoded)."""
@@ -47,20 +47,17 @@ class SourceImage(QObject):
             return
         self._png = png
         self.item.setPixmap(QPixmap())
-        job = start_job(lambda: decode_source(png), lambda image: self._decoded(png, image),
-                        lambda reason: self._failed(png, reason),
-                        on_finished=lambda: self._jobs.remove(job) if job in self._jobs else None)
-        self._jobs.append(job)
+        self._jobs.start(lambda: decode_source(png), lambda image: self._decoded(png, image),
+                         lambda reason: self._failed(png, reason))
 
     @property
     def pending(self) -> bool:
         """True while a decode runs."""
-        return bool(self._jobs)
+        return self._jobs.running
 
     def shutdown(self) -> None:
         """Wait for the decodes still running (the window is closing)."""
-        for job in list(self._jobs):
-            job.wait()
+        self._jobs.wait()
 
     def _decoded(self, png: bytes, image: QImage) -> None:
         if png is self._png:  # an older project's image arriving late is dropped
